@@ -1,0 +1,67 @@
+"""Escaping of untrusted spec strings for each place they land in generated files.
+
+Jinja renders values as text and never re-reads them as template code, so ``{{``/``{%`` in a
+spec are harmless to the renderer; these filters make sure they are just as harmless to
+Python (string literals, docstrings, comments) and to Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+_UNPRINTABLE = re.compile(r"[^\n -~\u00a0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_QUOTE_RUN = re.compile(r'"(?="|\s*$)')  # a quote that could close or merge into the closing """
+
+
+def py_str(value: object) -> str:
+    """A double-quoted Python string literal with every non-ASCII or special char escaped."""
+    return json.dumps(str(value), ensure_ascii=True)
+
+
+def py_literal(value: object) -> str:
+    """A Python literal for a JSON scalar (strings escaped as in ``py_str``)."""
+    if isinstance(value, str):
+        return py_str(value)
+    return repr(value)
+
+
+def _escape_unprintable(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def docstring(value: object) -> str:
+    """Text safe inside a triple-quoted docstring: backslashes, quotes and controls escaped."""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    text = _QUOTE_RUN.sub('\\\\"', text.replace("\\", "\\\\"))
+    text = _UNPRINTABLE.sub(_escape_unprintable, text)
+    text = _TRAILING_SPACE.sub("\n", text.strip() + "\n").strip()
+    return text
+
+
+def comment(value: object) -> str:
+    """Text safe on a single ``#`` comment line."""
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return _UNPRINTABLE.sub(_escape_unprintable, text)
+
+
+def markdown(value: object) -> str:
+    """Text for Markdown prose: raw HTML is shown as text, controls are dropped."""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _UNPRINTABLE.sub("", text).strip()
+
+
+def markdown_cell(value: object) -> str:
+    """Text for one Markdown table cell: one line, pipes escaped."""
+    return " ".join(markdown(value).split()).replace("|", "\\|")
+
+
+def markdown_code(value: object) -> str:
+    """Text inside an inline code span."""
+    text = " ".join(str(value).split())
+    text = _UNPRINTABLE.sub("", text)
+    ticks = "``" if "`" in text else "`"
+    return f"{ticks} {text} {ticks}" if ticks == "``" else f"`{text}`"

@@ -1,0 +1,169 @@
+"""Load a spec file into plain Python data, and find where things are in it.
+
+YAML is read with YAML 1.2 scalar rules (``on``/``yes`` stay strings, dates stay strings) so
+the data means what the OpenAPI document says. Line numbers are looked up only when an error
+needs one: the happy path pays for nothing but the parse.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from .errors import SpecError
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SpecLoader(_Base):  # type: ignore[misc,valid-type]
+    """Safe loader with YAML 1.2 booleans, no timestamps, and string mapping keys."""
+
+
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_SpecLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[str, Any]:
+    loader.flatten_mapping(node)
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+        out[key] = loader.construct_object(value_node, deep=True)
+    return out
+
+
+_SpecLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def escape_pointer_part(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def pointer_of(parts: tuple[str | int, ...] | list[str | int]) -> str:
+    """``("paths", "/a/{b}", "get")`` -> ``/paths/~1a~1{b}/get``."""
+    return "".join("/" + escape_pointer_part(str(p)) for p in parts)
+
+
+def split_pointer(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [unquote(p).replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
+
+
+@dataclass
+class Document:
+    """One parsed spec file, with lazy line lookup for error messages."""
+
+    path: Path
+    data: Any
+    text: str
+    display: str
+    _lines: dict[str, int] | None = field(default=None, repr=False)
+
+    def line_of(self, pointer: str) -> int | None:
+        """The 1-based line where ``pointer`` starts, or the nearest enclosing node's line."""
+        if self._lines is None:
+            self._lines = _index_lines(self.text)
+        parts = split_pointer(pointer)
+        while True:
+            line = self._lines.get(pointer_of(parts))
+            if line is not None or not parts:
+                return line
+            parts = parts[:-1]
+
+    def error(self, pointer: str, message: str, hint: str = "") -> SpecError:
+        return SpecError(self.display, pointer, message, hint, self.line_of(pointer))
+
+
+def _index_lines(text: str) -> dict[str, int]:
+    """Map every JSON pointer in the document to its line (YAML composer; JSON is YAML)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, int] = {}
+    stack: list[tuple[Any, str]] = [(root, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if node is None:
+            continue
+        lines.setdefault(pointer, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = pointer + "/" + escape_pointer_part(str(key.value))
+                lines[child] = key.start_mark.line + 1
+                stack.append((value, child))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, value in enumerate(node.value):
+                stack.append((value, f"{pointer}/{index}"))
+    return lines
+
+
+def parse_text(text: str, display: str) -> Any:
+    """Parse YAML or JSON text; syntax errors name the line and column."""
+    stripped = text.lstrip()
+    if stripped.startswith("{") or stripped.startswith("["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SpecError(
+                display,
+                "",
+                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                "fix the syntax at that position (a JSON validator shows the context)",
+                exc.lineno,
+            ) from None
+    try:
+        return yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - _SpecLoader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        problem = exc.problem or exc.context or "syntax error"
+        raise SpecError(
+            display,
+            "",
+            f"invalid YAML at line {line}, column {column}: {problem}",
+            "fix the indentation or quoting at that position",
+            line,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(display, "", f"invalid YAML: {exc}", "fix the YAML syntax") from None
+
+
+def load_document(path: Path, display: str | None = None) -> Document:
+    """Read and parse one spec file."""
+    shown = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(shown, "", "file not found", "check the path") from None
+    except OSError as exc:
+        raise SpecError(shown, "", f"cannot read the file: {exc.strerror}", "check the path and permissions") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            shown, "", f"not UTF-8 text (byte {exc.start})", "save the spec as UTF-8"
+        ) from None
+    data = parse_text(text, shown)
+    return Document(path=path, data=data, text=text, display=shown)

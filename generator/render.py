@@ -1,0 +1,60 @@
+"""IR -> file texts, through the Jinja2 templates in ``templates/``. Templates compute no names."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from . import escape, ir
+
+# in a source checkout the templates sit beside generator/; an installed wheel carries them inside
+_HERE = Path(__file__).resolve().parent
+TEMPLATES = _HERE / "templates" if (_HERE / "templates" / "header.j2").is_file() else _HERE.parent / "templates"
+
+# runtime files that are the same for every package but for the header
+_STATIC = ("_model.py", "_transport.py", "errors.py")
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        py_str=escape.py_str,
+        py_literal=escape.py_literal,
+        docstring=escape.docstring,
+        comment=escape.comment,
+        md=escape.markdown,
+        md_cell=escape.markdown_cell,
+        md_code=escape.markdown_code,
+    )
+    return env
+
+
+def render_package(pkg: ir.Package) -> dict[str, str]:
+    """Every file of the package, by path relative to the package folder."""
+    env = environment()
+    files: dict[str, str] = {}
+
+    def render(template: str, target: str, **context: object) -> None:
+        files[target] = env.get_template(template).render(pkg=pkg, **context)
+
+    for name in _STATIC:
+        render(f"package/{name}.j2", name)
+    render("package/__init__.py.j2", "__init__.py")
+    render("package/client.py.j2", "client.py")
+    render("package/models.py.j2", "models.py")
+    for api in pkg.apis:
+        render("package/api.py.j2", f"{api.module}.py", api=api)
+    render("package/pyproject.toml.j2", "pyproject.toml")
+    render("package/README.md.j2", "README.md")
+    files["py.typed"] = ""
+    return files
