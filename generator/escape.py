@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 
 _UNPRINTABLE = re.compile(r"[^\n -~\u00a0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -27,18 +28,45 @@ def py_literal(value: object) -> str:
     return repr(value)
 
 
+def py_tuple(value: object) -> str:
+    """A tuple literal of (nested tuples of) strings, without magic trailing commas."""
+    if isinstance(value, (tuple, list)):
+        items = [py_tuple(v) for v in value]
+        return "(" + items[0] + ",)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+    return py_str(value)
+
+
 def _escape_unprintable(match: re.Match[str]) -> str:
     code = ord(match.group(0))
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-def docstring(value: object) -> str:
-    """Text safe inside a triple-quoted docstring: backslashes, quotes and controls escaped."""
+def docstring(value: object, indent: int = 0, width: int = 88) -> str:
+    """Text safe inside a triple-quoted docstring: backslashes, quotes and controls escaped.
+
+    Lines longer than ``width`` (less the ``indent`` the docstring sits at) are wrapped at
+    spaces; their leading indentation is kept, so lists in descriptions stay lists.
+    """
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     text = _QUOTE_RUN.sub('\\\\"', text.replace("\\", "\\\\"))
     text = _UNPRINTABLE.sub(_escape_unprintable, text)
     text = _TRAILING_SPACE.sub("\n", text.strip() + "\n").strip()
-    return text
+    limit = max(width - indent - 3, 40)  # 3 for the quotes on the first line
+    return "\n".join(_wrap(line, limit) for line in text.split("\n"))
+
+
+def _wrap(line: str, limit: int) -> str:
+    if len(line) <= limit:
+        return line
+    lead = line[: len(line) - len(line.lstrip(" "))]
+    return textwrap.fill(
+        line.strip(),
+        width=limit,
+        initial_indent=lead,
+        subsequent_indent=lead,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def comment(value: object) -> str:

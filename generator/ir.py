@@ -122,6 +122,7 @@ class Response:
 
 @dataclass(frozen=True)
 class Pagination:
+    method_name: str  # the iterator method, e.g. "iter_list_task_versions"
     items: str  # python attribute of the response holding the items
     item_type: TypeExpr
     next_token: str | None  # python attribute with the next token (cursor paging)
@@ -160,6 +161,8 @@ class Imports:
     models: tuple[str, ...]  # names from models
     typing: tuple[str, ...]  # names from typing
     datetime: bool
+    abc: tuple[str, ...] = ()  # names from collections.abc
+    warnings: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,5 +211,7 @@ class Package:
     aliases: tuple[Alias, ...]
     apis: tuple[Api, ...]
     models_imports: Imports
-    exports: tuple[str, ...]  # model and enum classes, sorted, for the package's __init__
+    exports: tuple[str, ...]  # model and enum classes, sorted, for models.__all__
+    public: tuple[tuple[str, str], ...]  # (name, module) the package's __init__ exports, sorted
+    init_imports: tuple[tuple[str, tuple[str, ...]], ...]  # (module, names) by module
     base_url_required: bool  # the spec's server is relative: callers must pass base_url

@@ -23,9 +23,7 @@ from .settings import Settings
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMAS = "/components/schemas/"
 # attribute names a model instance already has; a property with one of these names gets a "_"
-MODEL_RESERVED = frozenset(
-    {"to_dict", "from_dict", "additional_properties", "keys", "items", "values", "get", "copy"}
-)
+MODEL_RESERVED = frozenset({"to_dict", "from_dict", "additional_properties"})
 METHOD_RESERVED = frozenset({"self", "request_options"})
 CLIENT_RESERVED = frozenset({"self", "base_url", "timeout", "max_retries", "headers", "http_client"})
 JSON_MEDIA = re.compile(r"^(application/json|text/json|application/[^;]*\+json)(;.*)?$", re.I)
@@ -359,7 +357,7 @@ class Normalizer:
         nullable = _nullable(prop) or _nullable(target)
         if isinstance(prop, dict) and isinstance(prop.get("allOf"), list):
             nullable = nullable or any(_nullable(self.resolver.deref(p, doc, pointer)[0]) for p in prop["allOf"])
-        annotation = expr.annotation + (" | None" if nullable else "") + ("" if required else " | Unset")
+        annotation = expr.annotation + ("" if required else " | Unset") + (" | None" if nullable else "")
         description = _text(target.get("description") if isinstance(target, dict) else None)
         if isinstance(prop, dict) and prop.get("description"):
             description = _text(prop["description"])
@@ -643,7 +641,7 @@ class Normalizer:
         return ir.Response(status, description, types.BYTES, (media_types[0],), "binary")
 
     def _pagination(
-        self, op: dict[str, Any], pointer: str, doc: Document, params: list[ir.Parameter], return_type: ir.TypeExpr
+        self, op: dict[str, Any], pointer: str, doc: Document, op_name: str, params: list[ir.Parameter], return_type: ir.TypeExpr
     ) -> ir.Pagination | None:
         spec = op.get("x-pagination")
         if spec is None:
@@ -687,6 +685,7 @@ class Normalizer:
         if next_token is None and offset_param is None:
             raise doc.error(where, "x-pagination needs 'next-token' + 'token-param' or 'offset-param'", "see specs/README.md")
         return ir.Pagination(
+            method_name="iter_" + op_name,
             items=items.python_name,
             item_type=item_type,
             next_token=next_token.python_name if next_token else None,
@@ -759,7 +758,7 @@ class Normalizer:
         self._build_models()
         grouped: dict[str, list[ir.Operation]] = {}
         for tag, op, raw, pointer, doc in first_pass:
-            pagination = self._pagination(raw, pointer, doc, list(op.params), op.return_type)
+            pagination = self._pagination(raw, pointer, doc, op.method_name, list(op.params), op.return_type)
             grouped.setdefault(tag, []).append(_replace(op, pagination=pagination))
         models = self._finish_models()
         apis = []
@@ -793,6 +792,7 @@ class Normalizer:
                 )
             )
         used = {key for api in apis for op in api.operations for alt in op.security for key in alt}
+        public, init_imports = _public_names(apis, [m.name for m in models] + list(self.state.enums))
         servers, default_url = self._servers()
         info = self.data.get("info") or {}
         return ir.Package(
@@ -813,7 +813,9 @@ class Normalizer:
             aliases=(),
             apis=tuple(apis),
             models_imports=_models_imports(models),
-            exports=tuple(sorted([m.name for m in models] + list(self.state.enums))),
+            exports=_sorted({m.name for m in models} | set(self.state.enums)),
+            public=public,
+            init_imports=init_imports,
             base_url_required=not default_url,
         )
 
@@ -898,6 +900,17 @@ def _topological(models: dict[str, ir.Model]) -> tuple[ir.Model, ...]:
     return tuple(ordered)
 
 
+def isort_key(name: str) -> tuple[int, str]:
+    """The order isort/ruff use inside one import: CONSTANTS, Classes, functions."""
+    if name.isupper():
+        return (0, name)
+    return (1, name) if name[0].isupper() else (2, name)
+
+
+def _sorted(names: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(names, key=isort_key))
+
+
 def _collect_types(exprs: list[ir.TypeExpr]) -> tuple[set[str], set[str], bool, bool]:
     runtime: set[str] = set()
     models: set[str] = set()
@@ -921,7 +934,38 @@ def _models_imports(models: tuple[ir.Model, ...]) -> ir.Imports:
     if any(not f.required for m in models for f in m.init_fields):
         runtime |= {"UNSET", "Unset"}
     typing = {"Any"} if uses_any or models else set()
-    return ir.Imports(tuple(sorted(runtime)), (), (), tuple(sorted(typing)), uses_datetime)
+    return ir.Imports(_sorted(runtime), (), (), _sorted(typing), uses_datetime)
+
+
+RUNTIME_EXPORTS = {
+    "._model": ("UNSET", "Unset"),
+    "._transport": ("ApiResponse", "RequestOptions"),
+    ".client": ("ApiClient", "AsyncApiClient"),
+    ".errors": (
+        "ApiConnectionError",
+        "ApiError",
+        "ApiStatusError",
+        "ApiTimeoutError",
+        "ClientError",
+        "DecodeError",
+        "ResponseDecodeError",
+        "ServerError",
+    ),
+}
+
+
+def _public_names(
+    apis: list[ir.Api], models: list[str]
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """What the package's ``__init__`` exports, and the imports that give mypy those names."""
+    by_module: dict[str, set[str]] = {module: set(names) for module, names in RUNTIME_EXPORTS.items()}
+    for api in apis:
+        by_module["." + api.module] = {api.class_name, api.async_class_name}
+    if models:
+        by_module[".models"] = set(models)
+    public = tuple(sorted(((n, m) for m, names in by_module.items() for n in names), key=lambda p: isort_key(p[0])))
+    imports = tuple((m, _sorted(by_module[m])) for m in sorted(by_module, key=lambda m: m.lstrip(".")))
+    return public, imports
 
 
 def _api_imports(ops: list[ir.Operation]) -> ir.Imports:
@@ -942,22 +986,26 @@ def _api_imports(ops: list[ir.Operation]) -> ir.Imports:
     runtime, models, uses_any, uses_datetime = _collect_types(converting)
     _, all_models, any_in_signature, dt_in_signature = _collect_types(exprs)
     models |= all_models
-    transport = {"Operation", "RequestOptions", "Response"}
+    transport = {"Operation", "RequestOptions", "Response", "AsyncApi", "SyncApi", "async_raw_method", "raw_method"}
     if any(op.params for op in ops):
         transport.add("Param")
     if any(op.body is not None for op in ops):
         transport.add("Body")
     typing = {"Any"} if uses_any or any_in_signature else set()
+    abc = set()
     if any(p.annotation.startswith("Sequence[") for op in ops for p in op.params):
-        typing.add("Sequence")
+        abc.add("Sequence")
     if any(op.pagination for op in ops):
-        typing |= {"AsyncIterator", "Iterator"}
+        abc |= {"AsyncIterator", "Iterator"}
+        models |= {name for op in ops if op.pagination for name in op.pagination.item_type.models}
     return ir.Imports(
-        tuple(sorted(runtime)),
-        tuple(sorted(transport)),
-        tuple(sorted(models)),
-        tuple(sorted(typing)),
+        _sorted(runtime),
+        _sorted(transport),
+        _sorted(models),
+        _sorted(typing),
         uses_datetime or dt_in_signature,
+        _sorted(abc),
+        any(op.deprecated for op in ops),
     )
 
 

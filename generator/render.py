@@ -30,6 +30,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         py_str=escape.py_str,
         py_literal=escape.py_literal,
+        py_tuple=escape.py_tuple,
         docstring=escape.docstring,
         comment=escape.comment,
         md=escape.markdown,

@@ -15,20 +15,10 @@ import json
 import logging
 import random
 import time
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import (
-    Any,
-    Awaitable,
-    Callable,
-    Generic,
-    Mapping,
-    ParamSpec,
-    TypedDict,
-    TypeVar,
-    Union,
-    cast,
-)
+from typing import Any, Generic, ParamSpec, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -47,7 +37,7 @@ T = TypeVar("T")
 P = ParamSpec("P")
 A = TypeVar("A", bound="SyncApi")
 AA = TypeVar("AA", bound="AsyncApi")
-TimeoutTypes = Union[float, httpx.Timeout, None]
+TimeoutTypes = float | httpx.Timeout | None
 
 logger = logging.getLogger(__package__)
 
@@ -144,7 +134,7 @@ class Operation(Generic[T]):
 class ApiResponse(Generic[T]):
     """A response with its decoded value: ``status_code``, ``headers``, ``content`` and ``data``."""
 
-    __slots__ = ("status_code", "headers", "content", "data", "method", "url")
+    __slots__ = ("content", "data", "headers", "method", "status_code", "url")
 
     def __init__(self, response: httpx.Response, data: T) -> None:
         self.status_code = response.status_code
@@ -159,7 +149,10 @@ class ApiResponse(Generic[T]):
         return self.content.decode("utf-8", errors="replace")
 
     def __repr__(self) -> str:
-        return f"ApiResponse(status_code={self.status_code}, method={self.method!r}, url={self.url!r}, data={self.data!r})"
+        return (
+            f"ApiResponse(status_code={self.status_code}, method={self.method!r}, "
+            f"url={self.url!r}, data={self.data!r})"
+        )
 
 
 def _plain(value: Any) -> str:
@@ -282,7 +275,7 @@ class BaseTransport:
         self,
         op: Operation[Any],
         headers: dict[str, str],
-        query: list[tuple[str, str]],
+        query: list[tuple[str, str | int | float | bool | None]],
         cookies: list[str],
     ) -> None:
         """Use the first of the operation's security alternatives whose credentials are all set."""
@@ -317,10 +310,10 @@ class BaseTransport:
         options: RequestOptions,
     ) -> httpx.Request:
         path = op.path
-        query: list[tuple[str, str]] = []
+        query: list[tuple[str, str | int | float | bool | None]] = []
         headers: dict[str, str] = dict(self._headers)
         cookies: list[str] = []
-        for param, value in zip(op.params, args):
+        for param, value in zip(op.params, args, strict=True):
             if value is None or value is UNSET:
                 if param.location == "path":
                     raise ValueError(
@@ -372,7 +365,7 @@ class BaseTransport:
         return http.build_request(
             op.method,
             self.base_url + path,
-            params=query,
+            params=httpx.QueryParams(query),
             headers=headers,
             content=content,
             data=data,

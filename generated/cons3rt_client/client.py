@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import httpx
 
@@ -26,12 +26,14 @@ SECURITY_SCHEMES: Mapping[str, SecurityScheme] = {
 
 
 class ApiClient(SyncTransport):
-    """Synchronous client for the CONS3RT API. Use it as a context manager, or call ``close()``.
+    """Synchronous client for the CONS3RT API.
+
+    Use it as a context manager, or call ``close()`` when done.
 
     Args:
         base_url: Where the API lives (default https://api.dev.cons3rt.io/rest).
-        api_key_header: API key sent in the header token (APIKeyHeader).
-        username: API key sent in the header username (Username).
+        api_key_header: API key for APIKeyHeader, sent in the header token.
+        username: API key for Username, sent in the header username.
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.
@@ -66,12 +68,14 @@ class ApiClient(SyncTransport):
 
 
 class AsyncApiClient(AsyncTransport):
-    """Asynchronous client for the CONS3RT API. Use it with ``async with``, or ``await aclose()``.
+    """Asynchronous client for the CONS3RT API.
+
+    Use it with ``async with``, or ``await aclose()`` when done.
 
     Args:
         base_url: Where the API lives (default https://api.dev.cons3rt.io/rest).
-        api_key_header: API key sent in the header token (APIKeyHeader).
-        username: API key sent in the header username (Username).
+        api_key_header: API key for APIKeyHeader, sent in the header token.
+        username: API key for Username, sent in the header username.
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from ._model import UNSET, Unset
     from ._transport import ApiResponse, RequestOptions
     from .client import ApiClient, AsyncApiClient
-    from .session_api import AsyncSessionApi, SessionApi
     from .errors import (
         ApiConnectionError,
         ApiError,
@@ -35,55 +34,56 @@ if TYPE_CHECKING:
         GetSessionInfoUsingGET200Response,
         SessionInfo,
     )
+    from .session_api import AsyncSessionApi, SessionApi
 
 _EXPORTS: dict[str, str] = {
     "UNSET": "._model",
-    "Unset": "._model",
-    "ApiResponse": "._transport",
-    "RequestOptions": "._transport",
     "ApiClient": ".client",
-    "AsyncApiClient": ".client",
-    "SessionApi": ".session_api",
-    "AsyncSessionApi": ".session_api",
     "ApiConnectionError": ".errors",
     "ApiError": ".errors",
+    "ApiErrorResponse": ".models",
+    "ApiResponse": "._transport",
     "ApiStatusError": ".errors",
     "ApiTimeoutError": ".errors",
-    "ClientError": ".errors",
-    "DecodeError": ".errors",
-    "ResponseDecodeError": ".errors",
-    "ServerError": ".errors",
-    "ApiErrorResponse": ".models",
     "AppendChatMessageUsingGET200Response": ".models",
+    "AsyncApiClient": ".client",
+    "AsyncSessionApi": ".session_api",
+    "ClientError": ".errors",
     "CreateSessionUsingGET200Response": ".models",
     "CreateSessionUsingGET200ResponseData": ".models",
+    "DecodeError": ".errors",
     "GetSessionInfoUsingGET200Response": ".models",
+    "RequestOptions": "._transport",
+    "ResponseDecodeError": ".errors",
+    "ServerError": ".errors",
+    "SessionApi": ".session_api",
     "SessionInfo": ".models",
+    "Unset": "._model",
 }
 
 __all__ = [
     "UNSET",
-    "Unset",
-    "ApiResponse",
-    "RequestOptions",
     "ApiClient",
-    "AsyncApiClient",
-    "SessionApi",
-    "AsyncSessionApi",
     "ApiConnectionError",
     "ApiError",
+    "ApiErrorResponse",
+    "ApiResponse",
     "ApiStatusError",
     "ApiTimeoutError",
-    "ClientError",
-    "DecodeError",
-    "ResponseDecodeError",
-    "ServerError",
-    "ApiErrorResponse",
     "AppendChatMessageUsingGET200Response",
+    "AsyncApiClient",
+    "AsyncSessionApi",
+    "ClientError",
     "CreateSessionUsingGET200Response",
     "CreateSessionUsingGET200ResponseData",
+    "DecodeError",
     "GetSessionInfoUsingGET200Response",
+    "RequestOptions",
+    "ResponseDecodeError",
+    "ServerError",
+    "SessionApi",
     "SessionInfo",
+    "Unset",
 ]
 
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import httpx
 
@@ -25,11 +25,13 @@ SECURITY_SCHEMES: Mapping[str, SecurityScheme] = {
 
 
 class ApiClient(SyncTransport):
-    """Synchronous client for the Etherpad API. Use it as a context manager, or call ``close()``.
+    """Synchronous client for the Etherpad API.
+
+    Use it as a context manager, or call ``close()`` when done.
 
     Args:
         base_url: Where the API lives (default http://localhost:9001/api/1.2.15).
-        api_key: API key sent in the query apikey (ApiKey).
+        api_key: API key for ApiKey, sent in the query apikey.
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.
@@ -62,11 +64,13 @@ class ApiClient(SyncTransport):
 
 
 class AsyncApiClient(AsyncTransport):
-    """Asynchronous client for the Etherpad API. Use it with ``async with``, or ``await aclose()``.
+    """Asynchronous client for the Etherpad API.
+
+    Use it with ``async with``, or ``await aclose()`` when done.
 
     Args:
         base_url: Where the API lives (default http://localhost:9001/api/1.2.15).
-        api_key: API key sent in the query apikey (ApiKey).
+        api_key: API key for ApiKey, sent in the query apikey.
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import httpx
 
@@ -24,12 +24,14 @@ SECURITY_SCHEMES: Mapping[str, SecurityScheme] = {
 
 
 class ApiClient(SyncTransport):
-    """Synchronous client for the ICA Rest API. Use it as a context manager, or call ``close()``.
+    """Synchronous client for the ICA Rest API.
+
+    Use it as a context manager, or call ``close()`` when done.
 
     Args:
         base_url: Where the API lives.
         jwt_auth: Token sent as ``Authorization: Bearer <token>`` (JwtAuth).
-        api_key_auth: API key sent in the header X-API-Key (ApiKeyAuth).
+        api_key_auth: API key for ApiKeyAuth, sent in the header X-API-Key.
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.
@@ -64,12 +66,14 @@ class ApiClient(SyncTransport):
 
 
 class AsyncApiClient(AsyncTransport):
-    """Asynchronous client for the ICA Rest API. Use it with ``async with``, or ``await aclose()``.
+    """Asynchronous client for the ICA Rest API.
+
+    Use it with ``async with``, or ``await aclose()`` when done.
 
     Args:
         base_url: Where the API lives.
         jwt_auth: Token sent as ``Authorization: Bearer <token>`` (JwtAuth).
-        api_key_auth: API key sent in the header X-API-Key (ApiKeyAuth).
+        api_key_auth: API key for ApiKeyAuth, sent in the header X-API-Key.
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.

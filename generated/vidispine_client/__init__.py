@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from ._model import UNSET, Unset
     from ._transport import ApiResponse, RequestOptions
     from .client import ApiClient, AsyncApiClient
-    from .job_api import AsyncJobApi, JobApi
     from .errors import (
         ApiConnectionError,
         ApiError,
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
         ResponseDecodeError,
         ServerError,
     )
+    from .job_api import AsyncJobApi, JobApi
     from .models import (
         JobListType,
         JobProblemListType,
@@ -47,21 +47,17 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, str] = {
     "UNSET": "._model",
-    "Unset": "._model",
-    "ApiResponse": "._transport",
-    "RequestOptions": "._transport",
     "ApiClient": ".client",
-    "AsyncApiClient": ".client",
-    "JobApi": ".job_api",
-    "AsyncJobApi": ".job_api",
     "ApiConnectionError": ".errors",
     "ApiError": ".errors",
+    "ApiResponse": "._transport",
     "ApiStatusError": ".errors",
     "ApiTimeoutError": ".errors",
+    "AsyncApiClient": ".client",
+    "AsyncJobApi": ".job_api",
     "ClientError": ".errors",
     "DecodeError": ".errors",
-    "ResponseDecodeError": ".errors",
-    "ServerError": ".errors",
+    "JobApi": ".job_api",
     "JobListType": ".models",
     "JobProblemListType": ".models",
     "JobProblemType": ".models",
@@ -74,28 +70,28 @@ _EXPORTS: dict[str, str] = {
     "JobTypeLog": ".models",
     "JobTypeWaiting": ".models",
     "KeyValueType": ".models",
+    "RequestOptions": "._transport",
+    "ResponseDecodeError": ".errors",
+    "ServerError": ".errors",
     "SimpleMetadataType": ".models",
     "StorageGroupTypeData": ".models",
     "URIListType": ".models",
+    "Unset": "._model",
 }
 
 __all__ = [
     "UNSET",
-    "Unset",
-    "ApiResponse",
-    "RequestOptions",
     "ApiClient",
-    "AsyncApiClient",
-    "JobApi",
-    "AsyncJobApi",
     "ApiConnectionError",
     "ApiError",
+    "ApiResponse",
     "ApiStatusError",
     "ApiTimeoutError",
+    "AsyncApiClient",
+    "AsyncJobApi",
     "ClientError",
     "DecodeError",
-    "ResponseDecodeError",
-    "ServerError",
+    "JobApi",
     "JobListType",
     "JobProblemListType",
     "JobProblemType",
@@ -108,9 +104,13 @@ __all__ = [
     "JobTypeLog",
     "JobTypeWaiting",
     "KeyValueType",
+    "RequestOptions",
+    "ResponseDecodeError",
+    "ServerError",
     "SimpleMetadataType",
     "StorageGroupTypeData",
     "URIListType",
+    "Unset",
 ]
 
 

@@ -12,19 +12,9 @@ does not list is returned as the plain string instead of failing.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
-from typing import (
-    Any,
-    Callable,
-    ClassVar,
-    Generic,
-    Iterator,
-    Mapping,
-    TypeVar,
-    Union,
-    cast,
-    overload,
-)
+from typing import Any, ClassVar, Generic, TypeVar, cast, overload
 
 from .errors import DecodeError
 
@@ -190,7 +180,7 @@ DATE: Codec[_dt.date] = _Date()
 E = TypeVar("E", bound=Enum)
 
 
-class EnumOf(_Converting[Union[E, Any]]):
+class EnumOf(_Converting["E | Any"]):
     """An enum; a value the spec does not list decodes to the raw value instead of failing."""
 
     __slots__ = ("enum",)
@@ -311,7 +301,7 @@ class ModelOf(_Converting[M]):
 class Field(Generic[T]):
     """One property of a model: its wire name, its codec, and whether it must be present."""
 
-    __slots__ = ("wire", "codec", "required", "nullable", "name", "where")
+    __slots__ = ("codec", "name", "nullable", "required", "where", "wire")
 
     def __init__(
         self,
@@ -394,7 +384,7 @@ def _copy_json(value: Any) -> Any:
 class Model:
     """Base of every generated model. Subclasses declare their properties as ``Field``s."""
 
-    __slots__ = ("_data", "_cache")
+    __slots__ = ("_cache", "_data")
     _fields: ClassVar[dict[str, Field[Any]]] = {}
     _by_wire: ClassVar[dict[str, Field[Any]]] = {}
     _secret: ClassVar[frozenset[str]] = frozenset()
@@ -486,7 +476,7 @@ class Model:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._encode() == cast(Model, other)._encode()
+        return self._encode() == other._encode()
 
     __hash__ = None  # type: ignore[assignment]
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import httpx
 
@@ -25,7 +25,9 @@ SECURITY_SCHEMES: Mapping[str, SecurityScheme] = {
 
 
 class ApiClient(SyncTransport):
-    """Synchronous client for the Vidispine API. Use it as a context manager, or call ``close()``.
+    """Synchronous client for the Vidispine API.
+
+    Use it as a context manager, or call ``close()`` when done.
 
     Args:
         base_url: Where the API lives (default http://localhost:8080/API).
@@ -68,7 +70,9 @@ class ApiClient(SyncTransport):
 
 
 class AsyncApiClient(AsyncTransport):
-    """Asynchronous client for the Vidispine API. Use it with ``async with``, or ``await aclose()``.
+    """Asynchronous client for the Vidispine API.
+
+    Use it with ``async with``, or ``await aclose()`` when done.
 
     Args:
         base_url: Where the API lives (default http://localhost:8080/API).
