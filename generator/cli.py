@@ -35,9 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     ):
         command = commands.add_parser(name, help=text, description=text)
         command.add_argument("specs", nargs="*", type=Path, metavar="SPEC", help=help_specs)
-        command.add_argument("--specs", dest="spec_dir", type=Path, default=Path("specs"), help="folder of specs (default: specs)")
+        command.add_argument(
+            "--specs", dest="spec_dir", type=Path, default=Path("specs"), help="folder of specs (default: specs)"
+        )
         if name != "validate":
-            command.add_argument("-o", "--output", type=Path, default=Path("generated"), help="output folder (default: generated)")
+            command.add_argument(
+                "-o", "--output", type=Path, default=Path("generated"), help="output folder (default: generated)"
+            )
     return parser
 
 
@@ -61,7 +65,9 @@ def _generate_all(specs: list[Path]) -> list[GeneratedPackage]:
     owners: dict[str, str] = {}
     for package in packages:
         if package.package in owners:
-            raise UsageError(f"{owners[package.package]} and {package.spec} both generate the package {package.package!r}")
+            raise UsageError(
+                f"{owners[package.package]} and {package.spec} both generate the package {package.package!r}"
+            )
         owners[package.package] = package.spec
     return packages
 
@@ -80,7 +86,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     for package in packages:
         changed = write_package(output / package.package, package.files)
         state = "written" if changed else "unchanged"
-        print(f"{package.spec} -> {display_path(output / package.package)}/ ({package.operations} operations, {package.models} models, {state})")
+        counts = f"{package.operations} operations, {package.models} models"
+        print(f"{package.spec} -> {display_path(output / package.package)}/ ({counts}, {state})")
     for stale in _stale(output, packages, not args.specs):
         remove_package(stale)
         print(f"removed {display_path(stale)}/ (no spec generates it)")

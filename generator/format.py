@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import black
+from black.mode import Mode, TargetVersion
+from black.report import NothingChanged
 
 from .errors import SpecError
 
-MODE = black.Mode(target_versions={black.TargetVersion.PY310})
+MODE = Mode(target_versions={TargetVersion.PY310})
 
 
 def format_files(files: dict[str, str], spec: str) -> dict[str, str]:
@@ -18,7 +20,7 @@ def format_files(files: dict[str, str], spec: str) -> dict[str, str]:
             continue
         try:
             out[path] = black.format_str(text, mode=MODE)
-        except black.NothingChanged:
+        except NothingChanged:
             out[path] = text
         except Exception as exc:  # black raises several types for invalid code
             raise SpecError(

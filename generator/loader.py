@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from .errors import SpecError
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _SpecLoader(_Base):  # type: ignore[misc,valid-type]
+class _SpecLoader(_Base):  # type: ignore[misc]
     """Safe loader with YAML 1.2 booleans, no timestamps, and string mapping keys."""
 
 
@@ -58,7 +59,7 @@ def escape_pointer_part(part: str) -> str:
     return part.replace("~", "~0").replace("/", "~1")
 
 
-def pointer_of(parts: tuple[str | int, ...] | list[str | int]) -> str:
+def pointer_of(parts: Sequence[str | int]) -> str:
     """``("paths", "/a/{b}", "get")`` -> ``/paths/~1a~1{b}/get``."""
     return "".join("/" + escape_pointer_part(str(p)) for p in parts)
 
@@ -162,8 +163,6 @@ def load_document(path: Path, display: str | None = None) -> Document:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SpecError(
-            shown, "", f"not UTF-8 text (byte {exc.start})", "save the spec as UTF-8"
-        ) from None
+        raise SpecError(shown, "", f"not UTF-8 text (byte {exc.start})", "save the spec as UTF-8") from None
     data = parse_text(text, shown)
     return Document(path=path, data=data, text=text, display=shown)

@@ -214,7 +214,7 @@ class Normalizer:
             value_type = "float" if all(isinstance(v, (int, float)) for v in unique) else "str"
             unique = [v if value_type == "float" else str(v) for v in unique]
         names = dedupe([enum_member_name(v) for v in unique])
-        members = tuple(ir.EnumMember(n, v) for n, v in zip(names, unique))
+        members = tuple(ir.EnumMember(n, v) for n, v in zip(names, unique, strict=True))
         return ir.Enum(name, _text(schema.get("description")), value_type, members)
 
     def _model_type(self, schema: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.TypeExpr:
@@ -400,7 +400,9 @@ class Normalizer:
                 _, _, target_pointer = self.resolver.lookup(target_ref, draft.doc, ref_pointer)
                 target_name = self.state.by_pointer.get(target_pointer)
                 if target_name is None or target_name not in models:
-                    raise draft.doc.error(ref_pointer, f"discriminator maps {value!r} to a schema that is not an object", "")
+                    raise draft.doc.error(
+                        ref_pointer, f"discriminator maps {value!r} to a schema that is not an object", ""
+                    )
                 cases.append(ir.DiscriminatorCase(str(value), target_name))
             mapped = {c.model for c in cases}
             for child in children.get(draft.name, []):
@@ -415,7 +417,8 @@ class Normalizer:
                     # constructing a subtype fills in its discriminator value
                     sub = models[case.model]
                     init = tuple(
-                        _replace(f, default=py_literal(case.value)) if f.wire_name == prop else f for f in sub.init_fields
+                        _replace(f, default=py_literal(case.value)) if f.wire_name == prop else f
+                        for f in sub.init_fields
                     )
                     models[case.model] = _replace(sub, init_fields=init)
         return _topological(models)
@@ -480,7 +483,7 @@ class Normalizer:
         for param, pointer, param_doc in self._parameters(op, op_pointer, doc, shared, item_pointer):
             params.append(self._parameter(param, pointer, param_doc, hint))
         names = dedupe([p.python_name for p in params])
-        params = [_replace(p, python_name=n) for p, n in zip(params, names)]
+        params = [_replace(p, python_name=n) for p, n in zip(params, names, strict=True)]
 
         body = self._body(op, op_pointer, doc, hint, {p.python_name for p in params})
         required = [p for p in params if p.required]
@@ -522,10 +525,12 @@ class Normalizer:
         wire = param["name"]
         location = param["in"]
         if location not in ("path", "query", "header", "cookie"):
-            raise doc.error(f"{pointer}/in", f"unknown parameter location {location!r}", "use path, query, header or cookie")
+            raise doc.error(
+                f"{pointer}/in", f"unknown parameter location {location!r}", "use path, query, header or cookie"
+            )
         schema = param.get("schema")
         if schema is None and isinstance(param.get("content"), dict):
-            media = next(iter(param["content"].values()), {})
+            media: Any = next(iter(param["content"].values()), {})
             schema = media.get("schema") if isinstance(media, dict) else None
         expr = self.type_of(schema or {}, f"{pointer}/schema", doc, hint + pascal_case(wire))
         resolved = self.resolver.deref(schema, doc, f"{pointer}/schema")[0] if isinstance(schema, dict) else {}
@@ -641,14 +646,22 @@ class Normalizer:
         return ir.Response(status, description, types.BYTES, (media_types[0],), "binary")
 
     def _pagination(
-        self, op: dict[str, Any], pointer: str, doc: Document, op_name: str, params: list[ir.Parameter], return_type: ir.TypeExpr
+        self,
+        op: dict[str, Any],
+        pointer: str,
+        doc: Document,
+        op_name: str,
+        params: list[ir.Parameter],
+        return_type: ir.TypeExpr,
     ) -> ir.Pagination | None:
         spec = op.get("x-pagination")
         if spec is None:
             return None
         where = f"{pointer}/x-pagination"
         if not isinstance(spec, dict) or not isinstance(spec.get("items"), str):
-            raise doc.error(where, "x-pagination needs 'items': the response property holding the items", "see specs/README.md")
+            raise doc.error(
+                where, "x-pagination needs 'items': the response property holding the items", "see specs/README.md"
+            )
         model = self.state.models.get(return_type.annotation)
         if model is None:
             raise doc.error(where, "x-pagination needs an operation that returns an object", "")
@@ -659,7 +672,9 @@ class Normalizer:
             if wire is None:
                 return None
             if wire not in by_wire:
-                raise doc.error(f"{where}/{key}", f"{model.name} has no property {wire!r}", "name a property of the response")
+                raise doc.error(
+                    f"{where}/{key}", f"{model.name} has no property {wire!r}", "name a property of the response"
+                )
             return by_wire[wire]
 
         def param(key: str) -> str | None:
@@ -683,7 +698,9 @@ class Normalizer:
         if (next_token is None) != (token_param is None):
             raise doc.error(where, "cursor paging needs both 'next-token' and 'token-param'", "see specs/README.md")
         if next_token is None and offset_param is None:
-            raise doc.error(where, "x-pagination needs 'next-token' + 'token-param' or 'offset-param'", "see specs/README.md")
+            raise doc.error(
+                where, "x-pagination needs 'next-token' + 'token-param' or 'offset-param'", "see specs/README.md"
+            )
         return ir.Pagination(
             method_name="iter_" + op_name,
             items=items.python_name,
@@ -709,7 +726,12 @@ class Normalizer:
             custom = scheme.get("x-python-credential")
             if kind == "apiKey":
                 names: tuple[str, ...] = (custom if isinstance(custom, str) else snake_case(key),)
-                entry = ("api_key", scheme.get("in", "header"), scheme.get("name", key), _text(scheme.get("x-value-prefix")))
+                entry = (
+                    "api_key",
+                    scheme.get("in", "header"),
+                    scheme.get("name", key),
+                    _text(scheme.get("x-value-prefix")),
+                )
             elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
                 names = ("username", "password")
                 entry = ("basic", "header", "Authorization", "Basic ")
@@ -766,9 +788,13 @@ class Normalizer:
         for tag, ops in grouped.items():
             name = class_name(tag, "Tag") + "Api"
             if name in class_names:
-                raise self.doc.error("/tags", f"tags {class_names[name]!r} and {tag!r} both give the class {name}", "rename a tag")
+                raise self.doc.error(
+                    "/tags", f"tags {class_names[name]!r} and {tag!r} both give the class {name}", "rename a tag"
+                )
             if name in self.state.names:
-                raise self.doc.error("/tags", f"API class {name} collides with a model of that name", "rename the tag or the schema")
+                raise self.doc.error(
+                    "/tags", f"API class {name} collides with a model of that name", "rename the tag or the schema"
+                )
             class_names[name] = tag
             seen: dict[str, ir.Operation] = {}
             for op in ops:
@@ -854,13 +880,13 @@ def _choose_request_media(media_types: tuple[str, ...]) -> tuple[str, str]:
     for media in media_types:
         if _is_json(media):
             return media, "json"
-    for media, low in zip(media_types, lowered):
+    for media, low in zip(media_types, lowered, strict=True):
         if low.startswith("application/x-www-form-urlencoded"):
             return media, "form"
-    for media, low in zip(media_types, lowered):
+    for media, low in zip(media_types, lowered, strict=True):
         if low.startswith("multipart/"):
             return media, "multipart"
-    for media, low in zip(media_types, lowered):
+    for media, low in zip(media_types, lowered, strict=True):
         if low.startswith("text/"):
             return media, "text"
     return media_types[0], "binary"
@@ -1016,4 +1042,6 @@ def normalize(doc: Document, settings: Settings, spec_file: str) -> ir.Package:
     except SpecError:
         raise
     except RecursionError:
-        raise doc.error("", "the spec nests schemas too deeply to generate", "flatten the schemas with named components") from None
+        raise doc.error(
+            "", "the spec nests schemas too deeply to generate", "flatten the schemas with named components"
+        ) from None

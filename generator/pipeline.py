@@ -54,4 +54,6 @@ def check_only(path: Path) -> GeneratedPackage:
     validate(doc)
     settings = read_settings(doc)
     package = normalize(doc, settings, shown)
-    return GeneratedPackage(shown, package.package, {}, sum(len(a.operations) for a in package.apis), len(package.models))
+    return GeneratedPackage(
+        shown, package.package, {}, sum(len(a.operations) for a in package.apis), len(package.models)
+    )

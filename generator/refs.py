@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import SpecError
 from .loader import Document, load_document, pointer_of, split_pointer
 
 

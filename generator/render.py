@@ -22,7 +22,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=False,  # noqa: S701 - we write Python, not HTML; escaping is per place (escape.py)
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -28,23 +28,38 @@ def read_settings(doc: Document) -> Settings:
     if not isinstance(raw, dict):
         raise doc.error(pointer if raw is not None else "", f"the spec has no '{KEY}' settings", example)
     package = raw.get("package")
-    if not isinstance(package, str) or not package.isidentifier() or not package.isascii() or keyword.iskeyword(package):
+    if (
+        not isinstance(package, str)
+        or not package.isidentifier()
+        or not package.isascii()
+        or keyword.iskeyword(package)
+    ):
         raise doc.error(
             f"{pointer}/package",
             f"package must be a Python identifier, got {package!r}",
             "use lower-case letters, digits and underscores, e.g. my_api_client",
         )
     if package.startswith("_") or package != package.lower():
-        raise doc.error(f"{pointer}/package", f"package {package!r} should be lower case and public", "e.g. my_api_client")
+        raise doc.error(
+            f"{pointer}/package", f"package {package!r} should be lower case and public", "e.g. my_api_client"
+        )
     version = raw.get("version")
     if isinstance(version, (int, float)) and not isinstance(version, bool):
         version = str(version)
     if not isinstance(version, str) or not _VERSION.match(version):
-        raise doc.error(f"{pointer}/version", f"version must be a version string like 1.0.0, got {version!r}", "quote it in YAML")
+        raise doc.error(
+            f"{pointer}/version", f"version must be a version string like 1.0.0, got {version!r}", "quote it in YAML"
+        )
     project = raw.get("project", package.replace("_", "-"))
     if not isinstance(project, str) or not _PROJECT.match(project):
-        raise doc.error(f"{pointer}/project", f"project must be a distribution name, got {project!r}", "e.g. my-api-client")
+        raise doc.error(
+            f"{pointer}/project", f"project must be a distribution name, got {project!r}", "e.g. my-api-client"
+        )
     unknown = sorted(set(raw) - {"package", "project", "version"})
     if unknown:
-        raise doc.error(f"{pointer}/{unknown[0]}", f"unknown setting {unknown[0]!r}", "the settings are package, project and version")
+        raise doc.error(
+            f"{pointer}/{unknown[0]}",
+            f"unknown setting {unknown[0]!r}",
+            "the settings are package, project and version",
+        )
     return Settings(package=package, project=project, version=version)

@@ -14,7 +14,11 @@ def check_document(doc: Document) -> None:
     """Is this an OpenAPI 3.0/3.1 document at all? (Before the schema validator runs.)"""
     data = doc.data
     if not isinstance(data, dict):
-        raise doc.error("", "the document is not a mapping, so it is not an OpenAPI document", "start the file with 'openapi: 3.0.3'")
+        raise doc.error(
+            "",
+            "the document is not a mapping, so it is not an OpenAPI document",
+            "start the file with 'openapi: 3.0.3'",
+        )
     version = data.get("openapi")
     if version is None:
         if "swagger" in data:
@@ -45,7 +49,11 @@ def validate_schema(doc: Document) -> list[SpecError]:
         message = str(getattr(error, "message", error)).splitlines()[0]
         if len(message) > 400:
             message = message[:400] + "..."
-        found.append(doc.error(pointer, f"invalid OpenAPI: {message}", "fix the spec at that place (see the OpenAPI specification)"))
+        found.append(
+            doc.error(
+                pointer, f"invalid OpenAPI: {message}", "fix the spec at that place (see the OpenAPI specification)"
+            )
+        )
     return found
 
 

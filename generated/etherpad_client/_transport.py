@@ -168,21 +168,37 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _query_pairs(param: Param, value: Any) -> list[tuple[str, str]]:
-    """Serialize a query (or cookie) parameter by its ``style`` and ``explode``."""
-    name = param.name
+def _q(text: str) -> str:
+    """Percent-encode one query name or value (a delimiter inside a value is encoded too)."""
+    return quote(text, safe="")
+
+
+def _query_pairs(param: Param, value: Any) -> list[str]:
+    """Serialize a query (or cookie) parameter by its ``style`` and ``explode``, encoded.
+
+    Encoding happens here, item by item, so the ``,``/``|``/space joining exploded=false
+    arrays stays a literal delimiter while a comma inside an item is sent as ``%2C``.
+    """
+    name = _q(param.name)
     if isinstance(value, dict):
         if param.style == "deepObject":
-            return [(f"{name}[{k}]", _plain(v)) for k, v in value.items()]
+            return [
+                f"{name}%5B{_q(str(k))}%5D={_q(_plain(v))}" for k, v in value.items()
+            ]
         if param.explode:
-            return [(k, _plain(v)) for k, v in value.items()]
-        return [(name, ",".join(f"{k},{_plain(v)}" for k, v in value.items()))]
+            return [f"{_q(str(k))}={_q(_plain(v))}" for k, v in value.items()]
+        return [
+            f"{name}="
+            + ",".join(f"{_q(str(k))},{_q(_plain(v))}" for k, v in value.items())
+        ]
     if isinstance(value, (list, tuple)):
         if param.explode and param.style in ("", "form"):
-            return [(name, _plain(v)) for v in value]
-        separator = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(param.style, ",")
-        return [(name, separator.join(_plain(v) for v in value))]
-    return [(name, _plain(value))]
+            return [f"{name}={_q(_plain(v))}" for v in value]
+        separator = {"spaceDelimited": "%20", "pipeDelimited": "|"}.get(
+            param.style, ","
+        )
+        return [f"{name}=" + separator.join(_q(_plain(v)) for v in value)]
+    return [f"{name}={_q(_plain(value))}"]
 
 
 def _simple(value: Any) -> str:
@@ -275,7 +291,7 @@ class BaseTransport:
         self,
         op: Operation[Any],
         headers: dict[str, str],
-        query: list[tuple[str, str | int | float | bool | None]],
+        query: list[str],
         cookies: list[str],
     ) -> None:
         """Use the first of the operation's security alternatives whose credentials are all set."""
@@ -294,7 +310,7 @@ class BaseTransport:
                     if scheme.kind == "bearer":
                         headers["Authorization"] = "Bearer " + credential.reveal()
                     elif scheme.location == "query":
-                        query.append((scheme.name, value))
+                        query.append(f"{_q(scheme.name)}={_q(value)}")
                     elif scheme.location == "cookie":
                         cookies.append(f"{scheme.name}={value}")
                     else:
@@ -310,7 +326,7 @@ class BaseTransport:
         options: RequestOptions,
     ) -> httpx.Request:
         path = op.path
-        query: list[tuple[str, str | int | float | bool | None]] = []
+        query: list[str] = []
         headers: dict[str, str] = dict(self._headers)
         cookies: list[str] = []
         for param, value in zip(op.params, args, strict=True):
@@ -331,7 +347,7 @@ class BaseTransport:
             elif param.location == "header":
                 headers[param.name] = _simple(value)
             else:
-                cookies.extend(f"{k}={v}" for k, v in _query_pairs(param, value))
+                cookies.extend(_query_pairs(param, value))
         self._apply_auth(op, headers, query, cookies)
         if op.accept:
             headers.setdefault("Accept", op.accept)
@@ -362,10 +378,10 @@ class BaseTransport:
         if extra:
             headers.update(extra)
         timeout = options.get("timeout", self._timeout)
+        url = self.base_url + path + ("?" + "&".join(query) if query else "")
         return http.build_request(
             op.method,
-            self.base_url + path,
-            params=httpx.QueryParams(query),
+            url,
             headers=headers,
             content=content,
             data=data,
