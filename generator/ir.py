@@ -97,6 +97,7 @@ class Parameter:
     explode: bool
     description: str
     deprecated: bool
+    example: object = None  # the spec's example value, if any
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,9 @@ class Operation:
     accept: str  # Accept header the client sends
     pagination: Pagination | None
     constant_name: str  # module constant holding the operation's wire description
+    example_args: tuple[str, ...] = ()  # keyword arguments of an example call, as source
+    example_models: tuple[str, ...] = ()  # model classes the example constructs
+    example_datetime: bool = False  # the example needs ``import datetime``
 
 
 @dataclass(frozen=True)
@@ -215,3 +219,6 @@ class Package:
     public: tuple[tuple[str, str], ...]  # (name, module) the package's __init__ exports, sorted
     init_imports: tuple[tuple[str, tuple[str, ...]], ...]  # (module, names) by module
     base_url_required: bool  # the spec's server is relative: callers must pass base_url
+    example_credentials: tuple[tuple[str, str], ...] = ()  # (ApiClient argument, placeholder literal)
+    showcase: tuple[int, int] = (0, 0)  # (api, operation) indexes of the README's example call
+    has_pagination: bool = False

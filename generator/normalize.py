@@ -14,7 +14,8 @@ from typing import Any
 
 from . import __version__, ir, types
 from .errors import SpecError
-from .escape import py_literal
+from .escape import py_literal, py_str
+from .examples import call_arguments
 from .loader import Document, escape_pointer_part
 from .naming import class_name, dedupe, enum_member_name, identifier, pascal_case, snake_case
 from .refs import Resolver
@@ -561,6 +562,7 @@ class Normalizer:
             explode=bool(explode),
             description=_text(param.get("description")),
             deprecated=bool(param.get("deprecated")),
+            example=param.get("example", resolved.get("example") if isinstance(resolved, dict) else None),
         )
 
     def _body(self, op: dict[str, Any], op_pointer: str, doc: Document, hint: str, taken: set[str]) -> ir.Body | None:
@@ -779,10 +781,20 @@ class Normalizer:
         first_pass = self._operations()
         self._build_models()
         grouped: dict[str, list[ir.Operation]] = {}
+        models = self._finish_models()
+        by_name = {m.name: m for m in models}
         for tag, op, raw, pointer, doc in first_pass:
             pagination = self._pagination(raw, pointer, doc, op.method_name, list(op.params), op.return_type)
-            grouped.setdefault(tag, []).append(_replace(op, pagination=pagination))
-        models = self._finish_models()
+            body = op.body if op.body and op.body.required else None
+            args, example_models, needs_datetime = call_arguments(op.params, body, by_name)
+            op = _replace(
+                op,
+                pagination=pagination,
+                example_args=args,
+                example_models=example_models,
+                example_datetime=needs_datetime,
+            )
+            grouped.setdefault(tag, []).append(op)
         apis = []
         class_names: dict[str, str] = {}
         for tag, ops in grouped.items():
@@ -818,6 +830,7 @@ class Normalizer:
                 )
             )
         used = {key for api in apis for op in api.operations for alt in op.security for key in alt}
+        schemes = self._security(used)
         public, init_imports = _public_names(apis, [m.name for m in models] + list(self.state.enums))
         servers, default_url = self._servers()
         info = self.data.get("info") or {}
@@ -833,7 +846,7 @@ class Normalizer:
             generator_version=__version__,
             servers=servers,
             default_base_url=default_url,
-            security_schemes=self._security(used),
+            security_schemes=schemes,
             models=models,
             enums=tuple(sorted(self.state.enums.values(), key=lambda e: e.name)),
             aliases=(),
@@ -843,6 +856,9 @@ class Normalizer:
             public=public,
             init_imports=init_imports,
             base_url_required=not default_url,
+            example_credentials=_example_credentials(apis, schemes),
+            showcase=_showcase(apis),
+            has_pagination=any(op.pagination for api in apis for op in api.operations),
         )
 
     def _tag_description(self, tag: str) -> str:
@@ -850,6 +866,29 @@ class Normalizer:
             if isinstance(entry, dict) and entry.get("name") == tag:
                 return _text(entry.get("description"))
         return ""
+
+
+def _showcase(apis: list[ir.Api]) -> tuple[int, int]:
+    """The README's example call: a GET with the fewest arguments, not deprecated (ties: the first)."""
+    best: tuple[int, int, int] | None = None
+    for a, api in enumerate(apis):
+        for o, op in enumerate(api.operations):
+            score = len(op.example_args) + (0 if op.http_method == "GET" else 10) + (20 if op.deprecated else 0)
+            if best is None or score < best[0]:
+                best = (score, a, o)
+    return (best[1], best[2]) if best else (0, 0)
+
+
+def _example_credentials(apis: list[ir.Api], schemes: tuple[ir.SecurityScheme, ...]) -> tuple[tuple[str, str], ...]:
+    """Placeholders for the credentials of the first security alternative an operation uses."""
+    by_key = {s.key: s for s in schemes}
+    for api in apis:
+        for op in api.operations:
+            for alternative in op.security:
+                if alternative:
+                    names = [n for key in alternative for n in by_key[key].credentials]
+                    return tuple((n, py_str("YOUR_" + n.upper())) for n in names)
+    return ()
 
 
 def _nullable(schema: Any) -> bool:

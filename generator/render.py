@@ -57,5 +57,8 @@ def render_package(pkg: ir.Package) -> dict[str, str]:
         render("package/api.py.j2", f"{api.module}.py", api=api)
     render("package/pyproject.toml.j2", "pyproject.toml")
     render("package/README.md.j2", "README.md")
+    for api in pkg.apis:
+        render("package/docs/api.md.j2", f"docs/{api.class_name}.md", api=api)
+    render("package/docs/models.md.j2", "docs/models.md")
     files["py.typed"] = ""
     return files
