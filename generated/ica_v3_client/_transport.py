@@ -243,7 +243,7 @@ def retry_delay(retry: int, headers: httpx.Headers | None) -> float:
         if after is not None and 0 <= after <= MAX_RETRY_AFTER:
             return after
     delay = min(INITIAL_RETRY_DELAY * (2.0**retry), MAX_RETRY_DELAY)
-    return delay * (1.0 - 0.25 * random.random())
+    return delay * (1.0 - 0.25 * random.random())  # noqa: S311 - jitter, not a secret
 
 
 def _is_json(content_type: str) -> bool:
