@@ -61,6 +61,35 @@ class RequestOptions(TypedDict, total=False):
     headers: Mapping[str, str]
 
 
+class _RedactSecrets(logging.Filter):
+    """Masks credentials in log records; httpx logs every request URL, API-key queries included."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def add(self, secret: str) -> None:
+        self.secrets.update({secret, quote(secret, safe=""), quote(secret)})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        message = record.getMessage()
+        redacted = message
+        for secret in self.secrets:
+            if secret and secret in redacted:
+                redacted = redacted.replace(secret, "***")
+        if redacted != message:
+            record.msg = redacted
+            record.args = ()
+        return True
+
+
+_REDACT = _RedactSecrets()
+logging.getLogger("httpx").addFilter(_REDACT)
+logger.addFilter(_REDACT)
+
+
 class Secret:
     """A credential: usable by the transport, shown as ``'***'`` everywhere else."""
 
@@ -68,6 +97,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        _REDACT.add(value)
 
     def reveal(self) -> str:
         return self._value
