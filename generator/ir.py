@@ -125,8 +125,10 @@ class Response:
 class Pagination:
     method_name: str  # the iterator method, e.g. "iter_list_task_versions"
     items: str  # python attribute of the response holding the items
+    items_wire: str
     item_type: TypeExpr
     next_token: str | None  # python attribute with the next token (cursor paging)
+    next_token_wire: str | None
     token_param: str | None  # python parameter that takes the token
     offset_param: str | None  # python parameter with the start index (offset paging)
     limit_param: str | None

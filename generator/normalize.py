@@ -618,18 +618,16 @@ class Normalizer:
                 continue
             is_success = status.startswith("2") or (status == "DEFAULT" and not has_2xx)
             label = "Response" if is_success else "Error"
-            decoded = self._response(resolved, resolved_pointer, response_doc, f"{hint}{status.title()}{label}")
-            if status == "DEFAULT":
-                decoded = _replace(decoded, status="default")
+            key = "default" if status == "DEFAULT" else status
+            decoded = self._response(key, resolved, resolved_pointer, response_doc, f"{hint}{status.title()}{label}")
             (success if is_success else errors).append(decoded)
             if status == "DEFAULT" and not has_2xx:
                 errors.append(decoded)
         return success, errors
 
-    def _response(self, response: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.Response:
+    def _response(self, status: str, response: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.Response:
         description = _text(response.get("description"))
         content = response.get("content")
-        status = pointer.rsplit("/", 1)[-1]
         if not isinstance(content, dict) or not content:
             return ir.Response(status, description, None, (), "empty")
         media_types = tuple(content.keys())
@@ -706,8 +704,10 @@ class Normalizer:
         return ir.Pagination(
             method_name="iter_" + op_name,
             items=items.python_name,
+            items_wire=items.wire_name,
             item_type=item_type,
             next_token=next_token.python_name if next_token else None,
+            next_token_wire=next_token.wire_name if next_token else None,
             token_param=token_param,
             offset_param=offset_param,
             limit_param=param("limit-param"),

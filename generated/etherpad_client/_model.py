@@ -65,6 +65,7 @@ class Codec(Generic[T]):
 
     __slots__ = ()
     passthrough: ClassVar[bool] = True
+    mutable: ClassVar[bool] = False
     expected: ClassVar[str] = "any value"
 
     def check(self, raw: Any) -> bool:
@@ -133,6 +134,9 @@ class _Converting(Codec[T]):
 
     __slots__ = ()
     passthrough = False
+    mutable: ClassVar[bool] = (
+        False  # values the caller can change in place (lists, maps, models)
+    )
 
 
 class _DateTime(_Converting[_dt.datetime]):
@@ -203,6 +207,7 @@ class ListOf(Codec[list[T]]):
 
     __slots__ = ("item", "passthrough")
     expected = "array"
+    mutable = True
 
     def __init__(self, item: Codec[T]) -> None:
         self.item = item
@@ -238,6 +243,7 @@ class DictOf(Codec[dict[str, T]]):
 
     __slots__ = ("item", "passthrough")
     expected = "object"
+    mutable = True
 
     def __init__(self, item: Codec[T]) -> None:
         self.item = item
@@ -273,6 +279,7 @@ class ModelOf(_Converting[M]):
 
     __slots__ = ("_target",)
     expected = "object"
+    mutable = True
 
     def __init__(self, target: type[M] | Callable[[], type[M]]) -> None:
         self._target = target
@@ -346,11 +353,11 @@ class Field(Generic[T]):
                 )
             return cast(T, UNSET)
         codec = self.codec
+        value = codec.decode(
+            raw, self.where
+        )  # checks types; plain values come back as they are
         if codec.passthrough:
-            if not codec.check(raw):
-                codec.decode(raw, self.where)  # raises with the details
-            return cast(T, raw)
-        value = codec.decode(raw, self.where)
+            return cast(T, value)
         if cache is None:
             obj._cache = cache = {}
         cache[self.name] = value
@@ -435,16 +442,23 @@ class Model:
         return obj
 
     def _encode(self) -> dict[str, Any]:
-        """The JSON object for this model; shares unconverted values with the model."""
+        """The JSON object for this model; shares unconverted values with the model.
+
+        Only cached values the caller may have changed in place (lists, maps, models) are
+        encoded again; a date or enum that was merely read keeps its exact JSON text.
+        """
         cache = self._cache
         if not cache:
             return self._data
-        data = dict(self._data)
+        data: dict[str, Any] | None = None
         fields = self._fields
         for name, value in cache.items():
             field = fields[name]
-            data[field.wire] = field.codec.encode(value)
-        return data
+            if field.codec.mutable:
+                if data is None:
+                    data = dict(self._data)
+                data[field.wire] = field.codec.encode(value)
+        return self._data if data is None else data
 
     def to_dict(self) -> dict[str, Any]:
         """A deep copy of the JSON object, unknown fields included."""
@@ -466,6 +480,10 @@ class Model:
             setattr(self, field.name, value)
         else:
             self._data[wire_name] = value
+
+    def get(self, wire_name: str, default: Any = None) -> Any:
+        """The raw JSON value of a field by its wire name, or ``default`` when absent."""
+        return self._encode().get(wire_name, default)
 
     def __contains__(self, wire_name: object) -> bool:
         return wire_name in self._data

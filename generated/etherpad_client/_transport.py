@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import base64
 import copy
+import datetime
 import email.utils
 import json
 import logging
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -61,33 +63,36 @@ class RequestOptions(TypedDict, total=False):
     headers: Mapping[str, str]
 
 
-class _RedactSecrets(logging.Filter):
-    """Masks credentials in log records; httpx logs every request URL, API-key queries included."""
+class _RedactQueryCredentials(logging.Filter):
+    """Masks API keys sent in the query string: httpx logs every request URL at INFO level.
+
+    Only the values of the query parameters that carry credentials are masked
+    (``apikey=...`` becomes ``apikey=***``), so no other text in a log line changes.
+    """
 
     def __init__(self) -> None:
         super().__init__()
-        self.secrets: set[str] = set()
+        self._names: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
 
-    def add(self, secret: str) -> None:
-        self.secrets.update({secret, quote(secret, safe=""), quote(secret)})
+    def add(self, name: str) -> None:
+        if name not in self._names:
+            self._names.add(name)
+            names = "|".join(re.escape(quote(n, safe="")) for n in sorted(self._names))
+            self._pattern = re.compile(rf"([?&](?:{names})=)[^&#\s\"']*")
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
-        message = record.getMessage()
-        redacted = message
-        for secret in self.secrets:
-            if secret and secret in redacted:
-                redacted = redacted.replace(secret, "***")
-        if redacted != message:
-            record.msg = redacted
-            record.args = ()
+        if self._pattern is not None:
+            message = record.getMessage()
+            redacted = self._pattern.sub(r"\1***", message)
+            if redacted != message:
+                record.msg = redacted
+                record.args = ()
         return True
 
 
-_REDACT = _RedactSecrets()
+_REDACT = _RedactQueryCredentials()
 logging.getLogger("httpx").addFilter(_REDACT)
-logger.addFilter(_REDACT)
 
 
 class Secret:
@@ -97,7 +102,6 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
-        _REDACT.add(value)
 
     def reveal(self) -> str:
         return self._value
@@ -260,9 +264,12 @@ def _retry_after(headers: httpx.Headers) -> float | None:
         return float(value)
     except ValueError:
         pass
-    parsed = email.utils.parsedate_to_datetime(value) if value.strip() else None
-    if parsed is None:
-        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None  # not a date either: fall back to backoff
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
     return parsed.timestamp() - time.time()
 
 
@@ -308,6 +315,9 @@ class BaseTransport:
         self._timeout = timeout
         self._headers = dict(headers or {})
         self._credentials: dict[str, Secret | tuple[str, Secret]] = {}
+        for scheme in self._security.values():
+            if scheme.kind == "api_key" and scheme.location == "query":
+                _REDACT.add(scheme.name)
         for key, value in credentials.items():
             if isinstance(value, tuple):
                 self._credentials[key] = (value[0], Secret(value[1]))

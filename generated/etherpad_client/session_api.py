@@ -38,9 +38,9 @@ _CREATE_SESSION_USING_GET: Operation[CreateSessionUsingGET200Response] = Operati
         "200": Response(ModelOf(lambda: CreateSessionUsingGET200Response), "json"),
     },
     errors={
-        "ApiError": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "Unauthorized": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "InternalError": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "401": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "500": Response(ModelOf(lambda: ApiErrorResponse), "json"),
     },
     security=(("ApiKey",),),
     accept="application/json",
@@ -59,9 +59,9 @@ _CREATE_SESSION_USING_POST: Operation[CreateSessionUsingGET200Response] = Operat
         "200": Response(ModelOf(lambda: CreateSessionUsingGET200Response), "json"),
     },
     errors={
-        "ApiError": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "Unauthorized": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "InternalError": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "401": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "500": Response(ModelOf(lambda: ApiErrorResponse), "json"),
     },
     security=(("ApiKey",),),
     accept="application/json",
@@ -73,14 +73,12 @@ _DELETE_SESSION_USING_GET: Operation[AppendChatMessageUsingGET200Response] = Ope
     "/deleteSession",
     params=(Param("sessionID", "query"),),
     success={
-        "Success": Response(
-            ModelOf(lambda: AppendChatMessageUsingGET200Response), "json"
-        ),
+        "200": Response(ModelOf(lambda: AppendChatMessageUsingGET200Response), "json"),
     },
     errors={
-        "ApiError": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "Unauthorized": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "InternalError": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "401": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "500": Response(ModelOf(lambda: ApiErrorResponse), "json"),
     },
     security=(("ApiKey",),),
     accept="application/json",
@@ -92,14 +90,12 @@ _DELETE_SESSION_USING_POST: Operation[AppendChatMessageUsingGET200Response] = Op
     "/deleteSession",
     params=(Param("sessionID", "query"),),
     success={
-        "Success": Response(
-            ModelOf(lambda: AppendChatMessageUsingGET200Response), "json"
-        ),
+        "200": Response(ModelOf(lambda: AppendChatMessageUsingGET200Response), "json"),
     },
     errors={
-        "ApiError": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "Unauthorized": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "InternalError": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "401": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "500": Response(ModelOf(lambda: ApiErrorResponse), "json"),
     },
     security=(("ApiKey",),),
     accept="application/json",
@@ -114,9 +110,9 @@ _GET_SESSION_INFO_USING_GET: Operation[GetSessionInfoUsingGET200Response] = Oper
         "200": Response(ModelOf(lambda: GetSessionInfoUsingGET200Response), "json"),
     },
     errors={
-        "ApiError": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "Unauthorized": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "InternalError": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "401": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "500": Response(ModelOf(lambda: ApiErrorResponse), "json"),
     },
     security=(("ApiKey",),),
     accept="application/json",
@@ -131,9 +127,9 @@ _GET_SESSION_INFO_USING_POST: Operation[GetSessionInfoUsingGET200Response] = Ope
         "200": Response(ModelOf(lambda: GetSessionInfoUsingGET200Response), "json"),
     },
     errors={
-        "ApiError": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "Unauthorized": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "InternalError": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "401": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "500": Response(ModelOf(lambda: ApiErrorResponse), "json"),
     },
     security=(("ApiKey",),),
     accept="application/json",

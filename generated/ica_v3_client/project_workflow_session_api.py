@@ -271,6 +271,9 @@ class ProjectWorkflowSessionApi(SyncApi):
         Takes the same arguments as ``get_workflow_sessions`` except ``page_token``;
         stops after the last page (no next token).
         """
+        warnings.warn(
+            "get_workflow_sessions is deprecated", DeprecationWarning, stacklevel=2
+        )
         page_token: str | None = None
         while True:
             page = self._call(
@@ -290,11 +293,13 @@ class ProjectWorkflowSessionApi(SyncApi):
                 None,
                 request_options,
             )
+            if page.get("items") is None:
+                return
             items = page.items
             if not isinstance(items, list) or not items:
                 return
             yield from items
-            token = page.next_page_token
+            token = page.get("nextPageToken")
             if not isinstance(token, str) or not token:
                 return
             page_token = token
@@ -465,11 +470,13 @@ class ProjectWorkflowSessionApi(SyncApi):
                 analysis_query_parameters,
                 request_options,
             )
+            if page.get("items") is None:
+                return
             items = page.items
             if not isinstance(items, list) or not items:
                 return
             yield from items
-            token = page.next_page_token
+            token = page.get("nextPageToken")
             if not isinstance(token, str) or not token:
                 return
             page_token = token
@@ -569,11 +576,13 @@ class ProjectWorkflowSessionApi(SyncApi):
                 analysis_query_parameters,
                 request_options,
             )
+            if page.get("items") is None:
+                return
             items = page.items
             if not isinstance(items, list) or not items:
                 return
             yield from items
-            token = page.next_page_token
+            token = page.get("nextPageToken")
             if not isinstance(token, str) or not token:
                 return
             page_token = token
@@ -714,6 +723,9 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
         Takes the same arguments as ``get_workflow_sessions`` except ``page_token``;
         stops after the last page (no next token).
         """
+        warnings.warn(
+            "get_workflow_sessions is deprecated", DeprecationWarning, stacklevel=2
+        )
         page_token: str | None = None
         while True:
             page = await self._call(
@@ -733,12 +745,14 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
                 None,
                 request_options,
             )
+            if page.get("items") is None:
+                return
             items = page.items
             if not isinstance(items, list) or not items:
                 return
             for item in items:
                 yield item
-            token = page.next_page_token
+            token = page.get("nextPageToken")
             if not isinstance(token, str) or not token:
                 return
             page_token = token
@@ -909,12 +923,14 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
                 analysis_query_parameters,
                 request_options,
             )
+            if page.get("items") is None:
+                return
             items = page.items
             if not isinstance(items, list) or not items:
                 return
             for item in items:
                 yield item
-            token = page.next_page_token
+            token = page.get("nextPageToken")
             if not isinstance(token, str) or not token:
                 return
             page_token = token
@@ -1014,12 +1030,14 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
                 analysis_query_parameters,
                 request_options,
             )
+            if page.get("items") is None:
+                return
             items = page.items
             if not isinstance(items, list) or not items:
                 return
             for item in items:
                 yield item
-            token = page.next_page_token
+            token = page.get("nextPageToken")
             if not isinstance(token, str) or not token:
                 return
             page_token = token

@@ -338,6 +338,8 @@ class JobApi(SyncApi):
                 None,
                 request_options,
             )
+            if page.get("job") is None:
+                return
             items = page.job
             if not isinstance(items, list) or not items:
                 return
@@ -812,6 +814,8 @@ class AsyncJobApi(AsyncApi):
                 None,
                 request_options,
             )
+            if page.get("job") is None:
+                return
             items = page.job
             if not isinstance(items, list) or not items:
                 return
