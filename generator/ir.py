@@ -113,12 +113,20 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Envelope:
+    code: str  # wire name of the code property
+    success: tuple[str, ...]  # Python literals of the codes that mean success
+    message: str  # wire name of the message property ("" when there is none)
+
+
+@dataclass(frozen=True)
 class Response:
     status: str  # "200", "2XX", "default"
     description: str
     type: TypeExpr | None  # None: no body, or a body we return as raw bytes/text below
     media_types: tuple[str, ...]
     kind: str  # "json", "text", "binary", "empty"
+    envelope: Envelope | None = None  # an error code inside a success body (x-error-envelope)
 
 
 @dataclass(frozen=True)

@@ -639,8 +639,11 @@ class Normalizer:
             schema = media_obj.get("schema")
             if schema is None:
                 return ir.Response(status, description, types.ANY, (media,), "json")
-            expr = self.type_of(schema, f"{pointer}/content/{escape_pointer_part(media)}/schema", doc, hint)
-            return ir.Response(status, description, expr, (media,), "json")
+            schema_pointer = f"{pointer}/content/{escape_pointer_part(media)}/schema"
+            expr = self.type_of(schema, schema_pointer, doc, hint)
+            target, target_doc, target_pointer = self.resolver.deref(schema, doc, schema_pointer)
+            envelope = _envelope(target, target_doc, target_pointer) if status.startswith("2") else None
+            return ir.Response(status, description, expr, (media,), "json", envelope)
         if text_media:
             return ir.Response(status, description, types.STR, (text_media[0],), "text")
         return ir.Response(status, description, types.BYTES, (media_types[0],), "binary")
@@ -891,6 +894,24 @@ def _example_credentials(apis: list[ir.Api], schemes: tuple[ir.SecurityScheme, .
     return ()
 
 
+def _envelope(schema: Any, doc: Document, pointer: str) -> ir.Envelope | None:
+    """The ``x-error-envelope`` of a success schema: which property holds an error code."""
+    spec = schema.get("x-error-envelope") if isinstance(schema, dict) else None
+    if spec is None:
+        return None
+    where = f"{pointer}/x-error-envelope"
+    hint = "write x-error-envelope: {code: code, success: [0], message: message}"
+    if not isinstance(spec, dict) or not isinstance(spec.get("code"), str):
+        raise doc.error(where, "x-error-envelope needs 'code': the property holding the code", hint)
+    success = spec.get("success", [0])
+    if not isinstance(success, list) or not success or not all(isinstance(v, (int, str)) for v in success):
+        raise doc.error(f"{where}/success", "success must be a list of the codes that mean success", hint)
+    message = spec.get("message", "")
+    if not isinstance(message, str):
+        raise doc.error(f"{where}/message", "message must be a property name", hint)
+    return ir.Envelope(spec["code"], tuple(py_literal(v) for v in success), message)
+
+
 def _nullable(schema: Any) -> bool:
     if not isinstance(schema, dict):
         return False
@@ -1009,6 +1030,7 @@ RUNTIME_EXPORTS = {
     ".errors": (
         "ApiConnectionError",
         "ApiError",
+        "ApiResultError",
         "ApiStatusError",
         "ApiTimeoutError",
         "ClientError",
@@ -1056,6 +1078,8 @@ def _api_imports(ops: list[ir.Operation]) -> ir.Imports:
         transport.add("Param")
     if any(op.body is not None for op in ops):
         transport.add("Body")
+    if any(r.envelope for op in ops for r in op.success):
+        transport.add("Envelope")
     typing = {"Any"} if uses_any or any_in_signature else set()
     abc = set()
     if any(p.annotation.startswith("Sequence[") for op in ops for p in op.params):

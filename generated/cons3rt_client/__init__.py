@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .errors import (
         ApiConnectionError,
         ApiError,
+        ApiResultError,
         ApiStatusError,
         ApiTimeoutError,
         ClientError,
@@ -69,6 +70,7 @@ _EXPORTS: dict[str, str] = {
     "ApiConnectionError": ".errors",
     "ApiError": ".errors",
     "ApiResponse": "._transport",
+    "ApiResultError": ".errors",
     "ApiStatusError": ".errors",
     "ApiTimeoutError": ".errors",
     "AsyncApiClient": ".client",
@@ -116,6 +118,7 @@ __all__ = [
     "ApiConnectionError",
     "ApiError",
     "ApiResponse",
+    "ApiResultError",
     "ApiStatusError",
     "ApiTimeoutError",
     "AsyncApiClient",

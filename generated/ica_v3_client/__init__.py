@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .errors import (
         ApiConnectionError,
         ApiError,
+        ApiResultError,
         ApiStatusError,
         ApiTimeoutError,
         ClientError,
@@ -100,6 +101,7 @@ _EXPORTS: dict[str, str] = {
     "ApiConnectionError": ".errors",
     "ApiError": ".errors",
     "ApiResponse": "._transport",
+    "ApiResultError": ".errors",
     "ApiStatusError": ".errors",
     "ApiTimeoutError": ".errors",
     "Application": ".models",
@@ -175,6 +177,7 @@ __all__ = [
     "ApiConnectionError",
     "ApiError",
     "ApiResponse",
+    "ApiResultError",
     "ApiStatusError",
     "ApiTimeoutError",
     "Application",

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .errors import (
         ApiConnectionError,
         ApiError,
+        ApiResultError,
         ApiStatusError,
         ApiTimeoutError,
         ClientError,
@@ -54,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "ApiConnectionError": ".errors",
     "ApiError": ".errors",
     "ApiResponse": "._transport",
+    "ApiResultError": ".errors",
     "ApiStatusError": ".errors",
     "ApiTimeoutError": ".errors",
     "AsyncApiClient": ".client",
@@ -91,6 +93,7 @@ __all__ = [
     "ApiConnectionError",
     "ApiError",
     "ApiResponse",
+    "ApiResultError",
     "ApiStatusError",
     "ApiTimeoutError",
     "AsyncApiClient",

@@ -28,6 +28,7 @@ import httpx
 from ._model import UNSET, Codec, Unset
 from .errors import (
     ApiConnectionError,
+    ApiResultError,
     ApiStatusError,
     ApiTimeoutError,
     DecodeError,
@@ -141,9 +142,19 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Envelope:
+    """An error code inside a success body: ``code`` not in ``success`` means the call failed."""
+
+    code: str
+    success: tuple[Any, ...]
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class Response:
     codec: Codec[Any] | None  # None: no body to decode
     kind: str = "json"  # json, text, binary, empty
+    envelope: Envelope | None = None
 
 
 @dataclass(frozen=True)
@@ -519,7 +530,7 @@ def _decode_body(
     where = f"{op.name} response"
     try:
         data = json.loads(response.content)
-        return spec.codec.decode(data, where) if spec.codec is not None else data
+        value = spec.codec.decode(data, where) if spec.codec is not None else data
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         request = response.request
         if isinstance(exc, DecodeError):
@@ -535,6 +546,37 @@ def _decode_body(
             method=request.method,
             url=_redacted_url(request.url),
         ) from None
+    envelope = spec.envelope
+    if (
+        envelope is not None
+        and isinstance(data, dict)
+        and data.get(envelope.code) not in envelope.success
+    ):
+        raise _result_error(envelope, data, value, response)
+    return value
+
+
+def _result_error(
+    envelope: Envelope, data: dict[str, Any], model: Any, response: httpx.Response
+) -> ApiResultError:
+    code = data.get(envelope.code)
+    message = data.get(envelope.message) if envelope.message else None
+    request = response.request
+    url = _redacted_url(request.url)
+    text = f"{request.method} {url} answered {response.status_code} with {envelope.code} {code!r}"
+    if isinstance(message, str) and message:
+        text += f": {message}"
+    return ApiResultError(
+        text,
+        code=code,
+        result_message=message if isinstance(message, str) else None,
+        status=response.status_code,
+        headers=response.headers,
+        body=response.content,
+        method=request.method,
+        url=url,
+        model=model,
+    )
 
 
 def _multipart(value: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:

@@ -7,6 +7,7 @@ ApiError
 │   └── ApiTimeoutError         ... because a timeout ran out
 ├── DecodeError                 data does not match the spec (also a ValueError)
 │   └── ResponseDecodeError     ... in a response body; carries the response
+├── ApiResultError              a success status whose body carries an error code
 └── ApiStatusError              the server answered with an error status
     ├── ClientError             4xx: BadRequestError, UnauthorizedError, ForbiddenError,
     │                           NotFoundError, ConflictError, UnprocessableEntityError,
@@ -23,6 +24,7 @@ from typing import Any
 __all__ = [
     "ApiConnectionError",
     "ApiError",
+    "ApiResultError",
     "ApiStatusError",
     "ApiTimeoutError",
     "BadGatewayError",
@@ -108,6 +110,32 @@ class ResponseDecodeError(DecodeError, _ResponseInfo):
     ) -> None:
         super().__init__(message)
         self._set_response(status, headers, body, method, url)
+
+
+class ApiResultError(ApiError, _ResponseInfo):
+    """The server answered with a success status, but the body reports a failure by its code.
+
+    ``code`` and ``result_message`` come from the body; ``model`` is the decoded body.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: Any,
+        result_message: str | None,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        method: str,
+        url: str,
+        model: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self._set_response(status, headers, body, method, url)
+        self.code = code
+        self.result_message = result_message
+        self.model = model
 
 
 class ApiStatusError(ApiError, _ResponseInfo):

@@ -58,12 +58,18 @@ def test_create_session(server, flavor, method, http):
 
 @pytest.mark.parametrize("method", ["create_session_using_get", "create_session_using_post"])
 def test_create_session_parameter_error_arrives_with_http_200(server, flavor, method):
-    """Etherpad answers code 1 (wrong parameters) with HTTP 200 and data null: no exception."""
+    """Etherpad answers code 1 (wrong parameters) with HTTP 200 and data null: the spec's
+    x-error-envelope makes the client raise ApiResultError carrying code, message and body."""
     server.reply(200, {"code": 1, "message": "validUntil is in the past", "data": None})
-    result = call(flavor, server, method, group_id=GROUP, author_id=AUTHOR, valid_until="1")
-    assert (result.code, result.message) == (1, "validUntil is in the past")
-    assert result.data is None
-    assert "data" in result
+    with pytest.raises(errors.ApiResultError) as info:
+        call(flavor, server, method, group_id=GROUP, author_id=AUTHOR, valid_until="1")
+    error = info.value
+    assert (error.code, error.result_message, error.status) == (1, "validUntil is in the past", 200)
+    assert "validUntil is in the past" in str(error)
+    assert error.model.code == 1
+    assert error.model.data is None
+    assert json.loads(error.body) == {"code": 1, "message": "validUntil is in the past", "data": None}
+    assert API_KEY not in str(error)
 
 
 def test_api_key_is_the_only_query_without_parameters(server, flavor):
@@ -129,9 +135,11 @@ def test_get_session_info(server, flavor, method, http):
 @pytest.mark.parametrize("method", ["get_session_info_using_get", "get_session_info_using_post"])
 def test_get_session_info_unknown_session(server, flavor, method):
     server.reply(200, {"code": 1, "message": "sessionID does not exist", "data": None})
-    result = call(flavor, server, method, session_id="s.nope")
-    assert result.code == 1
-    assert result.data is None
+    with pytest.raises(errors.ApiResultError, match="sessionID does not exist") as info:
+        call(flavor, server, method, session_id="s.nope")
+    assert info.value.code == 1
+    assert isinstance(info.value, errors.ApiError)
+    assert not isinstance(info.value, errors.ApiStatusError)
 
 
 def test_get_session_info_wrong_typed_field_is_a_lazy_decode_error(server, flavor):
