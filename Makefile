@@ -37,7 +37,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy generator
-	cd generated && ../$(BIN)/mypy --strict $$(ls -d */ | tr -d /)
+	cd generated && ../$(BIN)/mypy --strict --cache-dir ../.mypy_cache $$(ls -d */ | tr -d /)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

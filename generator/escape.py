@@ -7,24 +7,42 @@ Python (string literals, docstrings, comments) and to Markdown.
 
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 
-_UNPRINTABLE = re.compile(r"[^\n -~\u00a0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# controls, line separators and bidi overrides ("Trojan Source") are escaped; other text stays
+_UNPRINTABLE = re.compile(
+    "[^\n -~\u00a0-\u061b\u061d-\u200d\u2010-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _QUOTE_RUN = re.compile(r'"(?="|\s*$)')  # a quote that could close or merge into the closing """
 
 
+_PY_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _py_char(char: str) -> str:
+    if char in _PY_ESCAPES:
+        return _PY_ESCAPES[char]
+    if " " <= char <= "~":
+        return char
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def py_str(value: object) -> str:
-    """A double-quoted Python string literal with every non-ASCII or special char escaped."""
-    return json.dumps(str(value), ensure_ascii=True)
+    """A double-quoted, pure-ASCII Python string literal; everything else is an escape."""
+    return '"' + "".join(_py_char(c) for c in str(value)) + '"'
 
 
 def py_literal(value: object) -> str:
     """A Python literal for a JSON scalar (strings escaped as in ``py_str``)."""
     if isinstance(value, str):
         return py_str(value)
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "1e999" if value > 0 else "-1e999"  # overflows to infinity: a literal, no name lookup
+    if isinstance(value, float) and value != value:
+        return 'float("nan")'
     return repr(value)
 
 
@@ -88,8 +106,10 @@ def markdown_cell(value: object) -> str:
 
 
 def markdown_code(value: object) -> str:
-    """Text inside an inline code span."""
-    text = " ".join(str(value).split())
-    text = _UNPRINTABLE.sub("", text)
-    ticks = "``" if "`" in text else "`"
-    return f"{ticks} {text} {ticks}" if ticks == "``" else f"`{text}`"
+    """Text inside one inline code span, fenced by more backticks than any run inside it."""
+    text = _UNPRINTABLE.sub("", " ".join(str(value).split()))
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    if not longest:
+        return f"`{text}`"
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"

@@ -64,7 +64,7 @@ def identifier(name: str, prefix: str, reserved: frozenset[str] = frozenset()) -
 
 def class_name(name: str, prefix: str = "Model") -> str:
     """A class name for a schema or tag; valid names like ``CreateSessionUsingGET200Response`` stay."""
-    if name.isidentifier() and name.isascii() and name[0].isupper() and "_" not in name:
+    if name.isidentifier() and name.isascii() and name[0].isupper() and "_" not in name and not keyword.iskeyword(name):
         return name
     return identifier(pascal_case(name), prefix)
 
@@ -74,7 +74,7 @@ def enum_member_name(value: object) -> str:
     if isinstance(value, bool) or value is None:
         return str(value).upper()
     if isinstance(value, (int, float)):
-        text = str(value).replace("-", "minus_").replace(".", "_")
+        text = re.sub(r"[^0-9A-Za-z]+", "_", str(value).replace("-", "minus_")).strip("_")
         return "VALUE_" + text.upper()
     text = snake_case(str(value)).upper()
     if not text:

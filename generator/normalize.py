@@ -502,6 +502,16 @@ class Normalizer:
                     accept.append(media)
         security = op.get("security", self.data.get("security") or [])
         alternatives = tuple(tuple(req.keys()) for req in security if isinstance(req, dict))
+        declared = (self.data.get("components") or {}).get("securitySchemes") or {}
+        for alternative in alternatives:
+            for key in alternative:
+                if key not in declared:
+                    where = f"{op_pointer}/security" if "security" in op else "/security"
+                    raise doc.error(
+                        where,
+                        f"security requirement names {key!r}, which components/securitySchemes does not declare",
+                        "declare the scheme under components/securitySchemes or fix the name",
+                    )
         return ir.Operation(
             method_name=method_name,
             operation_id=operation_id,

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from .loader import Document
 
 KEY = "x-python-client"
-_VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*([a-z0-9.+-]*)$", re.I)
+# PEP 440 (the canonical pattern from the PEP's appendix), so pip can install the package
+_VERSION = re.compile(
+    r"""^v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*
+    (?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?
+    (?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?
+    (?:[-_.]?dev[-_.]?[0-9]*)?
+    (?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$""",
+    re.I | re.X,
+)
 _PROJECT = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
 
@@ -44,11 +52,19 @@ def read_settings(doc: Document) -> Settings:
             f"{pointer}/package", f"package {package!r} should be lower case and public", "e.g. my_api_client"
         )
     version = raw.get("version")
-    if isinstance(version, (int, float)) and not isinstance(version, bool):
+    if isinstance(version, float):
+        raise doc.error(
+            f"{pointer}/version",
+            f"version is the number {version!r}, not text (YAML reads 1.10 as 1.1)",
+            'quote it: version: "1.10"',
+        )
+    if isinstance(version, int) and not isinstance(version, bool):
         version = str(version)
     if not isinstance(version, str) or not _VERSION.match(version):
         raise doc.error(
-            f"{pointer}/version", f"version must be a version string like 1.0.0, got {version!r}", "quote it in YAML"
+            f"{pointer}/version",
+            f"version must be a PEP 440 version like 1.0.0 or 2.1rc1, got {version!r}",
+            "use digits and dots, optionally a pre/post/dev release; quote it in YAML",
         )
     project = raw.get("project", package.replace("_", "-"))
     if not isinstance(project, str) or not _PROJECT.match(project):
