@@ -415,13 +415,16 @@ class Normalizer:
             models[draft.name] = _replace(model, discriminator=ir.Discriminator(prop, tuple(cases)), subtypes=subtypes)
             for case in subtypes:
                 if case.model != draft.name and sum(c.model == case.model for c in subtypes) == 1:
-                    # constructing a subtype fills in its discriminator value
+                    # a subtype redeclares the discriminator with its value as the default, so
+                    # constructing it fills the value in
                     sub = models[case.model]
-                    init = tuple(
-                        _replace(f, default=py_literal(case.value)) if f.wire_name == prop else f
-                        for f in sub.init_fields
-                    )
-                    models[case.model] = _replace(sub, init_fields=init)
+                    parent = next((f for f in sub.init_fields if f.wire_name == prop), None)
+                    if parent is None:
+                        continue
+                    default = _replace(parent, default=py_literal(case.value))
+                    own = tuple(f for f in sub.fields if f.wire_name != prop)
+                    init = tuple(default if f.wire_name == prop else f for f in sub.init_fields)
+                    models[case.model] = _replace(sub, fields=(default, *own), init_fields=init)
         return _topological(models)
 
     # ---------------------------------------------------------------- operations
@@ -1026,10 +1029,10 @@ def _models_imports(models: tuple[ir.Model, ...]) -> ir.Imports:
     runtime = {name for name in runtime if name[0].isupper() and name not in ("ANY",)} | {
         n for n in runtime if n.isupper()
     }
-    runtime |= {"Field", "Model"}
+    runtime |= {"field", "Model"}
     if any(not f.required for m in models for f in m.init_fields):
         runtime |= {"UNSET", "Unset"}
-    typing = {"Any"} if uses_any or models else set()
+    typing = {"Any"} if uses_any else set()
     return ir.Imports(_sorted(runtime), (), (), _sorted(typing), uses_datetime)
 
 

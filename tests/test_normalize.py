@@ -488,12 +488,14 @@ def test_inline_enum_of_a_property(pkg: ir.Package) -> None:
 def test_all_of_inheritance(pkg: ir.Package) -> None:
     dog = model(pkg, "Dog")
     assert dog.base == "Pet"
-    assert [f.python_name for f in dog.fields] == ["barks"]  # only its own fields are declared on it
+    # its own fields, plus the discriminator redeclared with the subtype's value as the default
+    assert [f.python_name for f in dog.fields] == ["kind", "barks"]
+    assert dog.fields[0].default == '"dog"'  # the mapping's value for Dog
     init = [(f.python_name, f.required) for f in dog.init_fields]
     assert init[:3] == [("id", True), ("kind", True), ("barks", True)]
     assert {name for name, _ in init} == {f.python_name for f in model(pkg, "Pet").init_fields} | {"barks"}
     cat = model(pkg, "Cat")
-    assert cat.base == "Pet" and [f.python_name for f in cat.fields] == ["lives"]
+    assert cat.base == "Pet" and [f.python_name for f in cat.fields] == ["kind", "lives"]
     # every model comes after its base
     names = [m.name for m in pkg.models]
     assert names.index("Pet") < names.index("Dog") and names.index("Pet") < names.index("Cat")

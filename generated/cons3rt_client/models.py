@@ -3,15 +3,15 @@
 """Models of the CONS3RT API: typed views over JSON objects.
 
 Reading an attribute converts the JSON value on demand; ``UNSET`` means the field is absent,
-``None`` that it is ``null``. ``from_dict`` wraps a decoded object, ``to_dict`` gives a copy
-back with unknown fields kept, and ``model["wireName"]`` reads any field by its wire name.
+``None`` that it is ``null``. Construct with keyword arguments (``Model(name=...)``), or wrap
+decoded JSON with ``from_dict``; ``to_dict`` gives a copy back with unknown fields kept, and
+``model["wireName"]`` reads or writes any field by its wire name.
 """
 
 from __future__ import annotations
 
 import datetime
 from enum import Enum
-from typing import Any
 
 from ._model import (
     BOOL,
@@ -20,11 +20,11 @@ from ._model import (
     STR,
     UNSET,
     EnumOf,
-    Field,
     ListOf,
     Model,
     ModelOf,
     Unset,
+    field,
 )
 
 __all__ = [
@@ -216,36 +216,13 @@ class AbstractCompositionStatus(Model):
     __slots__ = ()
     _discriminator = "type"
 
-    id: Field[int | Unset] = Field("id", INT)
-    name: Field[str | Unset] = Field("name", STR)
-    project_id: Field[int | Unset] = Field("projectId", INT)
-    stoppable: Field[bool | Unset] = Field("stoppable", BOOL)
-    connectable: Field[bool | Unset] = Field("connectable", BOOL)
-    startable: Field[bool | Unset] = Field("startable", BOOL)
-    type: Field[str] = Field("type", STR, required=True)
-
-    def __init__(
-        self,
-        *,
-        type: str,
-        id: int | Unset = UNSET,
-        name: str | Unset = UNSET,
-        project_id: int | Unset = UNSET,
-        stoppable: bool | Unset = UNSET,
-        connectable: bool | Unset = UNSET,
-        startable: bool | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            type=type,
-            id=id,
-            name=name,
-            project_id=project_id,
-            stoppable=stoppable,
-            connectable=connectable,
-            startable=startable,
-        )
+    id: int | Unset = field("id", INT, default=UNSET)
+    name: str | Unset = field("name", STR, default=UNSET)
+    project_id: int | Unset = field("projectId", INT, default=UNSET)
+    stoppable: bool | Unset = field("stoppable", BOOL, default=UNSET)
+    connectable: bool | Unset = field("connectable", BOOL, default=UNSET)
+    startable: bool | Unset = field("startable", BOOL, default=UNSET)
+    type: str = field("type", STR)
 
 
 class AbstractInstallation(Model):
@@ -254,49 +231,20 @@ class AbstractInstallation(Model):
     __slots__ = ()
     _discriminator = "subtype"
 
-    asset_id: Field[int | Unset] = Field("assetId", INT)
-    asset_name: Field[str | Unset] = Field("assetName", STR)
-    average_installation_time: Field[int | Unset] = Field(
-        "averageInstallationTime", INT
+    asset_id: int | Unset = field("assetId", INT, default=UNSET)
+    asset_name: str | Unset = field("assetName", STR, default=UNSET)
+    average_installation_time: int | Unset = field(
+        "averageInstallationTime", INT, default=UNSET
     )
-    end_date: Field[datetime.datetime | Unset] = Field("endDate", DATETIME)
-    error: Field[str | Unset] = Field("error", STR)
-    id: Field[int | Unset] = Field("id", INT)
-    load_order: Field[int | Unset] = Field("loadOrder", INT)
-    start_date: Field[datetime.datetime | Unset] = Field("startDate", DATETIME)
-    status: Field[AbstractInstallationStatus | str | Unset] = Field(
-        "status", EnumOf(AbstractInstallationStatus)
+    end_date: datetime.datetime | Unset = field("endDate", DATETIME, default=UNSET)
+    error: str | Unset = field("error", STR, default=UNSET)
+    id: int | Unset = field("id", INT, default=UNSET)
+    load_order: int | Unset = field("loadOrder", INT, default=UNSET)
+    start_date: datetime.datetime | Unset = field("startDate", DATETIME, default=UNSET)
+    status: AbstractInstallationStatus | str | Unset = field(
+        "status", EnumOf(AbstractInstallationStatus), default=UNSET
     )
-    subtype: Field[str] = Field("subtype", STR, required=True)
-
-    def __init__(
-        self,
-        *,
-        subtype: str,
-        asset_id: int | Unset = UNSET,
-        asset_name: str | Unset = UNSET,
-        average_installation_time: int | Unset = UNSET,
-        end_date: datetime.datetime | Unset = UNSET,
-        error: str | Unset = UNSET,
-        id: int | Unset = UNSET,
-        load_order: int | Unset = UNSET,
-        start_date: datetime.datetime | Unset = UNSET,
-        status: AbstractInstallationStatus | str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            subtype=subtype,
-            asset_id=asset_id,
-            asset_name=asset_name,
-            average_installation_time=average_installation_time,
-            end_date=end_date,
-            error=error,
-            id=id,
-            load_order=load_order,
-            start_date=start_date,
-            status=status,
-        )
+    subtype: str = field("subtype", STR)
 
 
 class ActiveCompositionStatus(AbstractCompositionStatus):
@@ -304,44 +252,20 @@ class ActiveCompositionStatus(AbstractCompositionStatus):
 
     __slots__ = ()
 
-    deployment_run_id: Field[int | Unset] = Field("deploymentRunId", INT)
-    deployment_run_status: Field[
-        ActiveCompositionStatusDeploymentRunStatus | str | Unset
-    ] = Field("deploymentRunStatus", EnumOf(ActiveCompositionStatusDeploymentRunStatus))
-    deployment_run_host: Field[list[MinimalDeploymentRunHost] | Unset] = Field(
-        "deploymentRunHost", ListOf(ModelOf(lambda: MinimalDeploymentRunHost))
-    )
-
-    def __init__(
-        self,
-        *,
-        type: str = "ActiveCompositionStatus",
-        id: int | Unset = UNSET,
-        name: str | Unset = UNSET,
-        project_id: int | Unset = UNSET,
-        stoppable: bool | Unset = UNSET,
-        connectable: bool | Unset = UNSET,
-        startable: bool | Unset = UNSET,
-        deployment_run_id: int | Unset = UNSET,
-        deployment_run_status: (
-            ActiveCompositionStatusDeploymentRunStatus | str | Unset
-        ) = UNSET,
-        deployment_run_host: list[MinimalDeploymentRunHost] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            type=type,
-            id=id,
-            name=name,
-            project_id=project_id,
-            stoppable=stoppable,
-            connectable=connectable,
-            startable=startable,
-            deployment_run_id=deployment_run_id,
-            deployment_run_status=deployment_run_status,
-            deployment_run_host=deployment_run_host,
+    type: str = field("type", STR, default="ActiveCompositionStatus")
+    deployment_run_id: int | Unset = field("deploymentRunId", INT, default=UNSET)
+    deployment_run_status: ActiveCompositionStatusDeploymentRunStatus | str | Unset = (
+        field(
+            "deploymentRunStatus",
+            EnumOf(ActiveCompositionStatusDeploymentRunStatus),
+            default=UNSET,
         )
+    )
+    deployment_run_host: list[MinimalDeploymentRunHost] | Unset = field(
+        "deploymentRunHost",
+        ListOf(ModelOf(lambda: MinimalDeploymentRunHost)),
+        default=UNSET,
+    )
 
 
 class CompositionLaunchOptions(Model):
@@ -354,24 +278,9 @@ class CompositionLaunchOptions(Model):
         }
     )
 
-    username: Field[str] = Field("username", STR, required=True)
-    password: Field[str] = Field("password", STR, required=True)
-    time_to_live: Field[int | Unset] = Field("timeToLive", INT)
-
-    def __init__(
-        self,
-        *,
-        username: str,
-        password: str,
-        time_to_live: int | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            username=username,
-            password=password,
-            time_to_live=time_to_live,
-        )
+    username: str = field("username", STR)
+    password: str = field("password", STR)
+    time_to_live: int | Unset = field("timeToLive", INT, default=UNSET)
 
 
 class ContainerInstallation(AbstractInstallation):
@@ -379,43 +288,11 @@ class ContainerInstallation(AbstractInstallation):
 
     __slots__ = ()
 
-    asset_type: Field[ContainerInstallationAssetType | str | Unset] = Field(
-        "assetType", EnumOf(ContainerInstallationAssetType)
+    subtype: str = field("subtype", STR, default="ContainerInstallation")
+    asset_type: ContainerInstallationAssetType | str | Unset = field(
+        "assetType", EnumOf(ContainerInstallationAssetType), default=UNSET
     )
-    run_arguments: Field[str | Unset] = Field("runArguments", STR)
-
-    def __init__(
-        self,
-        *,
-        subtype: str = "ContainerInstallation",
-        asset_id: int | Unset = UNSET,
-        asset_name: str | Unset = UNSET,
-        average_installation_time: int | Unset = UNSET,
-        end_date: datetime.datetime | Unset = UNSET,
-        error: str | Unset = UNSET,
-        id: int | Unset = UNSET,
-        load_order: int | Unset = UNSET,
-        start_date: datetime.datetime | Unset = UNSET,
-        status: AbstractInstallationStatus | str | Unset = UNSET,
-        asset_type: ContainerInstallationAssetType | str | Unset = UNSET,
-        run_arguments: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            subtype=subtype,
-            asset_id=asset_id,
-            asset_name=asset_name,
-            average_installation_time=average_installation_time,
-            end_date=end_date,
-            error=error,
-            id=id,
-            load_order=load_order,
-            start_date=start_date,
-            status=status,
-            asset_type=asset_type,
-            run_arguments=run_arguments,
-        )
+    run_arguments: str | Unset = field("runArguments", STR, default=UNSET)
 
 
 class Disk(Model):
@@ -423,36 +300,13 @@ class Disk(Model):
 
     __slots__ = ()
 
-    additional_disk: Field[bool | Unset] = Field("additionalDisk", BOOL)
-    boot_disk: Field[bool | Unset] = Field("bootDisk", BOOL)
-    capacity_in_megabytes: Field[int] = Field("capacityInMegabytes", INT, required=True)
-    create_order: Field[int | Unset] = Field("createOrder", INT)
-    is_additional_disk: Field[bool | Unset] = Field("isAdditionalDisk", BOOL)
-    is_boot_disk: Field[bool | Unset] = Field("isBootDisk", BOOL)
-    id: Field[int | Unset] = Field("id", INT)
-
-    def __init__(
-        self,
-        *,
-        capacity_in_megabytes: int,
-        additional_disk: bool | Unset = UNSET,
-        boot_disk: bool | Unset = UNSET,
-        create_order: int | Unset = UNSET,
-        is_additional_disk: bool | Unset = UNSET,
-        is_boot_disk: bool | Unset = UNSET,
-        id: int | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            capacity_in_megabytes=capacity_in_megabytes,
-            additional_disk=additional_disk,
-            boot_disk=boot_disk,
-            create_order=create_order,
-            is_additional_disk=is_additional_disk,
-            is_boot_disk=is_boot_disk,
-            id=id,
-        )
+    additional_disk: bool | Unset = field("additionalDisk", BOOL, default=UNSET)
+    boot_disk: bool | Unset = field("bootDisk", BOOL, default=UNSET)
+    capacity_in_megabytes: int = field("capacityInMegabytes", INT)
+    create_order: int | Unset = field("createOrder", INT, default=UNSET)
+    is_additional_disk: bool | Unset = field("isAdditionalDisk", BOOL, default=UNSET)
+    is_boot_disk: bool | Unset = field("isBootDisk", BOOL, default=UNSET)
+    id: int | Unset = field("id", INT, default=UNSET)
 
 
 class InactiveCompositionStatus(AbstractCompositionStatus):
@@ -460,34 +314,10 @@ class InactiveCompositionStatus(AbstractCompositionStatus):
 
     __slots__ = ()
 
-    scenario_hosts: Field[list[MinimalScenarioHost] | Unset] = Field(
-        "scenarioHosts", ListOf(ModelOf(lambda: MinimalScenarioHost))
+    type: str = field("type", STR, default="InactiveCompositionStatus")
+    scenario_hosts: list[MinimalScenarioHost] | Unset = field(
+        "scenarioHosts", ListOf(ModelOf(lambda: MinimalScenarioHost)), default=UNSET
     )
-
-    def __init__(
-        self,
-        *,
-        type: str = "InactiveCompositionStatus",
-        id: int | Unset = UNSET,
-        name: str | Unset = UNSET,
-        project_id: int | Unset = UNSET,
-        stoppable: bool | Unset = UNSET,
-        connectable: bool | Unset = UNSET,
-        startable: bool | Unset = UNSET,
-        scenario_hosts: list[MinimalScenarioHost] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            type=type,
-            id=id,
-            name=name,
-            project_id=project_id,
-            stoppable=stoppable,
-            connectable=connectable,
-            startable=startable,
-            scenario_hosts=scenario_hosts,
-        )
 
 
 class MinimalSystemModule(Model):
@@ -496,40 +326,17 @@ class MinimalSystemModule(Model):
     __slots__ = ()
     _discriminator = "subtype"
 
-    id: Field[str | Unset] = Field("id", STR)
-    name: Field[str | Unset] = Field("name", STR)
-    description: Field[str | Unset] = Field("description", STR)
-    offline: Field[bool | Unset] = Field("offline", BOOL)
-    state: Field[MinimalSystemModuleState | str | Unset] = Field(
-        "state", EnumOf(MinimalSystemModuleState)
+    id: str | Unset = field("id", STR, default=UNSET)
+    name: str | Unset = field("name", STR, default=UNSET)
+    description: str | Unset = field("description", STR, default=UNSET)
+    offline: bool | Unset = field("offline", BOOL, default=UNSET)
+    state: MinimalSystemModuleState | str | Unset = field(
+        "state", EnumOf(MinimalSystemModuleState), default=UNSET
     )
-    visibility: Field[MinimalSystemModuleVisibility | str | Unset] = Field(
-        "visibility", EnumOf(MinimalSystemModuleVisibility)
+    visibility: MinimalSystemModuleVisibility | str | Unset = field(
+        "visibility", EnumOf(MinimalSystemModuleVisibility), default=UNSET
     )
-    subtype: Field[str] = Field("subtype", STR, required=True)
-
-    def __init__(
-        self,
-        *,
-        subtype: str,
-        id: str | Unset = UNSET,
-        name: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-        offline: bool | Unset = UNSET,
-        state: MinimalSystemModuleState | str | Unset = UNSET,
-        visibility: MinimalSystemModuleVisibility | str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            subtype=subtype,
-            id=id,
-            name=name,
-            description=description,
-            offline=offline,
-            state=state,
-            visibility=visibility,
-        )
+    subtype: str = field("subtype", STR)
 
 
 class MinimalAppliance(MinimalSystemModule):
@@ -537,28 +344,7 @@ class MinimalAppliance(MinimalSystemModule):
 
     __slots__ = ()
 
-    def __init__(
-        self,
-        *,
-        subtype: str = "MinimalAppliance",
-        id: str | Unset = UNSET,
-        name: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-        offline: bool | Unset = UNSET,
-        state: MinimalSystemModuleState | str | Unset = UNSET,
-        visibility: MinimalSystemModuleVisibility | str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            subtype=subtype,
-            id=id,
-            name=name,
-            description=description,
-            offline=offline,
-            state=state,
-            visibility=visibility,
-        )
+    subtype: str = field("subtype", STR, default="MinimalAppliance")
 
 
 class MinimalConfiguration(Model):
@@ -566,30 +352,15 @@ class MinimalConfiguration(Model):
 
     __slots__ = ()
 
-    configuration_script_type: Field[
+    configuration_script_type: (
         MinimalConfigurationConfigurationScriptType | str | Unset
-    ] = Field(
-        "configurationScriptType", EnumOf(MinimalConfigurationConfigurationScriptType)
+    ) = field(
+        "configurationScriptType",
+        EnumOf(MinimalConfigurationConfigurationScriptType),
+        default=UNSET,
     )
-    script_name: Field[str | Unset] = Field("scriptName", STR)
-    script: Field[str | Unset] = Field("script", STR)
-
-    def __init__(
-        self,
-        *,
-        configuration_script_type: (
-            MinimalConfigurationConfigurationScriptType | str | Unset
-        ) = UNSET,
-        script_name: str | Unset = UNSET,
-        script: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            configuration_script_type=configuration_script_type,
-            script_name=script_name,
-            script=script,
-        )
+    script_name: str | Unset = field("scriptName", STR, default=UNSET)
+    script: str | Unset = field("script", STR, default=UNSET)
 
 
 class MinimalDeploymentRunHost(Model):
@@ -597,111 +368,59 @@ class MinimalDeploymentRunHost(Model):
 
     __slots__ = ()
 
-    fap_status: Field[MinimalDeploymentRunHostFapStatus | str | Unset] = Field(
-        "fapStatus", EnumOf(MinimalDeploymentRunHostFapStatus)
+    fap_status: MinimalDeploymentRunHostFapStatus | str | Unset = field(
+        "fapStatus", EnumOf(MinimalDeploymentRunHostFapStatus), default=UNSET
     )
-    hostname: Field[str | Unset] = Field("hostname", STR)
-    created_password: Field[str | Unset] = Field("createdPassword", STR)
-    created_username: Field[str | Unset] = Field("createdUsername", STR)
-    default_password: Field[str | Unset] = Field("defaultPassword", STR)
-    default_username: Field[str | Unset] = Field("defaultUsername", STR)
-    num_cpus: Field[int | Unset] = Field("numCpus", INT)
-    ram: Field[int | Unset] = Field("ram", INT)
-    host_action_in_process: Field[bool | Unset] = Field("hostActionInProcess", BOOL)
-    disks: Field[list[Disk] | Unset] = Field("disks", ListOf(ModelOf(lambda: Disk)))
-    nested_virtualization: Field[bool | Unset] = Field("nestedVirtualization", BOOL)
-    network_interfaces: Field[list[NetworkInterface] | Unset] = Field(
-        "networkInterfaces", ListOf(ModelOf(lambda: NetworkInterface))
+    hostname: str | Unset = field("hostname", STR, default=UNSET)
+    created_password: str | Unset = field("createdPassword", STR, default=UNSET)
+    created_username: str | Unset = field("createdUsername", STR, default=UNSET)
+    default_password: str | Unset = field("defaultPassword", STR, default=UNSET)
+    default_username: str | Unset = field("defaultUsername", STR, default=UNSET)
+    num_cpus: int | Unset = field("numCpus", INT, default=UNSET)
+    ram: int | Unset = field("ram", INT, default=UNSET)
+    host_action_in_process: bool | Unset = field(
+        "hostActionInProcess", BOOL, default=UNSET
     )
-    virtualization_realm_status: Field[
+    disks: list[Disk] | Unset = field(
+        "disks", ListOf(ModelOf(lambda: Disk)), default=UNSET
+    )
+    nested_virtualization: bool | Unset = field(
+        "nestedVirtualization", BOOL, default=UNSET
+    )
+    network_interfaces: list[NetworkInterface] | Unset = field(
+        "networkInterfaces", ListOf(ModelOf(lambda: NetworkInterface)), default=UNSET
+    )
+    virtualization_realm_status: (
         MinimalDeploymentRunHostVirtualizationRealmStatus | str | Unset
-    ] = Field(
+    ) = field(
         "VirtualizationRealmStatus",
         EnumOf(MinimalDeploymentRunHostVirtualizationRealmStatus),
+        default=UNSET,
     )
-    build_order: Field[int | Unset] = Field("buildOrder", INT)
-    id: Field[int | Unset] = Field("id", INT)
-    snapshot_available: Field[bool | Unset] = Field("snapshotAvailable", BOOL)
-    snapshot_date: Field[datetime.datetime | Unset] = Field("snapshotDate", DATETIME)
-    system_role: Field[str | Unset] = Field("systemRole", STR)
-    physical_machine_data_or_template_uuid: Field[str | Unset] = Field(
-        "physicalMachineDataOrTemplateUuid", STR
+    build_order: int | Unset = field("buildOrder", INT, default=UNSET)
+    id: int | Unset = field("id", INT, default=UNSET)
+    snapshot_available: bool | Unset = field("snapshotAvailable", BOOL, default=UNSET)
+    snapshot_date: datetime.datetime | Unset = field(
+        "snapshotDate", DATETIME, default=UNSET
     )
-    physical_machine_or_template_name: Field[str | Unset] = Field(
-        "physicalMachineOrTemplateName", STR
+    system_role: str | Unset = field("systemRole", STR, default=UNSET)
+    physical_machine_data_or_template_uuid: str | Unset = field(
+        "physicalMachineDataOrTemplateUuid", STR, default=UNSET
     )
-    installations: Field[list[AbstractInstallation] | Unset] = Field(
-        "installations", ListOf(ModelOf(lambda: AbstractInstallation))
+    physical_machine_or_template_name: str | Unset = field(
+        "physicalMachineOrTemplateName", STR, default=UNSET
     )
-    system_module_id: Field[int | Unset] = Field("systemModuleId", INT)
-    system_module_type: Field[
-        MinimalDeploymentRunHostSystemModuleType | str | Unset
-    ] = Field("systemModuleType", EnumOf(MinimalDeploymentRunHostSystemModuleType))
-    virtual: Field[bool | Unset] = Field("virtual", BOOL)
-    provisionable: Field[bool | Unset] = Field("provisionable", BOOL)
-
-    def __init__(
-        self,
-        *,
-        fap_status: MinimalDeploymentRunHostFapStatus | str | Unset = UNSET,
-        hostname: str | Unset = UNSET,
-        created_password: str | Unset = UNSET,
-        created_username: str | Unset = UNSET,
-        default_password: str | Unset = UNSET,
-        default_username: str | Unset = UNSET,
-        num_cpus: int | Unset = UNSET,
-        ram: int | Unset = UNSET,
-        host_action_in_process: bool | Unset = UNSET,
-        disks: list[Disk] | Unset = UNSET,
-        nested_virtualization: bool | Unset = UNSET,
-        network_interfaces: list[NetworkInterface] | Unset = UNSET,
-        virtualization_realm_status: (
-            MinimalDeploymentRunHostVirtualizationRealmStatus | str | Unset
-        ) = UNSET,
-        build_order: int | Unset = UNSET,
-        id: int | Unset = UNSET,
-        snapshot_available: bool | Unset = UNSET,
-        snapshot_date: datetime.datetime | Unset = UNSET,
-        system_role: str | Unset = UNSET,
-        physical_machine_data_or_template_uuid: str | Unset = UNSET,
-        physical_machine_or_template_name: str | Unset = UNSET,
-        installations: list[AbstractInstallation] | Unset = UNSET,
-        system_module_id: int | Unset = UNSET,
-        system_module_type: (
-            MinimalDeploymentRunHostSystemModuleType | str | Unset
-        ) = UNSET,
-        virtual: bool | Unset = UNSET,
-        provisionable: bool | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            fap_status=fap_status,
-            hostname=hostname,
-            created_password=created_password,
-            created_username=created_username,
-            default_password=default_password,
-            default_username=default_username,
-            num_cpus=num_cpus,
-            ram=ram,
-            host_action_in_process=host_action_in_process,
-            disks=disks,
-            nested_virtualization=nested_virtualization,
-            network_interfaces=network_interfaces,
-            virtualization_realm_status=virtualization_realm_status,
-            build_order=build_order,
-            id=id,
-            snapshot_available=snapshot_available,
-            snapshot_date=snapshot_date,
-            system_role=system_role,
-            physical_machine_data_or_template_uuid=physical_machine_data_or_template_uuid,
-            physical_machine_or_template_name=physical_machine_or_template_name,
-            installations=installations,
-            system_module_id=system_module_id,
-            system_module_type=system_module_type,
-            virtual=virtual,
-            provisionable=provisionable,
-        )
+    installations: list[AbstractInstallation] | Unset = field(
+        "installations", ListOf(ModelOf(lambda: AbstractInstallation)), default=UNSET
+    )
+    system_module_id: int | Unset = field("systemModuleId", INT, default=UNSET)
+    system_module_type: MinimalDeploymentRunHostSystemModuleType | str | Unset = field(
+        "systemModuleType",
+        EnumOf(MinimalDeploymentRunHostSystemModuleType),
+        default=UNSET,
+    )
+    virtual: bool | Unset = field("virtual", BOOL, default=UNSET)
+    provisionable: bool | Unset = field("provisionable", BOOL, default=UNSET)
 
 
 class MinimalDevice(MinimalSystemModule):
@@ -709,28 +428,7 @@ class MinimalDevice(MinimalSystemModule):
 
     __slots__ = ()
 
-    def __init__(
-        self,
-        *,
-        subtype: str = "MinimalDevice",
-        id: str | Unset = UNSET,
-        name: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-        offline: bool | Unset = UNSET,
-        state: MinimalSystemModuleState | str | Unset = UNSET,
-        visibility: MinimalSystemModuleVisibility | str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            subtype=subtype,
-            id=id,
-            name=name,
-            description=description,
-            offline=offline,
-            state=state,
-            visibility=visibility,
-        )
+    subtype: str = field("subtype", STR, default="MinimalDevice")
 
 
 class MinimalPhysicalHost(MinimalSystemModule):
@@ -738,28 +436,7 @@ class MinimalPhysicalHost(MinimalSystemModule):
 
     __slots__ = ()
 
-    def __init__(
-        self,
-        *,
-        subtype: str = "MinimalPhysicalHost",
-        id: str | Unset = UNSET,
-        name: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-        offline: bool | Unset = UNSET,
-        state: MinimalSystemModuleState | str | Unset = UNSET,
-        visibility: MinimalSystemModuleVisibility | str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            subtype=subtype,
-            id=id,
-            name=name,
-            description=description,
-            offline=offline,
-            state=state,
-            visibility=visibility,
-        )
+    subtype: str = field("subtype", STR, default="MinimalPhysicalHost")
 
 
 class MinimalScenarioHost(Model):
@@ -767,42 +444,23 @@ class MinimalScenarioHost(Model):
 
     __slots__ = ()
 
-    id: Field[int | Unset] = Field("id", INT)
-    build_order: Field[int | Unset] = Field("buildOrder", INT)
-    master: Field[bool | Unset] = Field("master", BOOL)
-    system_role: Field[str | Unset] = Field("systemRole", STR)
-    system_module: Field[MinimalSystemModule | Unset] = Field(
-        "systemModule", ModelOf(lambda: MinimalSystemModule)
+    id: int | Unset = field("id", INT, default=UNSET)
+    build_order: int | Unset = field("buildOrder", INT, default=UNSET)
+    master: bool | Unset = field("master", BOOL, default=UNSET)
+    system_role: str | Unset = field("systemRole", STR, default=UNSET)
+    system_module: MinimalSystemModule | Unset = field(
+        "systemModule", ModelOf(lambda: MinimalSystemModule), default=UNSET
     )
-    configure_scenario_configuration: Field[MinimalConfiguration | Unset] = Field(
-        "configureScenarioConfiguration", ModelOf(lambda: MinimalConfiguration)
+    configure_scenario_configuration: MinimalConfiguration | Unset = field(
+        "configureScenarioConfiguration",
+        ModelOf(lambda: MinimalConfiguration),
+        default=UNSET,
     )
-    teardown_scenario_configuration: Field[MinimalConfiguration | Unset] = Field(
-        "teardownScenarioConfiguration", ModelOf(lambda: MinimalConfiguration)
+    teardown_scenario_configuration: MinimalConfiguration | Unset = field(
+        "teardownScenarioConfiguration",
+        ModelOf(lambda: MinimalConfiguration),
+        default=UNSET,
     )
-
-    def __init__(
-        self,
-        *,
-        id: int | Unset = UNSET,
-        build_order: int | Unset = UNSET,
-        master: bool | Unset = UNSET,
-        system_role: str | Unset = UNSET,
-        system_module: MinimalSystemModule | Unset = UNSET,
-        configure_scenario_configuration: MinimalConfiguration | Unset = UNSET,
-        teardown_scenario_configuration: MinimalConfiguration | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            build_order=build_order,
-            master=master,
-            system_role=system_role,
-            system_module=system_module,
-            configure_scenario_configuration=configure_scenario_configuration,
-            teardown_scenario_configuration=teardown_scenario_configuration,
-        )
 
 
 class MinimalVirtualHost(MinimalSystemModule):
@@ -810,28 +468,7 @@ class MinimalVirtualHost(MinimalSystemModule):
 
     __slots__ = ()
 
-    def __init__(
-        self,
-        *,
-        subtype: str = "MinimalVirtualHost",
-        id: str | Unset = UNSET,
-        name: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-        offline: bool | Unset = UNSET,
-        state: MinimalSystemModuleState | str | Unset = UNSET,
-        visibility: MinimalSystemModuleVisibility | str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            subtype=subtype,
-            id=id,
-            name=name,
-            description=description,
-            offline=offline,
-            state=state,
-            visibility=visibility,
-        )
+    subtype: str = field("subtype", STR, default="MinimalVirtualHost")
 
 
 class NetworkInterface(Model):
@@ -839,38 +476,15 @@ class NetworkInterface(Model):
 
     __slots__ = ()
 
-    external_ip_address: Field[str | Unset] = Field("externalIpAddress", STR)
-    interface_name: Field[str | Unset] = Field("interfaceName", STR)
-    internal_ip_address: Field[str | Unset] = Field("internalIpAddress", STR)
-    network_function: Field[NetworkInterfaceNetworkFunction | str | Unset] = Field(
-        "networkFunction", EnumOf(NetworkInterfaceNetworkFunction)
+    external_ip_address: str | Unset = field("externalIpAddress", STR, default=UNSET)
+    interface_name: str | Unset = field("interfaceName", STR, default=UNSET)
+    internal_ip_address: str | Unset = field("internalIpAddress", STR, default=UNSET)
+    network_function: NetworkInterfaceNetworkFunction | str | Unset = field(
+        "networkFunction", EnumOf(NetworkInterfaceNetworkFunction), default=UNSET
     )
-    mac_address: Field[str | Unset] = Field("macAddress", STR)
-    network_name: Field[str | Unset] = Field("networkName", STR)
-    network_identifier: Field[str | Unset] = Field("networkIdentifier", STR)
-
-    def __init__(
-        self,
-        *,
-        external_ip_address: str | Unset = UNSET,
-        interface_name: str | Unset = UNSET,
-        internal_ip_address: str | Unset = UNSET,
-        network_function: NetworkInterfaceNetworkFunction | str | Unset = UNSET,
-        mac_address: str | Unset = UNSET,
-        network_name: str | Unset = UNSET,
-        network_identifier: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            external_ip_address=external_ip_address,
-            interface_name=interface_name,
-            internal_ip_address=internal_ip_address,
-            network_function=network_function,
-            mac_address=mac_address,
-            network_name=network_name,
-            network_identifier=network_identifier,
-        )
+    mac_address: str | Unset = field("macAddress", STR, default=UNSET)
+    network_name: str | Unset = field("networkName", STR, default=UNSET)
+    network_identifier: str | Unset = field("networkIdentifier", STR, default=UNSET)
 
 
 class SoftwareInstallation(AbstractInstallation):
@@ -878,46 +492,12 @@ class SoftwareInstallation(AbstractInstallation):
 
     __slots__ = ()
 
-    asset_type: Field[SoftwareInstallationAssetType | str | Unset] = Field(
-        "assetType", EnumOf(SoftwareInstallationAssetType)
+    subtype: str = field("subtype", STR, default="SoftwareInstallation")
+    asset_type: SoftwareInstallationAssetType | str | Unset = field(
+        "assetType", EnumOf(SoftwareInstallationAssetType), default=UNSET
     )
-    reboot_delay_seconds: Field[int | Unset] = Field("rebootDelaySeconds", INT)
-    reboot_required: Field[bool | Unset] = Field("rebootRequired", BOOL)
-
-    def __init__(
-        self,
-        *,
-        subtype: str = "SoftwareInstallation",
-        asset_id: int | Unset = UNSET,
-        asset_name: str | Unset = UNSET,
-        average_installation_time: int | Unset = UNSET,
-        end_date: datetime.datetime | Unset = UNSET,
-        error: str | Unset = UNSET,
-        id: int | Unset = UNSET,
-        load_order: int | Unset = UNSET,
-        start_date: datetime.datetime | Unset = UNSET,
-        status: AbstractInstallationStatus | str | Unset = UNSET,
-        asset_type: SoftwareInstallationAssetType | str | Unset = UNSET,
-        reboot_delay_seconds: int | Unset = UNSET,
-        reboot_required: bool | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            subtype=subtype,
-            asset_id=asset_id,
-            asset_name=asset_name,
-            average_installation_time=average_installation_time,
-            end_date=end_date,
-            error=error,
-            id=id,
-            load_order=load_order,
-            start_date=start_date,
-            status=status,
-            asset_type=asset_type,
-            reboot_delay_seconds=reboot_delay_seconds,
-            reboot_required=reboot_required,
-        )
+    reboot_delay_seconds: int | Unset = field("rebootDelaySeconds", INT, default=UNSET)
+    reboot_required: bool | Unset = field("rebootRequired", BOOL, default=UNSET)
 
 
 AbstractCompositionStatus._subtypes = {

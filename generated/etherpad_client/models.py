@@ -3,15 +3,16 @@
 """Models of the Etherpad API: typed views over JSON objects.
 
 Reading an attribute converts the JSON value on demand; ``UNSET`` means the field is absent,
-``None`` that it is ``null``. ``from_dict`` wraps a decoded object, ``to_dict`` gives a copy
-back with unknown fields kept, and ``model["wireName"]`` reads any field by its wire name.
+``None`` that it is ``null``. Construct with keyword arguments (``Model(name=...)``), or wrap
+decoded JSON with ``from_dict``; ``to_dict`` gives a copy back with unknown fields kept, and
+``model["wireName"]`` reads or writes any field by its wire name.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ._model import INT, OBJECT, STR, UNSET, Field, Model, ModelOf, Unset
+from ._model import INT, OBJECT, STR, UNSET, Model, ModelOf, Unset, field
 
 __all__ = [
     "ApiErrorResponse",
@@ -28,24 +29,16 @@ class ApiErrorResponse(Model):
 
     __slots__ = ()
 
-    code: Field[int | Unset] = Field("code", INT)
+    code: int | Unset = field("code", INT, default=UNSET)
     """1: generic api error (wrong or missing parameters; the real server answers it
     with HTTP 200), 2: internal api error, 3: no such function, 4: no or wrong API
     key."""
-    message: Field[str | Unset] = Field("message", STR)
+    message: str | Unset = field("message", STR, default=UNSET)
     """Error message."""
-    data: Field[dict[str, Any] | Unset | None] = Field("data", OBJECT, nullable=True)
+    data: dict[str, Any] | Unset | None = field(
+        "data", OBJECT, default=UNSET, nullable=True
+    )
     """Always null on errors."""
-
-    def __init__(
-        self,
-        *,
-        code: int | Unset = UNSET,
-        message: str | Unset = UNSET,
-        data: dict[str, Any] | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, code=code, message=message, data=data)
 
 
 class AppendChatMessageUsingGET200Response(Model):
@@ -53,20 +46,12 @@ class AppendChatMessageUsingGET200Response(Model):
 
     __slots__ = ()
 
-    code: Field[int | Unset] = Field("code", INT)
+    code: int | Unset = field("code", INT, default=UNSET)
     """0: ok. 1: wrong parameters (sent with HTTP 200 by the real server)."""
-    message: Field[str | Unset] = Field("message", STR)
-    data: Field[dict[str, Any] | Unset | None] = Field("data", OBJECT, nullable=True)
-
-    def __init__(
-        self,
-        *,
-        code: int | Unset = UNSET,
-        message: str | Unset = UNSET,
-        data: dict[str, Any] | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, code=code, message=message, data=data)
+    message: str | Unset = field("message", STR, default=UNSET)
+    data: dict[str, Any] | Unset | None = field(
+        "data", OBJECT, default=UNSET, nullable=True
+    )
 
 
 class CreateSessionUsingGET200Response(Model):
@@ -74,23 +59,16 @@ class CreateSessionUsingGET200Response(Model):
 
     __slots__ = ()
 
-    code: Field[int | Unset] = Field("code", INT)
+    code: int | Unset = field("code", INT, default=UNSET)
     """0: ok. 1: wrong parameters (sent with HTTP 200 by the real server, with data
     null)."""
-    message: Field[str | Unset] = Field("message", STR)
-    data: Field[CreateSessionUsingGET200ResponseData | Unset | None] = Field(
-        "data", ModelOf(lambda: CreateSessionUsingGET200ResponseData), nullable=True
+    message: str | Unset = field("message", STR, default=UNSET)
+    data: CreateSessionUsingGET200ResponseData | Unset | None = field(
+        "data",
+        ModelOf(lambda: CreateSessionUsingGET200ResponseData),
+        default=UNSET,
+        nullable=True,
     )
-
-    def __init__(
-        self,
-        *,
-        code: int | Unset = UNSET,
-        message: str | Unset = UNSET,
-        data: CreateSessionUsingGET200ResponseData | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, code=code, message=message, data=data)
 
 
 class CreateSessionUsingGET200ResponseData(Model):
@@ -98,15 +76,7 @@ class CreateSessionUsingGET200ResponseData(Model):
 
     __slots__ = ()
 
-    session_id: Field[str | Unset] = Field("sessionID", STR)
-
-    def __init__(
-        self,
-        *,
-        session_id: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, session_id=session_id)
+    session_id: str | Unset = field("sessionID", STR, default=UNSET)
 
 
 class GetSessionInfoUsingGET200Response(Model):
@@ -114,23 +84,13 @@ class GetSessionInfoUsingGET200Response(Model):
 
     __slots__ = ()
 
-    code: Field[int | Unset] = Field("code", INT)
+    code: int | Unset = field("code", INT, default=UNSET)
     """0: ok. 1: wrong parameters, e.g. "sessionID does not exist" (sent with HTTP 200
     by the real server, with data null)."""
-    message: Field[str | Unset] = Field("message", STR)
-    data: Field[SessionInfo | Unset | None] = Field(
-        "data", ModelOf(lambda: SessionInfo), nullable=True
+    message: str | Unset = field("message", STR, default=UNSET)
+    data: SessionInfo | Unset | None = field(
+        "data", ModelOf(lambda: SessionInfo), default=UNSET, nullable=True
     )
-
-    def __init__(
-        self,
-        *,
-        code: int | Unset = UNSET,
-        message: str | Unset = UNSET,
-        data: SessionInfo | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, code=code, message=message, data=data)
 
 
 class SessionInfo(Model):
@@ -138,22 +98,7 @@ class SessionInfo(Model):
 
     __slots__ = ()
 
-    group_id: Field[str | Unset] = Field("groupID", STR)
-    author_id: Field[str | Unset] = Field("authorID", STR)
-    valid_until: Field[int | Unset] = Field("validUntil", INT)
+    group_id: str | Unset = field("groupID", STR, default=UNSET)
+    author_id: str | Unset = field("authorID", STR, default=UNSET)
+    valid_until: int | Unset = field("validUntil", INT, default=UNSET)
     """Unix timestamp in seconds until which the session is valid."""
-
-    def __init__(
-        self,
-        *,
-        group_id: str | Unset = UNSET,
-        author_id: str | Unset = UNSET,
-        valid_until: int | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            group_id=group_id,
-            author_id=author_id,
-            valid_until=valid_until,
-        )

@@ -3,15 +3,15 @@
 """Models of the ICA Rest API: typed views over JSON objects.
 
 Reading an attribute converts the JSON value on demand; ``UNSET`` means the field is absent,
-``None`` that it is ``null``. ``from_dict`` wraps a decoded object, ``to_dict`` gives a copy
-back with unknown fields kept, and ``model["wireName"]`` reads any field by its wire name.
+``None`` that it is ``null``. Construct with keyword arguments (``Model(name=...)``), or wrap
+decoded JSON with ``from_dict``; ``to_dict`` gives a copy back with unknown fields kept, and
+``model["wireName"]`` reads or writes any field by its wire name.
 """
 
 from __future__ import annotations
 
 import datetime
 from enum import Enum
-from typing import Any
 
 from ._model import (
     BOOL,
@@ -21,11 +21,11 @@ from ._model import (
     UNSET,
     DictOf,
     EnumOf,
-    Field,
     ListOf,
     Model,
     ModelOf,
     Unset,
+    field,
 )
 
 __all__ = [
@@ -189,46 +189,27 @@ class AnalysisQueryParameters(Model):
 
     __slots__ = ()
 
-    reference: Field[str | Unset | None] = Field("reference", STR, nullable=True)
+    reference: str | Unset | None = field(
+        "reference", STR, default=UNSET, nullable=True
+    )
     """The reference to filter on."""
-    user_reference: Field[str | Unset | None] = Field(
-        "userReference", STR, nullable=True
+    user_reference: str | Unset | None = field(
+        "userReference", STR, default=UNSET, nullable=True
     )
     """The user-reference to filter on."""
-    status: Field[list[str] | Unset] = Field("status", ListOf(STR))
-    user_tags: Field[list[str] | Unset | None] = Field(
-        "userTags", ListOf(STR), nullable=True
+    status: list[str] | Unset = field("status", ListOf(STR), default=UNSET)
+    user_tags: list[str] | Unset | None = field(
+        "userTags", ListOf(STR), default=UNSET, nullable=True
     )
     """The user-tags to filter on."""
-    technical_tags: Field[list[str] | Unset | None] = Field(
-        "technicalTags", ListOf(STR), nullable=True
+    technical_tags: list[str] | Unset | None = field(
+        "technicalTags", ListOf(STR), default=UNSET, nullable=True
     )
     """The technical-tags to filter on."""
-    reference_tags: Field[list[str] | Unset | None] = Field(
-        "referenceTags", ListOf(STR), nullable=True
+    reference_tags: list[str] | Unset | None = field(
+        "referenceTags", ListOf(STR), default=UNSET, nullable=True
     )
     """The reference-data-tags to filter on."""
-
-    def __init__(
-        self,
-        *,
-        reference: str | Unset | None = UNSET,
-        user_reference: str | Unset | None = UNSET,
-        status: list[str] | Unset = UNSET,
-        user_tags: list[str] | Unset | None = UNSET,
-        technical_tags: list[str] | Unset | None = UNSET,
-        reference_tags: list[str] | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            reference=reference,
-            user_reference=user_reference,
-            status=status,
-            user_tags=user_tags,
-            technical_tags=technical_tags,
-            reference_tags=reference_tags,
-        )
 
 
 class AnalysisStorageV3(Model):
@@ -236,45 +217,20 @@ class AnalysisStorageV3(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    time_created: Field[datetime.datetime] = Field(
-        "timeCreated", DATETIME, required=True
+    id: str = field("id", STR)
+    time_created: datetime.datetime = field("timeCreated", DATETIME)
+    time_modified: datetime.datetime = field("timeModified", DATETIME)
+    owner_id: str = field("ownerId", STR)
+    tenant_id: str = field("tenantId", STR)
+    tenant_name: str | Unset | None = field(
+        "tenantName", STR, default=UNSET, nullable=True
     )
-    time_modified: Field[datetime.datetime] = Field(
-        "timeModified", DATETIME, required=True
-    )
-    owner_id: Field[str] = Field("ownerId", STR, required=True)
-    tenant_id: Field[str] = Field("tenantId", STR, required=True)
-    tenant_name: Field[str | Unset | None] = Field("tenantName", STR, nullable=True)
-    name: Field[str] = Field("name", STR, required=True)
+    name: str = field("name", STR)
     """The name of the storage option"""
-    description: Field[str | Unset | None] = Field("description", STR, nullable=True)
+    description: str | Unset | None = field(
+        "description", STR, default=UNSET, nullable=True
+    )
     """The description about the storage option"""
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        time_created: datetime.datetime,
-        time_modified: datetime.datetime,
-        owner_id: str,
-        tenant_id: str,
-        name: str,
-        tenant_name: str | Unset | None = UNSET,
-        description: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            time_created=time_created,
-            time_modified=time_modified,
-            owner_id=owner_id,
-            tenant_id=tenant_id,
-            name=name,
-            tenant_name=tenant_name,
-            description=description,
-        )
 
 
 class AnalysisStorageV4(Model):
@@ -282,21 +238,13 @@ class AnalysisStorageV4(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    name: Field[str] = Field("name", STR, required=True)
+    id: str = field("id", STR)
+    name: str = field("name", STR)
     """The name of the storage option"""
-    description: Field[str | Unset | None] = Field("description", STR, nullable=True)
+    description: str | Unset | None = field(
+        "description", STR, default=UNSET, nullable=True
+    )
     """The description about the storage option"""
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        name: str,
-        description: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, id=id, name=name, description=description)
 
 
 class AnalysisTag(Model):
@@ -304,31 +252,12 @@ class AnalysisTag(Model):
 
     __slots__ = ()
 
-    technical_tags: Field[list[str]] = Field(
-        "technicalTags", ListOf(STR), required=True
-    )
+    technical_tags: list[str] = field("technicalTags", ListOf(STR))
     """Technical tags"""
-    user_tags: Field[list[str]] = Field("userTags", ListOf(STR), required=True)
+    user_tags: list[str] = field("userTags", ListOf(STR))
     """User tags"""
-    reference_tags: Field[list[str]] = Field(
-        "referenceTags", ListOf(STR), required=True
-    )
+    reference_tags: list[str] = field("referenceTags", ListOf(STR))
     """Reference tags"""
-
-    def __init__(
-        self,
-        *,
-        technical_tags: list[str],
-        user_tags: list[str],
-        reference_tags: list[str],
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            technical_tags=technical_tags,
-            user_tags=user_tags,
-            reference_tags=reference_tags,
-        )
 
 
 class AnalysisV4(Model):
@@ -336,100 +265,45 @@ class AnalysisV4(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    time_created: Field[datetime.datetime] = Field(
-        "timeCreated", DATETIME, required=True
-    )
-    time_modified: Field[datetime.datetime] = Field(
-        "timeModified", DATETIME, required=True
-    )
-    owner: Field[UserIdentifier] = Field(
-        "owner", ModelOf(lambda: UserIdentifier), required=True
-    )
-    tenant: Field[TenantIdentifier] = Field(
-        "tenant", ModelOf(lambda: TenantIdentifier), required=True
-    )
-    reference: Field[str] = Field("reference", STR, required=True)
+    id: str = field("id", STR)
+    time_created: datetime.datetime = field("timeCreated", DATETIME)
+    time_modified: datetime.datetime = field("timeModified", DATETIME)
+    owner: UserIdentifier = field("owner", ModelOf(lambda: UserIdentifier))
+    tenant: TenantIdentifier = field("tenant", ModelOf(lambda: TenantIdentifier))
+    reference: str = field("reference", STR)
     """The unique reference of the analysis"""
-    user_reference: Field[str] = Field("userReference", STR, required=True)
+    user_reference: str = field("userReference", STR)
     """The user reference of the analysis"""
-    pipeline: Field[PipelineV4] = Field(
-        "pipeline", ModelOf(lambda: PipelineV4), required=True
+    pipeline: PipelineV4 = field("pipeline", ModelOf(lambda: PipelineV4))
+    workflow_session: WorkflowSessionV4 | Unset = field(
+        "workflowSession", ModelOf(lambda: WorkflowSessionV4), default=UNSET
     )
-    workflow_session: Field[WorkflowSessionV4 | Unset] = Field(
-        "workflowSession", ModelOf(lambda: WorkflowSessionV4)
-    )
-    status: Field[str] = Field("status", STR, required=True)
+    status: str = field("status", STR)
     """The status of the analysis"""
-    start_date: Field[datetime.datetime | Unset | None] = Field(
-        "startDate", DATETIME, nullable=True
+    start_date: datetime.datetime | Unset | None = field(
+        "startDate", DATETIME, default=UNSET, nullable=True
     )
     """When the analysis was started"""
-    end_date: Field[datetime.datetime | Unset | None] = Field(
-        "endDate", DATETIME, nullable=True
+    end_date: datetime.datetime | Unset | None = field(
+        "endDate", DATETIME, default=UNSET, nullable=True
     )
     """When the analysis was finished"""
-    summary: Field[str | Unset | None] = Field("summary", STR, nullable=True)
+    summary: str | Unset | None = field("summary", STR, default=UNSET, nullable=True)
     """The summary of the analysis"""
-    analysis_storage: Field[AnalysisStorageV4 | Unset] = Field(
-        "analysisStorage", ModelOf(lambda: AnalysisStorageV4)
+    analysis_storage: AnalysisStorageV4 | Unset = field(
+        "analysisStorage", ModelOf(lambda: AnalysisStorageV4), default=UNSET
     )
-    analysis_priority: Field[str | Unset | None] = Field(
-        "analysisPriority", STR, nullable=True
+    analysis_priority: str | Unset | None = field(
+        "analysisPriority", STR, default=UNSET, nullable=True
     )
     """The priority of the analysis"""
-    tags: Field[AnalysisTag] = Field(
-        "tags", ModelOf(lambda: AnalysisTag), required=True
+    tags: AnalysisTag = field("tags", ModelOf(lambda: AnalysisTag))
+    application: ApplicationV4 | Unset | None = field(
+        "application", ModelOf(lambda: ApplicationV4), default=UNSET, nullable=True
     )
-    application: Field[ApplicationV4 | Unset | None] = Field(
-        "application", ModelOf(lambda: ApplicationV4), nullable=True
+    project_id: str | Unset | None = field(
+        "projectId", STR, default=UNSET, nullable=True
     )
-    project_id: Field[str | Unset | None] = Field("projectId", STR, nullable=True)
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        time_created: datetime.datetime,
-        time_modified: datetime.datetime,
-        owner: UserIdentifier,
-        tenant: TenantIdentifier,
-        reference: str,
-        user_reference: str,
-        pipeline: PipelineV4,
-        status: str,
-        tags: AnalysisTag,
-        workflow_session: WorkflowSessionV4 | Unset = UNSET,
-        start_date: datetime.datetime | Unset | None = UNSET,
-        end_date: datetime.datetime | Unset | None = UNSET,
-        summary: str | Unset | None = UNSET,
-        analysis_storage: AnalysisStorageV4 | Unset = UNSET,
-        analysis_priority: str | Unset | None = UNSET,
-        application: ApplicationV4 | Unset | None = UNSET,
-        project_id: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            time_created=time_created,
-            time_modified=time_modified,
-            owner=owner,
-            tenant=tenant,
-            reference=reference,
-            user_reference=user_reference,
-            pipeline=pipeline,
-            status=status,
-            tags=tags,
-            workflow_session=workflow_session,
-            start_date=start_date,
-            end_date=end_date,
-            summary=summary,
-            analysis_storage=analysis_storage,
-            analysis_priority=analysis_priority,
-            application=application,
-            project_id=project_id,
-        )
 
 
 class Application(Model):
@@ -437,32 +311,15 @@ class Application(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    name: Field[str] = Field("name", STR, required=True)
+    id: str = field("id", STR)
+    name: str = field("name", STR)
     """The unique name identifying the application"""
-    type: Field[ApplicationType | str] = Field(
-        "type", EnumOf(ApplicationType), required=True
-    )
+    type: ApplicationType | str = field("type", EnumOf(ApplicationType))
     """The type of the application"""
-    display_name: Field[str | Unset | None] = Field("displayName", STR, nullable=True)
+    display_name: str | Unset | None = field(
+        "displayName", STR, default=UNSET, nullable=True
+    )
     """The display name of the application"""
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        name: str,
-        type: ApplicationType | str,
-        display_name: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            name=name,
-            type=type,
-            display_name=display_name,
-        )
 
 
 class ApplicationV4(Model):
@@ -470,17 +327,8 @@ class ApplicationV4(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    name: Field[str] = Field("name", STR, required=True)
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        name: str,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, id=id, name=name)
+    id: str = field("id", STR)
+    name: str = field("name", STR)
 
 
 class Config(Model):
@@ -488,34 +336,19 @@ class Config(Model):
 
     __slots__ = ()
 
-    name: Field[str] = Field("name", STR, required=True)
+    name: str = field("name", STR)
     """name of the report"""
-    regex: Field[str] = Field("regex", STR, required=True)
+    regex: str = field("regex", STR)
     """regex pattern of the filename"""
-    format: Field[str | Unset | None] = Field("format", STR, nullable=True)
+    format: str | Unset | None = field("format", STR, default=UNSET, nullable=True)
     """Format of the file"""
-    match_target: Field[str | Unset | None] = Field("matchTarget", STR, nullable=True)
+    match_target: str | Unset | None = field(
+        "matchTarget", STR, default=UNSET, nullable=True
+    )
     """Selects which part of the analysis output file the regex is matched against.
     FILE_NAME matches against the file name only (segment after the last /).
     FULL_PATH matches against the file's full relative path within the analysis
     output tree. Defaults to FILE_NAME when omitted. One of: FILE_NAME, FULL_PATH."""
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        regex: str,
-        format: str | Unset | None = UNSET,
-        match_target: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            name=name,
-            regex=regex,
-            format=format,
-            match_target=match_target,
-        )
 
 
 class Country(Model):
@@ -523,49 +356,20 @@ class Country(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    time_created: Field[datetime.datetime] = Field(
-        "timeCreated", DATETIME, required=True
+    id: str = field("id", STR)
+    time_created: datetime.datetime = field("timeCreated", DATETIME)
+    time_modified: datetime.datetime = field("timeModified", DATETIME)
+    owner_id: str = field("ownerId", STR)
+    tenant_id: str = field("tenantId", STR)
+    tenant_name: str | Unset | None = field(
+        "tenantName", STR, default=UNSET, nullable=True
     )
-    time_modified: Field[datetime.datetime] = Field(
-        "timeModified", DATETIME, required=True
-    )
-    owner_id: Field[str] = Field("ownerId", STR, required=True)
-    tenant_id: Field[str] = Field("tenantId", STR, required=True)
-    tenant_name: Field[str | Unset | None] = Field("tenantName", STR, nullable=True)
-    code: Field[str] = Field("code", STR, required=True)
+    code: str = field("code", STR)
     """The country code as defined by ISO."""
-    name: Field[str] = Field("name", STR, required=True)
+    name: str = field("name", STR)
     """The full name of the country."""
-    region: Field[str] = Field("region", STR, required=True)
+    region: str = field("region", STR)
     """The region where the country belong to."""
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        time_created: datetime.datetime,
-        time_modified: datetime.datetime,
-        owner_id: str,
-        tenant_id: str,
-        code: str,
-        name: str,
-        region: str,
-        tenant_name: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            time_created=time_created,
-            time_modified=time_modified,
-            owner_id=owner_id,
-            tenant_id=tenant_id,
-            code=code,
-            name=name,
-            region=region,
-            tenant_name=tenant_name,
-        )
 
 
 class DataFormat(Model):
@@ -573,47 +377,20 @@ class DataFormat(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    time_created: Field[datetime.datetime] = Field(
-        "timeCreated", DATETIME, required=True
+    id: str = field("id", STR)
+    time_created: datetime.datetime = field("timeCreated", DATETIME)
+    time_modified: datetime.datetime = field("timeModified", DATETIME)
+    owner_id: str = field("ownerId", STR)
+    tenant_id: str = field("tenantId", STR)
+    tenant_name: str | Unset | None = field(
+        "tenantName", STR, default=UNSET, nullable=True
     )
-    time_modified: Field[datetime.datetime] = Field(
-        "timeModified", DATETIME, required=True
-    )
-    owner_id: Field[str] = Field("ownerId", STR, required=True)
-    tenant_id: Field[str] = Field("tenantId", STR, required=True)
-    tenant_name: Field[str | Unset | None] = Field("tenantName", STR, nullable=True)
-    code: Field[str] = Field("code", STR, required=True)
+    code: str = field("code", STR)
     """The code of the format. For example: FASTQ, BAM, ..."""
-    description: Field[str | Unset | None] = Field("description", STR, nullable=True)
-    mime_type: Field[str | Unset | None] = Field("mimeType", STR, nullable=True)
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        time_created: datetime.datetime,
-        time_modified: datetime.datetime,
-        owner_id: str,
-        tenant_id: str,
-        code: str,
-        tenant_name: str | Unset | None = UNSET,
-        description: str | Unset | None = UNSET,
-        mime_type: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            time_created=time_created,
-            time_modified=time_modified,
-            owner_id=owner_id,
-            tenant_id=tenant_id,
-            code=code,
-            tenant_name=tenant_name,
-            description=description,
-            mime_type=mime_type,
-        )
+    description: str | Unset | None = field(
+        "description", STR, default=UNSET, nullable=True
+    )
+    mime_type: str | Unset | None = field("mimeType", STR, default=UNSET, nullable=True)
 
 
 class GitPipelineImport(Model):
@@ -621,47 +398,26 @@ class GitPipelineImport(Model):
 
     __slots__ = ()
 
-    repository_url: Field[str] = Field("repositoryUrl", STR, required=True)
+    repository_url: str = field("repositoryUrl", STR)
     """URL to the repository"""
-    git_credential_id: Field[str | Unset | None] = Field(
-        "gitCredentialId", STR, nullable=True
+    git_credential_id: str | Unset | None = field(
+        "gitCredentialId", STR, default=UNSET, nullable=True
     )
     """Id of the git credential"""
-    main_file_path: Field[str | Unset | None] = Field(
-        "mainFilePath", STR, nullable=True
+    main_file_path: str | Unset | None = field(
+        "mainFilePath", STR, default=UNSET, nullable=True
     )
     """Path of the main file"""
-    commit_id: Field[str] = Field("commitId", STR, required=True)
+    commit_id: str = field("commitId", STR)
     """Id of the git commit"""
-    config_file_path: Field[str | Unset | None] = Field(
-        "configFilePath", STR, nullable=True
+    config_file_path: str | Unset | None = field(
+        "configFilePath", STR, default=UNSET, nullable=True
     )
     """Path of the config file"""
-    schema_file_path: Field[str | Unset | None] = Field(
-        "schemaFilePath", STR, nullable=True
+    schema_file_path: str | Unset | None = field(
+        "schemaFilePath", STR, default=UNSET, nullable=True
     )
     """Path of the schema file"""
-
-    def __init__(
-        self,
-        *,
-        repository_url: str,
-        commit_id: str,
-        git_credential_id: str | Unset | None = UNSET,
-        main_file_path: str | Unset | None = UNSET,
-        config_file_path: str | Unset | None = UNSET,
-        schema_file_path: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            repository_url=repository_url,
-            commit_id=commit_id,
-            git_credential_id=git_credential_id,
-            main_file_path=main_file_path,
-            config_file_path=config_file_path,
-            schema_file_path=schema_file_path,
-        )
 
 
 class MetadataModel(Model):
@@ -669,53 +425,22 @@ class MetadataModel(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    time_created: Field[datetime.datetime] = Field(
-        "timeCreated", DATETIME, required=True
+    id: str = field("id", STR)
+    time_created: datetime.datetime = field("timeCreated", DATETIME)
+    time_modified: datetime.datetime = field("timeModified", DATETIME)
+    owner_id: str = field("ownerId", STR)
+    tenant_id: str = field("tenantId", STR)
+    tenant_name: str | Unset | None = field(
+        "tenantName", STR, default=UNSET, nullable=True
     )
-    time_modified: Field[datetime.datetime] = Field(
-        "timeModified", DATETIME, required=True
+    name: str = field("name", STR)
+    description: str | Unset | None = field(
+        "description", STR, default=UNSET, nullable=True
     )
-    owner_id: Field[str] = Field("ownerId", STR, required=True)
-    tenant_id: Field[str] = Field("tenantId", STR, required=True)
-    tenant_name: Field[str | Unset | None] = Field("tenantName", STR, nullable=True)
-    name: Field[str] = Field("name", STR, required=True)
-    description: Field[str | Unset | None] = Field("description", STR, nullable=True)
-    state: Field[MetadataModelState | str] = Field(
-        "state", EnumOf(MetadataModelState), required=True
+    state: MetadataModelState | str = field("state", EnumOf(MetadataModelState))
+    parent_model_id: str | Unset | None = field(
+        "parentModelId", STR, default=UNSET, nullable=True
     )
-    parent_model_id: Field[str | Unset | None] = Field(
-        "parentModelId", STR, nullable=True
-    )
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        time_created: datetime.datetime,
-        time_modified: datetime.datetime,
-        owner_id: str,
-        tenant_id: str,
-        name: str,
-        state: MetadataModelState | str,
-        tenant_name: str | Unset | None = UNSET,
-        description: str | Unset | None = UNSET,
-        parent_model_id: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            time_created=time_created,
-            time_modified=time_modified,
-            owner_id=owner_id,
-            tenant_id=tenant_id,
-            name=name,
-            state=state,
-            tenant_name=tenant_name,
-            description=description,
-            parent_model_id=parent_model_id,
-        )
 
 
 class PipelineGroupIdentifier(Model):
@@ -723,15 +448,7 @@ class PipelineGroupIdentifier(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, id=id)
+    id: str = field("id", STR)
 
 
 class PipelineLanguageVersion(Model):
@@ -739,28 +456,15 @@ class PipelineLanguageVersion(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    name: Field[str] = Field("name", STR, required=True)
+    id: str = field("id", STR)
+    name: str = field("name", STR)
     """The name of the version"""
-    language: Field[PipelineLanguageVersionLanguage | str] = Field(
-        "language", EnumOf(PipelineLanguageVersionLanguage), required=True
+    language: PipelineLanguageVersionLanguage | str = field(
+        "language", EnumOf(PipelineLanguageVersionLanguage)
     )
     """The language of the version"""
-    status: Field[str | Unset] = Field("status", STR)
+    status: str | Unset = field("status", STR, default=UNSET)
     """The status of the version"""
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        name: str,
-        language: PipelineLanguageVersionLanguage | str,
-        status: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties, id=id, name=name, language=language, status=status
-        )
 
 
 class PipelineLastUsed(Model):
@@ -768,19 +472,10 @@ class PipelineLastUsed(Model):
 
     __slots__ = ()
 
-    date: Field[datetime.datetime | Unset] = Field("date", DATETIME)
+    date: datetime.datetime | Unset = field("date", DATETIME, default=UNSET)
     """The requested date of the last analysis started with the pipeline"""
-    analysis_id: Field[str | Unset] = Field("analysisId", STR)
+    analysis_id: str | Unset = field("analysisId", STR, default=UNSET)
     """The id of the last analysis started with the pipeline"""
-
-    def __init__(
-        self,
-        *,
-        date: datetime.datetime | Unset = UNSET,
-        analysis_id: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, date=date, analysis_id=analysis_id)
 
 
 class PipelineReportConfig(Model):
@@ -788,17 +483,9 @@ class PipelineReportConfig(Model):
 
     __slots__ = ()
 
-    configs: Field[list[Config] | Unset] = Field(
-        "configs", ListOf(ModelOf(lambda: Config))
+    configs: list[Config] | Unset = field(
+        "configs", ListOf(ModelOf(lambda: Config)), default=UNSET
     )
-
-    def __init__(
-        self,
-        *,
-        configs: list[Config] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, configs=configs)
 
 
 class PipelineResources(Model):
@@ -806,26 +493,13 @@ class PipelineResources(Model):
 
     __slots__ = ()
 
-    f1: Field[bool | Unset | None] = Field("f1", BOOL, nullable=True)
-    f2: Field[bool | Unset | None] = Field("f2", BOOL, nullable=True)
-    gpu: Field[bool | Unset | None] = Field("gpu", BOOL, nullable=True)
-    software_only: Field[bool | Unset | None] = Field(
-        "software-only", BOOL, nullable=True
+    f1: bool | Unset | None = field("f1", BOOL, default=UNSET, nullable=True)
+    f2: bool | Unset | None = field("f2", BOOL, default=UNSET, nullable=True)
+    gpu: bool | Unset | None = field("gpu", BOOL, default=UNSET, nullable=True)
+    software_only: bool | Unset | None = field(
+        "software-only", BOOL, default=UNSET, nullable=True
     )
     """Can not be true in case one of [f1,f2,gpu] is also true."""
-
-    def __init__(
-        self,
-        *,
-        f1: bool | Unset | None = UNSET,
-        f2: bool | Unset | None = UNSET,
-        gpu: bool | Unset | None = UNSET,
-        software_only: bool | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties, f1=f1, f2=f2, gpu=gpu, software_only=software_only
-        )
 
 
 class PipelineTag(Model):
@@ -833,18 +507,8 @@ class PipelineTag(Model):
 
     __slots__ = ()
 
-    technical_tags: Field[list[str]] = Field(
-        "technicalTags", ListOf(STR), required=True
-    )
+    technical_tags: list[str] = field("technicalTags", ListOf(STR))
     """Technical tags"""
-
-    def __init__(
-        self,
-        *,
-        technical_tags: list[str],
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, technical_tags=technical_tags)
 
 
 class PipelineUsage(Model):
@@ -852,24 +516,11 @@ class PipelineUsage(Model):
 
     __slots__ = ()
 
-    last_used: Field[PipelineLastUsed | Unset] = Field(
-        "lastUsed", ModelOf(lambda: PipelineLastUsed)
+    last_used: PipelineLastUsed | Unset = field(
+        "lastUsed", ModelOf(lambda: PipelineLastUsed), default=UNSET
     )
-    pinned_in_project: Field[bool | Unset] = Field("pinnedInProject", BOOL)
+    pinned_in_project: bool | Unset = field("pinnedInProject", BOOL, default=UNSET)
     """The pinned state of the pipeline within the project"""
-
-    def __init__(
-        self,
-        *,
-        last_used: PipelineLastUsed | Unset = UNSET,
-        pinned_in_project: bool | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            last_used=last_used,
-            pinned_in_project=pinned_in_project,
-        )
 
 
 class PipelineV4(Model):
@@ -877,139 +528,79 @@ class PipelineV4(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    urn: Field[str | Unset | None] = Field("urn", STR, nullable=True)
+    id: str = field("id", STR)
+    urn: str | Unset | None = field("urn", STR, default=UNSET, nullable=True)
     """The URN of the pipeline. The format is urn:ilmn:ica:\\<type of the
     object\\>:\\<ID of the object\\>#\\<optional human readable hint representing the
     object\\>. The hint can be omitted, in that case the hashtag (#) must also be
     omitted."""
-    time_created: Field[datetime.datetime] = Field(
-        "timeCreated", DATETIME, required=True
+    time_created: datetime.datetime = field("timeCreated", DATETIME)
+    time_modified: datetime.datetime = field("timeModified", DATETIME)
+    owner: UserIdentifier = field("owner", ModelOf(lambda: UserIdentifier))
+    tenant: TenantIdentifier = field("tenant", ModelOf(lambda: TenantIdentifier))
+    pipeline_group: PipelineGroupIdentifier | Unset = field(
+        "pipelineGroup", ModelOf(lambda: PipelineGroupIdentifier), default=UNSET
     )
-    time_modified: Field[datetime.datetime] = Field(
-        "timeModified", DATETIME, required=True
-    )
-    owner: Field[UserIdentifier] = Field(
-        "owner", ModelOf(lambda: UserIdentifier), required=True
-    )
-    tenant: Field[TenantIdentifier] = Field(
-        "tenant", ModelOf(lambda: TenantIdentifier), required=True
-    )
-    pipeline_group: Field[PipelineGroupIdentifier | Unset] = Field(
-        "pipelineGroup", ModelOf(lambda: PipelineGroupIdentifier)
-    )
-    code: Field[str] = Field("code", STR, required=True)
+    code: str = field("code", STR)
     """The code of the pipeline. This is deprecated, use the name & version attributes
     instead"""
-    name: Field[str | Unset] = Field("name", STR)
+    name: str | Unset = field("name", STR, default=UNSET)
     """The name of the pipeline"""
-    description: Field[str] = Field("description", STR, required=True)
+    description: str = field("description", STR)
     """The description of the pipeline"""
-    status: Field[PipelineV4Status | str | Unset | None] = Field(
-        "status", EnumOf(PipelineV4Status), nullable=True
+    status: PipelineV4Status | str | Unset | None = field(
+        "status", EnumOf(PipelineV4Status), default=UNSET, nullable=True
     )
     """The status of the pipeline"""
-    status_as_string: Field[str | Unset] = Field("statusAsString", STR)
+    status_as_string: str | Unset = field("statusAsString", STR, default=UNSET)
     """The status of the pipeline as string ('Draft', 'Released', 'Deprecated',
     'Archived', 'Importing', 'Import Cancelling', 'Import Incomplete', 'Import
     Failed')"""
-    language: Field[PipelineV4Language | str] = Field(
-        "language", EnumOf(PipelineV4Language), required=True
-    )
+    language: PipelineV4Language | str = field("language", EnumOf(PipelineV4Language))
     """The language that is used by the pipeline"""
-    language_version: Field[PipelineLanguageVersion | Unset | None] = Field(
-        "languageVersion", ModelOf(lambda: PipelineLanguageVersion), nullable=True
+    language_version: PipelineLanguageVersion | Unset | None = field(
+        "languageVersion",
+        ModelOf(lambda: PipelineLanguageVersion),
+        default=UNSET,
+        nullable=True,
     )
-    pipeline_tags: Field[PipelineTag] = Field(
-        "pipelineTags", ModelOf(lambda: PipelineTag), required=True
+    pipeline_tags: PipelineTag = field("pipelineTags", ModelOf(lambda: PipelineTag))
+    analysis_storage: AnalysisStorageV4 = field(
+        "analysisStorage", ModelOf(lambda: AnalysisStorageV4)
     )
-    analysis_storage: Field[AnalysisStorageV4] = Field(
-        "analysisStorage", ModelOf(lambda: AnalysisStorageV4), required=True
+    proprietary: bool | Unset | None = field(
+        "proprietary", BOOL, default=UNSET, nullable=True
     )
-    proprietary: Field[bool | Unset | None] = Field("proprietary", BOOL, nullable=True)
     """A boolean which indicates if the code of this pipeline is proprietary"""
-    input_form_type: Field[PipelineV4InputFormType | str | Unset] = Field(
-        "inputFormType", EnumOf(PipelineV4InputFormType)
+    input_form_type: PipelineV4InputFormType | str | Unset = field(
+        "inputFormType", EnumOf(PipelineV4InputFormType), default=UNSET
     )
     """The type of the inputform used."""
-    report_configs: Field[PipelineReportConfig | Unset | None] = Field(
-        "reportConfigs", ModelOf(lambda: PipelineReportConfig), nullable=True
+    report_configs: PipelineReportConfig | Unset | None = field(
+        "reportConfigs",
+        ModelOf(lambda: PipelineReportConfig),
+        default=UNSET,
+        nullable=True,
     )
-    resources: Field[PipelineResources | Unset | None] = Field(
-        "resources", ModelOf(lambda: PipelineResources), nullable=True
+    resources: PipelineResources | Unset | None = field(
+        "resources", ModelOf(lambda: PipelineResources), default=UNSET, nullable=True
     )
-    git_pipeline_import: Field[GitPipelineImport | Unset | None] = Field(
-        "gitPipelineImport", ModelOf(lambda: GitPipelineImport), nullable=True
+    git_pipeline_import: GitPipelineImport | Unset | None = field(
+        "gitPipelineImport",
+        ModelOf(lambda: GitPipelineImport),
+        default=UNSET,
+        nullable=True,
     )
-    version: Field[str | Unset | None] = Field("version", STR, nullable=True)
+    version: str | Unset | None = field("version", STR, default=UNSET, nullable=True)
     """The version number of the pipeline"""
-    latest_version_in_group: Field[bool | Unset | None] = Field(
-        "latestVersionInGroup", BOOL, nullable=True
+    latest_version_in_group: bool | Unset | None = field(
+        "latestVersionInGroup", BOOL, default=UNSET, nullable=True
     )
-    pipeline_usage: Field[PipelineUsage | Unset | None] = Field(
-        "pipelineUsage", ModelOf(lambda: PipelineUsage), nullable=True
+    pipeline_usage: PipelineUsage | Unset | None = field(
+        "pipelineUsage", ModelOf(lambda: PipelineUsage), default=UNSET, nullable=True
     )
-    icon_name: Field[str | Unset | None] = Field("iconName", STR, nullable=True)
+    icon_name: str | Unset | None = field("iconName", STR, default=UNSET, nullable=True)
     """The icon name of the pipeline"""
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        time_created: datetime.datetime,
-        time_modified: datetime.datetime,
-        owner: UserIdentifier,
-        tenant: TenantIdentifier,
-        code: str,
-        description: str,
-        language: PipelineV4Language | str,
-        pipeline_tags: PipelineTag,
-        analysis_storage: AnalysisStorageV4,
-        urn: str | Unset | None = UNSET,
-        pipeline_group: PipelineGroupIdentifier | Unset = UNSET,
-        name: str | Unset = UNSET,
-        status: PipelineV4Status | str | Unset | None = UNSET,
-        status_as_string: str | Unset = UNSET,
-        language_version: PipelineLanguageVersion | Unset | None = UNSET,
-        proprietary: bool | Unset | None = UNSET,
-        input_form_type: PipelineV4InputFormType | str | Unset = UNSET,
-        report_configs: PipelineReportConfig | Unset | None = UNSET,
-        resources: PipelineResources | Unset | None = UNSET,
-        git_pipeline_import: GitPipelineImport | Unset | None = UNSET,
-        version: str | Unset | None = UNSET,
-        latest_version_in_group: bool | Unset | None = UNSET,
-        pipeline_usage: PipelineUsage | Unset | None = UNSET,
-        icon_name: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            time_created=time_created,
-            time_modified=time_modified,
-            owner=owner,
-            tenant=tenant,
-            code=code,
-            description=description,
-            language=language,
-            pipeline_tags=pipeline_tags,
-            analysis_storage=analysis_storage,
-            urn=urn,
-            pipeline_group=pipeline_group,
-            name=name,
-            status=status,
-            status_as_string=status_as_string,
-            language_version=language_version,
-            proprietary=proprietary,
-            input_form_type=input_form_type,
-            report_configs=report_configs,
-            resources=resources,
-            git_pipeline_import=git_pipeline_import,
-            version=version,
-            latest_version_in_group=latest_version_in_group,
-            pipeline_usage=pipeline_usage,
-            icon_name=icon_name,
-        )
 
 
 class Problem(Model):
@@ -1017,52 +608,27 @@ class Problem(Model):
 
     __slots__ = ()
 
-    id: Field[str | Unset] = Field("id", STR)
-    type: Field[str] = Field("type", STR, required=True)
+    id: str | Unset = field("id", STR, default=UNSET)
+    type: str = field("type", STR)
     """A URI reference that identifies the problem type. This specification encourages
     that, when dereferenced, it provide human-readable documentation for the problem
     type. When this member is not present, its value is assumed to be "about:blank"."""
-    title: Field[str] = Field("title", STR, required=True)
+    title: str = field("title", STR)
     """A short, human-readable summary of the problem type. It SHOULD NOT change from
     occurrence to occurrence of the problem, except for purposes of localization
     (e.g., using proactive content negotiation;"""
-    status: Field[int] = Field("status", INT, required=True)
+    status: int = field("status", INT)
     """The HTTP status code ([RFC7231], Section 6) generated by the origin server for
     this occurrence of the problem."""
-    detail: Field[str | Unset] = Field("detail", STR)
+    detail: str | Unset = field("detail", STR, default=UNSET)
     """A human-readable explanation specific to this occurrence of the problem."""
-    instance: Field[str | Unset] = Field("instance", STR)
+    instance: str | Unset = field("instance", STR, default=UNSET)
     """A URI reference that identifies the specific occurrence of the problem.  It may
     or may not yield further information if dereferenced."""
-    parameters: Field[dict[str, str]] = Field("parameters", DictOf(STR), required=True)
+    parameters: dict[str, str] = field("parameters", DictOf(STR))
     """Problem parameters for e.g. request body attribute validation. This attribute is
     not in scope of RFC 7807."""
-    timestamp: Field[datetime.datetime] = Field("timestamp", DATETIME, required=True)
-
-    def __init__(
-        self,
-        *,
-        type: str,
-        title: str,
-        status: int,
-        parameters: dict[str, str],
-        timestamp: datetime.datetime,
-        id: str | Unset = UNSET,
-        detail: str | Unset = UNSET,
-        instance: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            type=type,
-            title=title,
-            status=status,
-            parameters=parameters,
-            timestamp=timestamp,
-            id=id,
-            detail=detail,
-            instance=instance,
-        )
+    timestamp: datetime.datetime = field("timestamp", DATETIME)
 
 
 class Project(Model):
@@ -1070,121 +636,74 @@ class Project(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    time_created: Field[datetime.datetime] = Field(
-        "timeCreated", DATETIME, required=True
+    id: str = field("id", STR)
+    time_created: datetime.datetime = field("timeCreated", DATETIME)
+    time_modified: datetime.datetime = field("timeModified", DATETIME)
+    owner_id: str = field("ownerId", STR)
+    tenant_id: str = field("tenantId", STR)
+    tenant_name: str | Unset | None = field(
+        "tenantName", STR, default=UNSET, nullable=True
     )
-    time_modified: Field[datetime.datetime] = Field(
-        "timeModified", DATETIME, required=True
-    )
-    owner_id: Field[str] = Field("ownerId", STR, required=True)
-    tenant_id: Field[str] = Field("tenantId", STR, required=True)
-    tenant_name: Field[str | Unset | None] = Field("tenantName", STR, nullable=True)
-    urn: Field[str | Unset | None] = Field("urn", STR, nullable=True)
+    urn: str | Unset | None = field("urn", STR, default=UNSET, nullable=True)
     """The URN of the project. The format is urn:ilmn:ica:\\<type of the object\\>:\\<ID
     of the object\\>#\\<optional human readable hint representing the object\\>. The
     hint can be omitted, in that case the hashtag (#) must also be omitted."""
-    name: Field[str] = Field("name", STR, required=True)
-    active: Field[bool] = Field("active", BOOL, required=True)
+    name: str = field("name", STR)
+    active: bool = field("active", BOOL)
     """Indicates whether the project is active or hidden."""
-    base_enabled: Field[bool | Unset | None] = Field("baseEnabled", BOOL, nullable=True)
-    """Indicates whether the project is base enabled."""
-    short_description: Field[str | Unset | None] = Field(
-        "shortDescription", STR, nullable=True
+    base_enabled: bool | Unset | None = field(
+        "baseEnabled", BOOL, default=UNSET, nullable=True
     )
-    information: Field[str | Unset | None] = Field("information", STR, nullable=True)
+    """Indicates whether the project is base enabled."""
+    short_description: str | Unset | None = field(
+        "shortDescription", STR, default=UNSET, nullable=True
+    )
+    information: str | Unset | None = field(
+        "information", STR, default=UNSET, nullable=True
+    )
     """Information about the project. Note that the value of this field can be arbitrary
     large."""
-    region: Field[Region] = Field("region", ModelOf(lambda: Region), required=True)
-    billing_mode: Field[ProjectBillingMode | str] = Field(
-        "billingMode", EnumOf(ProjectBillingMode), required=True
+    region: Region = field("region", ModelOf(lambda: Region))
+    billing_mode: ProjectBillingMode | str = field(
+        "billingMode", EnumOf(ProjectBillingMode)
     )
     """The billing mode of the project. It determines who pays for the costs linked to
     the project."""
-    data_sharing_enabled: Field[bool | Unset | None] = Field(
-        "dataSharingEnabled", BOOL, nullable=True
+    data_sharing_enabled: bool | Unset | None = field(
+        "dataSharingEnabled", BOOL, default=UNSET, nullable=True
     )
     """Indicates whether the Data and Samples created in this Project can be linked to
     other Projects."""
-    tags: Field[ProjectTag] = Field("tags", ModelOf(lambda: ProjectTag), required=True)
-    storage_bundle: Field[StorageBundle | Unset] = Field(
-        "storageBundle", ModelOf(lambda: StorageBundle)
+    tags: ProjectTag = field("tags", ModelOf(lambda: ProjectTag))
+    storage_bundle: StorageBundle | Unset = field(
+        "storageBundle", ModelOf(lambda: StorageBundle), default=UNSET
     )
-    self_managed_storage_configuration: Field[StorageConfiguration | Unset | None] = (
-        Field(
-            "selfManagedStorageConfiguration",
-            ModelOf(lambda: StorageConfiguration),
-            nullable=True,
-        )
+    self_managed_storage_configuration: StorageConfiguration | Unset | None = field(
+        "selfManagedStorageConfiguration",
+        ModelOf(lambda: StorageConfiguration),
+        default=UNSET,
+        nullable=True,
     )
-    analysis_priority: Field[ProjectAnalysisPriority | str | Unset | None] = Field(
-        "analysisPriority", EnumOf(ProjectAnalysisPriority), nullable=True
+    analysis_priority: ProjectAnalysisPriority | str | Unset | None = field(
+        "analysisPriority",
+        EnumOf(ProjectAnalysisPriority),
+        default=UNSET,
+        nullable=True,
     )
     """Indicates the priority given to a project and its analyses within a single
     tenant. Note that for a PUT call, when not providing a value for this attribute
     (null value or absent attribute), the persisted value will not change."""
-    metadata_model: Field[MetadataModel | Unset | None] = Field(
-        "metadataModel", ModelOf(lambda: MetadataModel), nullable=True
+    metadata_model: MetadataModel | Unset | None = field(
+        "metadataModel", ModelOf(lambda: MetadataModel), default=UNSET, nullable=True
     )
-    application: Field[Application | Unset | None] = Field(
-        "application", ModelOf(lambda: Application), nullable=True
+    application: Application | Unset | None = field(
+        "application", ModelOf(lambda: Application), default=UNSET, nullable=True
     )
-    project_owner: Field[str | Unset | None] = Field("projectOwner", STR, nullable=True)
+    project_owner: str | Unset | None = field(
+        "projectOwner", STR, default=UNSET, nullable=True
+    )
     """projectOwner is the current project owner, ownerId is the original project
     creator. These can be different because you can transfer ownership of a project."""
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        time_created: datetime.datetime,
-        time_modified: datetime.datetime,
-        owner_id: str,
-        tenant_id: str,
-        name: str,
-        active: bool,
-        region: Region,
-        billing_mode: ProjectBillingMode | str,
-        tags: ProjectTag,
-        tenant_name: str | Unset | None = UNSET,
-        urn: str | Unset | None = UNSET,
-        base_enabled: bool | Unset | None = UNSET,
-        short_description: str | Unset | None = UNSET,
-        information: str | Unset | None = UNSET,
-        data_sharing_enabled: bool | Unset | None = UNSET,
-        storage_bundle: StorageBundle | Unset = UNSET,
-        self_managed_storage_configuration: StorageConfiguration | Unset | None = UNSET,
-        analysis_priority: ProjectAnalysisPriority | str | Unset | None = UNSET,
-        metadata_model: MetadataModel | Unset | None = UNSET,
-        application: Application | Unset | None = UNSET,
-        project_owner: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            time_created=time_created,
-            time_modified=time_modified,
-            owner_id=owner_id,
-            tenant_id=tenant_id,
-            name=name,
-            active=active,
-            region=region,
-            billing_mode=billing_mode,
-            tags=tags,
-            tenant_name=tenant_name,
-            urn=urn,
-            base_enabled=base_enabled,
-            short_description=short_description,
-            information=information,
-            data_sharing_enabled=data_sharing_enabled,
-            storage_bundle=storage_bundle,
-            self_managed_storage_configuration=self_managed_storage_configuration,
-            analysis_priority=analysis_priority,
-            metadata_model=metadata_model,
-            application=application,
-            project_owner=project_owner,
-        )
 
 
 class ProjectTag(Model):
@@ -1192,21 +711,8 @@ class ProjectTag(Model):
 
     __slots__ = ()
 
-    technical_tags: Field[list[str]] = Field(
-        "technicalTags", ListOf(STR), required=True
-    )
-    user_tags: Field[list[str]] = Field("userTags", ListOf(STR), required=True)
-
-    def __init__(
-        self,
-        *,
-        technical_tags: list[str],
-        user_tags: list[str],
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties, technical_tags=technical_tags, user_tags=user_tags
-        )
+    technical_tags: list[str] = field("technicalTags", ListOf(STR))
+    user_tags: list[str] = field("userTags", ListOf(STR))
 
 
 class Region(Model):
@@ -1214,49 +720,18 @@ class Region(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    time_created: Field[datetime.datetime] = Field(
-        "timeCreated", DATETIME, required=True
+    id: str = field("id", STR)
+    time_created: datetime.datetime = field("timeCreated", DATETIME)
+    time_modified: datetime.datetime = field("timeModified", DATETIME)
+    owner_id: str = field("ownerId", STR)
+    tenant_id: str = field("tenantId", STR)
+    tenant_name: str | Unset | None = field(
+        "tenantName", STR, default=UNSET, nullable=True
     )
-    time_modified: Field[datetime.datetime] = Field(
-        "timeModified", DATETIME, required=True
-    )
-    owner_id: Field[str] = Field("ownerId", STR, required=True)
-    tenant_id: Field[str] = Field("tenantId", STR, required=True)
-    tenant_name: Field[str | Unset | None] = Field("tenantName", STR, nullable=True)
-    code: Field[str] = Field("code", STR, required=True)
-    country: Field[Country] = Field("country", ModelOf(lambda: Country), required=True)
-    city_name: Field[str] = Field("cityName", STR, required=True)
-    active: Field[bool | Unset] = Field("active", BOOL)
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        time_created: datetime.datetime,
-        time_modified: datetime.datetime,
-        owner_id: str,
-        tenant_id: str,
-        code: str,
-        country: Country,
-        city_name: str,
-        tenant_name: str | Unset | None = UNSET,
-        active: bool | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            time_created=time_created,
-            time_modified=time_modified,
-            owner_id=owner_id,
-            tenant_id=tenant_id,
-            code=code,
-            country=country,
-            city_name=city_name,
-            tenant_name=tenant_name,
-            active=active,
-        )
+    code: str = field("code", STR)
+    country: Country = field("country", ModelOf(lambda: Country))
+    city_name: str = field("cityName", STR)
+    active: bool | Unset = field("active", BOOL, default=UNSET)
 
 
 class StorageBundle(Model):
@@ -1264,48 +739,19 @@ class StorageBundle(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    time_created: Field[datetime.datetime] = Field(
-        "timeCreated", DATETIME, required=True
+    id: str = field("id", STR)
+    time_created: datetime.datetime = field("timeCreated", DATETIME)
+    time_modified: datetime.datetime = field("timeModified", DATETIME)
+    owner_id: str = field("ownerId", STR)
+    tenant_id: str = field("tenantId", STR)
+    tenant_name: str | Unset | None = field(
+        "tenantName", STR, default=UNSET, nullable=True
     )
-    time_modified: Field[datetime.datetime] = Field(
-        "timeModified", DATETIME, required=True
-    )
-    owner_id: Field[str] = Field("ownerId", STR, required=True)
-    tenant_id: Field[str] = Field("tenantId", STR, required=True)
-    tenant_name: Field[str | Unset | None] = Field("tenantName", STR, nullable=True)
-    bundle_name: Field[str] = Field("bundleName", STR, required=True)
+    bundle_name: str = field("bundleName", STR)
     """The name of the storage bundle"""
-    entitlement_name: Field[str] = Field("entitlementName", STR, required=True)
+    entitlement_name: str = field("entitlementName", STR)
     """The name of the parent entitlement"""
-    region: Field[Region] = Field("region", ModelOf(lambda: Region), required=True)
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        time_created: datetime.datetime,
-        time_modified: datetime.datetime,
-        owner_id: str,
-        tenant_id: str,
-        bundle_name: str,
-        entitlement_name: str,
-        region: Region,
-        tenant_name: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            time_created=time_created,
-            time_modified=time_modified,
-            owner_id=owner_id,
-            tenant_id=tenant_id,
-            bundle_name=bundle_name,
-            entitlement_name=entitlement_name,
-            region=region,
-            tenant_name=tenant_name,
-        )
+    region: Region = field("region", ModelOf(lambda: Region))
 
 
 class StorageConfiguration(Model):
@@ -1313,71 +759,36 @@ class StorageConfiguration(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    time_created: Field[datetime.datetime] = Field(
-        "timeCreated", DATETIME, required=True
+    id: str = field("id", STR)
+    time_created: datetime.datetime = field("timeCreated", DATETIME)
+    time_modified: datetime.datetime = field("timeModified", DATETIME)
+    owner_id: str = field("ownerId", STR)
+    tenant_id: str = field("tenantId", STR)
+    tenant_name: str | Unset | None = field(
+        "tenantName", STR, default=UNSET, nullable=True
     )
-    time_modified: Field[datetime.datetime] = Field(
-        "timeModified", DATETIME, required=True
-    )
-    owner_id: Field[str] = Field("ownerId", STR, required=True)
-    tenant_id: Field[str] = Field("tenantId", STR, required=True)
-    tenant_name: Field[str | Unset | None] = Field("tenantName", STR, nullable=True)
-    name: Field[str] = Field("name", STR, required=True)
+    name: str = field("name", STR)
     """The name of the storage configuration"""
-    description: Field[str | Unset | None] = Field("description", STR, nullable=True)
+    description: str | Unset | None = field(
+        "description", STR, default=UNSET, nullable=True
+    )
     """An optional description"""
-    type: Field[StorageConfigurationType | str] = Field(
-        "type", EnumOf(StorageConfigurationType), required=True
+    type: StorageConfigurationType | str = field(
+        "type", EnumOf(StorageConfigurationType)
     )
-    status: Field[StorageConfigurationStatus | str] = Field(
-        "status", EnumOf(StorageConfigurationStatus), required=True
+    status: StorageConfigurationStatus | str = field(
+        "status", EnumOf(StorageConfigurationStatus)
     )
-    error_message: Field[str | Unset | None] = Field("errorMessage", STR, nullable=True)
+    error_message: str | Unset | None = field(
+        "errorMessage", STR, default=UNSET, nullable=True
+    )
     """An optional error message when something went wrong with the configuration"""
-    region: Field[Region] = Field("region", ModelOf(lambda: Region), required=True)
-    is_default: Field[bool] = Field("isDefault", BOOL, required=True)
+    region: Region = field("region", ModelOf(lambda: Region))
+    is_default: bool = field("isDefault", BOOL)
     """An indication if this is the default in region for new projects"""
-    role_arn: Field[str | Unset] = Field("roleARN", STR)
+    role_arn: str | Unset = field("roleARN", STR, default=UNSET)
     """The ARN (Amazon resource name) of the configuration, required for credential
     storage type AWS_ROLE, forbidden for others."""
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        time_created: datetime.datetime,
-        time_modified: datetime.datetime,
-        owner_id: str,
-        tenant_id: str,
-        name: str,
-        type: StorageConfigurationType | str,
-        status: StorageConfigurationStatus | str,
-        region: Region,
-        is_default: bool,
-        tenant_name: str | Unset | None = UNSET,
-        description: str | Unset | None = UNSET,
-        error_message: str | Unset | None = UNSET,
-        role_arn: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            time_created=time_created,
-            time_modified=time_modified,
-            owner_id=owner_id,
-            tenant_id=tenant_id,
-            name=name,
-            type=type,
-            status=status,
-            region=region,
-            is_default=is_default,
-            tenant_name=tenant_name,
-            description=description,
-            error_message=error_message,
-            role_arn=role_arn,
-        )
 
 
 class TenantIdentifier(Model):
@@ -1385,18 +796,9 @@ class TenantIdentifier(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    name: Field[str | Unset] = Field("name", STR)
+    id: str = field("id", STR)
+    name: str | Unset = field("name", STR, default=UNSET)
     """The unique name of the tenant."""
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        name: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, id=id, name=name)
 
 
 class UserIdentifier(Model):
@@ -1404,15 +806,7 @@ class UserIdentifier(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, id=id)
+    id: str = field("id", STR)
 
 
 class WorkflowSessionAnalysisPagedListV4(Model):
@@ -1420,40 +814,23 @@ class WorkflowSessionAnalysisPagedListV4(Model):
 
     __slots__ = ()
 
-    items: Field[list[WorkflowSessionAnalysisV4]] = Field(
-        "items", ListOf(ModelOf(lambda: WorkflowSessionAnalysisV4)), required=True
+    items: list[WorkflowSessionAnalysisV4] = field(
+        "items", ListOf(ModelOf(lambda: WorkflowSessionAnalysisV4))
     )
-    next_page_token: Field[str | Unset | None] = Field(
-        "nextPageToken", STR, nullable=True
+    next_page_token: str | Unset | None = field(
+        "nextPageToken", STR, default=UNSET, nullable=True
     )
     """The cursor to request the next page. For offset-based paging the value is an
     empty string."""
-    remaining_records: Field[int | Unset | None] = Field(
-        "remainingRecords", INT, nullable=True
+    remaining_records: int | Unset | None = field(
+        "remainingRecords", INT, default=UNSET, nullable=True
     )
     """The number of records remaining (used in cursor based pagination)"""
-    total_item_count: Field[int | Unset | None] = Field(
-        "totalItemCount", INT, nullable=True
+    total_item_count: int | Unset | None = field(
+        "totalItemCount", INT, default=UNSET, nullable=True
     )
     """The total number of records matching the search criteria (used in offset based
     pagination)"""
-
-    def __init__(
-        self,
-        *,
-        items: list[WorkflowSessionAnalysisV4],
-        next_page_token: str | Unset | None = UNSET,
-        remaining_records: int | Unset | None = UNSET,
-        total_item_count: int | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            items=items,
-            next_page_token=next_page_token,
-            remaining_records=remaining_records,
-            total_item_count=total_item_count,
-        )
 
 
 class WorkflowSessionAnalysisV4(Model):
@@ -1461,26 +838,9 @@ class WorkflowSessionAnalysisV4(Model):
 
     __slots__ = ()
 
-    analysis: Field[AnalysisV4] = Field(
-        "analysis", ModelOf(lambda: AnalysisV4), required=True
-    )
-    project: Field[Project] = Field("project", ModelOf(lambda: Project), required=True)
-    workflow_session_id: Field[str] = Field("workflowSessionId", STR, required=True)
-
-    def __init__(
-        self,
-        *,
-        analysis: AnalysisV4,
-        project: Project,
-        workflow_session_id: str,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            analysis=analysis,
-            project=project,
-            workflow_session_id=workflow_session_id,
-        )
+    analysis: AnalysisV4 = field("analysis", ModelOf(lambda: AnalysisV4))
+    project: Project = field("project", ModelOf(lambda: Project))
+    workflow_session_id: str = field("workflowSessionId", STR)
 
 
 class WorkflowSessionConfiguration(Model):
@@ -1488,24 +848,12 @@ class WorkflowSessionConfiguration(Model):
 
     __slots__ = ()
 
-    name: Field[str] = Field("name", STR, required=True)
+    name: str = field("name", STR)
     """The name of the configuration"""
-    multi_value: Field[bool] = Field("multiValue", BOOL, required=True)
+    multi_value: bool = field("multiValue", BOOL)
     """Whether the configuration has multiple values"""
-    values: Field[list[str]] = Field("values", ListOf(STR), required=True)
+    values: list[str] = field("values", ListOf(STR))
     """The configuration values"""
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        multi_value: bool,
-        values: list[str],
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties, name=name, multi_value=multi_value, values=values
-        )
 
 
 class WorkflowSessionConfigurationList(Model):
@@ -1513,17 +861,9 @@ class WorkflowSessionConfigurationList(Model):
 
     __slots__ = ()
 
-    items: Field[list[WorkflowSessionConfiguration]] = Field(
-        "items", ListOf(ModelOf(lambda: WorkflowSessionConfiguration)), required=True
+    items: list[WorkflowSessionConfiguration] = field(
+        "items", ListOf(ModelOf(lambda: WorkflowSessionConfiguration))
     )
-
-    def __init__(
-        self,
-        *,
-        items: list[WorkflowSessionConfiguration],
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, items=items)
 
 
 class WorkflowSessionData(Model):
@@ -1531,38 +871,19 @@ class WorkflowSessionData(Model):
 
     __slots__ = ()
 
-    data_id: Field[str] = Field("dataId", STR, required=True)
+    data_id: str = field("dataId", STR)
     """The id of the file/folder."""
-    format: Field[DataFormat | None] = Field(
-        "format", ModelOf(lambda: DataFormat), required=True, nullable=True
+    format: DataFormat | None = field(
+        "format", ModelOf(lambda: DataFormat), nullable=True
     )
-    name: Field[str] = Field("name", STR, required=True)
+    name: str = field("name", STR)
     """The name of the file/folder as it was processed by the workflow session."""
-    data_type: Field[WorkflowSessionDataDataType | str] = Field(
-        "dataType", EnumOf(WorkflowSessionDataDataType), required=True
+    data_type: WorkflowSessionDataDataType | str = field(
+        "dataType", EnumOf(WorkflowSessionDataDataType)
     )
-    mount_path: Field[str | Unset] = Field("mountPath", STR)
+    mount_path: str | Unset = field("mountPath", STR, default=UNSET)
     """The requested location where the input file was located on the machine that was
     running the workflow."""
-
-    def __init__(
-        self,
-        *,
-        data_id: str,
-        format: DataFormat | None,
-        name: str,
-        data_type: WorkflowSessionDataDataType | str,
-        mount_path: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            data_id=data_id,
-            format=format,
-            name=name,
-            data_type=data_type,
-            mount_path=mount_path,
-        )
 
 
 class WorkflowSessionExternalData(Model):
@@ -1570,21 +891,11 @@ class WorkflowSessionExternalData(Model):
 
     __slots__ = ()
 
-    url: Field[str] = Field("url", STR, required=True)
-    type: Field[str] = Field("type", STR, required=True)
+    url: str = field("url", STR)
+    type: str = field("type", STR)
     """Possible values are: s3, http, basespace. More types could be added in a future
     release."""
-    mount_path: Field[str] = Field("mountPath", STR, required=True)
-
-    def __init__(
-        self,
-        *,
-        url: str,
-        type: str,
-        mount_path: str,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, url=url, type=type, mount_path=mount_path)
+    mount_path: str = field("mountPath", STR)
 
 
 class WorkflowSessionInput(Model):
@@ -1592,33 +903,22 @@ class WorkflowSessionInput(Model):
 
     __slots__ = ()
 
-    code: Field[str] = Field("code", STR, required=True)
+    code: str = field("code", STR)
     """The name of the input-parameter."""
-    analysis_data: Field[list[WorkflowSessionData] | Unset | None] = Field(
-        "analysisData", ListOf(ModelOf(lambda: WorkflowSessionData)), nullable=True
+    analysis_data: list[WorkflowSessionData] | Unset | None = field(
+        "analysisData",
+        ListOf(ModelOf(lambda: WorkflowSessionData)),
+        default=UNSET,
+        nullable=True,
     )
     """The workflow-session-data used as input by the workflow session."""
-    external_data: Field[list[WorkflowSessionExternalData] | Unset | None] = Field(
+    external_data: list[WorkflowSessionExternalData] | Unset | None = field(
         "externalData",
         ListOf(ModelOf(lambda: WorkflowSessionExternalData)),
+        default=UNSET,
         nullable=True,
     )
     """The external data used as input by the workflow session."""
-
-    def __init__(
-        self,
-        *,
-        code: str,
-        analysis_data: list[WorkflowSessionData] | Unset | None = UNSET,
-        external_data: list[WorkflowSessionExternalData] | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            code=code,
-            analysis_data=analysis_data,
-            external_data=external_data,
-        )
 
 
 class WorkflowSessionInputList(Model):
@@ -1626,17 +926,9 @@ class WorkflowSessionInputList(Model):
 
     __slots__ = ()
 
-    items: Field[list[WorkflowSessionInput]] = Field(
-        "items", ListOf(ModelOf(lambda: WorkflowSessionInput)), required=True
+    items: list[WorkflowSessionInput] = field(
+        "items", ListOf(ModelOf(lambda: WorkflowSessionInput))
     )
-
-    def __init__(
-        self,
-        *,
-        items: list[WorkflowSessionInput],
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, items=items)
 
 
 class WorkflowSessionPagedListV3(Model):
@@ -1644,40 +936,23 @@ class WorkflowSessionPagedListV3(Model):
 
     __slots__ = ()
 
-    items: Field[list[WorkflowSessionV3]] = Field(
-        "items", ListOf(ModelOf(lambda: WorkflowSessionV3)), required=True
+    items: list[WorkflowSessionV3] = field(
+        "items", ListOf(ModelOf(lambda: WorkflowSessionV3))
     )
-    next_page_token: Field[str | Unset | None] = Field(
-        "nextPageToken", STR, nullable=True
+    next_page_token: str | Unset | None = field(
+        "nextPageToken", STR, default=UNSET, nullable=True
     )
     """The cursor to request the next page. For offset-based paging the value is an
     empty string."""
-    remaining_records: Field[int | Unset | None] = Field(
-        "remainingRecords", INT, nullable=True
+    remaining_records: int | Unset | None = field(
+        "remainingRecords", INT, default=UNSET, nullable=True
     )
     """The number of records remaining (used in cursor based pagination)"""
-    total_item_count: Field[int | Unset | None] = Field(
-        "totalItemCount", INT, nullable=True
+    total_item_count: int | Unset | None = field(
+        "totalItemCount", INT, default=UNSET, nullable=True
     )
     """The total number of records matching the search criteria (used in offset based
     pagination)"""
-
-    def __init__(
-        self,
-        *,
-        items: list[WorkflowSessionV3],
-        next_page_token: str | Unset | None = UNSET,
-        remaining_records: int | Unset | None = UNSET,
-        total_item_count: int | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            items=items,
-            next_page_token=next_page_token,
-            remaining_records=remaining_records,
-            total_item_count=total_item_count,
-        )
 
 
 class WorkflowSessionPagedListV4(Model):
@@ -1685,40 +960,23 @@ class WorkflowSessionPagedListV4(Model):
 
     __slots__ = ()
 
-    items: Field[list[WorkflowSessionV4]] = Field(
-        "items", ListOf(ModelOf(lambda: WorkflowSessionV4)), required=True
+    items: list[WorkflowSessionV4] = field(
+        "items", ListOf(ModelOf(lambda: WorkflowSessionV4))
     )
-    next_page_token: Field[str | Unset | None] = Field(
-        "nextPageToken", STR, nullable=True
+    next_page_token: str | Unset | None = field(
+        "nextPageToken", STR, default=UNSET, nullable=True
     )
     """The cursor to request the next page. For offset-based paging the value is an
     empty string."""
-    remaining_records: Field[int | Unset | None] = Field(
-        "remainingRecords", INT, nullable=True
+    remaining_records: int | Unset | None = field(
+        "remainingRecords", INT, default=UNSET, nullable=True
     )
     """The number of records remaining (used in cursor based pagination)"""
-    total_item_count: Field[int | Unset | None] = Field(
-        "totalItemCount", INT, nullable=True
+    total_item_count: int | Unset | None = field(
+        "totalItemCount", INT, default=UNSET, nullable=True
     )
     """The total number of records matching the search criteria (used in offset based
     pagination)"""
-
-    def __init__(
-        self,
-        *,
-        items: list[WorkflowSessionV4],
-        next_page_token: str | Unset | None = UNSET,
-        remaining_records: int | Unset | None = UNSET,
-        total_item_count: int | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            items=items,
-            next_page_token=next_page_token,
-            remaining_records=remaining_records,
-            total_item_count=total_item_count,
-        )
 
 
 class WorkflowSessionSequencingRun(Model):
@@ -1726,31 +984,16 @@ class WorkflowSessionSequencingRun(Model):
 
     __slots__ = ()
 
-    id: Field[str | Unset | None] = Field("id", STR, nullable=True)
+    id: str | Unset | None = field("id", STR, default=UNSET, nullable=True)
     """The sequencing run number (SRN) related to the workflow session."""
-    instrument_run_id: Field[str | Unset | None] = Field(
-        "instrumentRunId", STR, nullable=True
+    instrument_run_id: str | Unset | None = field(
+        "instrumentRunId", STR, default=UNSET, nullable=True
     )
     """The instrument run id related to the workflow session."""
-    external_run_id: Field[str | Unset | None] = Field(
-        "externalRunId", STR, nullable=True
+    external_run_id: str | Unset | None = field(
+        "externalRunId", STR, default=UNSET, nullable=True
     )
     """The external sequencing run id related to the workflow session."""
-
-    def __init__(
-        self,
-        *,
-        id: str | Unset | None = UNSET,
-        instrument_run_id: str | Unset | None = UNSET,
-        external_run_id: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            instrument_run_id=instrument_run_id,
-            external_run_id=external_run_id,
-        )
 
 
 class WorkflowSessionTag(Model):
@@ -1758,25 +1001,14 @@ class WorkflowSessionTag(Model):
 
     __slots__ = ()
 
-    technical_tags: Field[list[str] | Unset | None] = Field(
-        "technicalTags", ListOf(STR), nullable=True
+    technical_tags: list[str] | Unset | None = field(
+        "technicalTags", ListOf(STR), default=UNSET, nullable=True
     )
     """Technical tags"""
-    user_tags: Field[list[str] | Unset | None] = Field(
-        "userTags", ListOf(STR), nullable=True
+    user_tags: list[str] | Unset | None = field(
+        "userTags", ListOf(STR), default=UNSET, nullable=True
     )
     """User tags"""
-
-    def __init__(
-        self,
-        *,
-        technical_tags: list[str] | Unset | None = UNSET,
-        user_tags: list[str] | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties, technical_tags=technical_tags, user_tags=user_tags
-        )
 
 
 class WorkflowSessionV3(Model):
@@ -1784,68 +1016,31 @@ class WorkflowSessionV3(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    time_created: Field[datetime.datetime] = Field(
-        "timeCreated", DATETIME, required=True
+    id: str = field("id", STR)
+    time_created: datetime.datetime = field("timeCreated", DATETIME)
+    owner_id: str = field("ownerId", STR)
+    tenant_id: str = field("tenantId", STR)
+    tenant_name: str | Unset | None = field(
+        "tenantName", STR, default=UNSET, nullable=True
     )
-    owner_id: Field[str] = Field("ownerId", STR, required=True)
-    tenant_id: Field[str] = Field("tenantId", STR, required=True)
-    tenant_name: Field[str | Unset | None] = Field("tenantName", STR, nullable=True)
-    user_reference: Field[str] = Field("userReference", STR, required=True)
+    user_reference: str = field("userReference", STR)
     """The user reference of the workflow session"""
-    workflow: Field[WorkflowV3] = Field(
-        "workflow", ModelOf(lambda: WorkflowV3), required=True
-    )
-    status: Field[WorkflowSessionV3Status | str] = Field(
-        "status", EnumOf(WorkflowSessionV3Status), required=True
+    workflow: WorkflowV3 = field("workflow", ModelOf(lambda: WorkflowV3))
+    status: WorkflowSessionV3Status | str = field(
+        "status", EnumOf(WorkflowSessionV3Status)
     )
     """The status of the workflow session"""
-    start_date: Field[datetime.datetime | Unset | None] = Field(
-        "startDate", DATETIME, nullable=True
+    start_date: datetime.datetime | Unset | None = field(
+        "startDate", DATETIME, default=UNSET, nullable=True
     )
     """When the workflow session was started"""
-    end_date: Field[datetime.datetime | Unset | None] = Field(
-        "endDate", DATETIME, nullable=True
+    end_date: datetime.datetime | Unset | None = field(
+        "endDate", DATETIME, default=UNSET, nullable=True
     )
     """When the workflow session was finished"""
-    summary: Field[str | Unset | None] = Field("summary", STR, nullable=True)
+    summary: str | Unset | None = field("summary", STR, default=UNSET, nullable=True)
     """The summary of the workflow session"""
-    tags: Field[WorkflowSessionTag] = Field(
-        "tags", ModelOf(lambda: WorkflowSessionTag), required=True
-    )
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        time_created: datetime.datetime,
-        owner_id: str,
-        tenant_id: str,
-        user_reference: str,
-        workflow: WorkflowV3,
-        status: WorkflowSessionV3Status | str,
-        tags: WorkflowSessionTag,
-        tenant_name: str | Unset | None = UNSET,
-        start_date: datetime.datetime | Unset | None = UNSET,
-        end_date: datetime.datetime | Unset | None = UNSET,
-        summary: str | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            time_created=time_created,
-            owner_id=owner_id,
-            tenant_id=tenant_id,
-            user_reference=user_reference,
-            workflow=workflow,
-            status=status,
-            tags=tags,
-            tenant_name=tenant_name,
-            start_date=start_date,
-            end_date=end_date,
-            summary=summary,
-        )
+    tags: WorkflowSessionTag = field("tags", ModelOf(lambda: WorkflowSessionTag))
 
 
 class WorkflowSessionV4(Model):
@@ -1853,77 +1048,35 @@ class WorkflowSessionV4(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    time_created: Field[datetime.datetime] = Field(
-        "timeCreated", DATETIME, required=True
-    )
-    owner: Field[UserIdentifier] = Field(
-        "owner", ModelOf(lambda: UserIdentifier), required=True
-    )
-    tenant: Field[TenantIdentifier] = Field(
-        "tenant", ModelOf(lambda: TenantIdentifier), required=True
-    )
-    user_reference: Field[str] = Field("userReference", STR, required=True)
+    id: str = field("id", STR)
+    time_created: datetime.datetime = field("timeCreated", DATETIME)
+    owner: UserIdentifier = field("owner", ModelOf(lambda: UserIdentifier))
+    tenant: TenantIdentifier = field("tenant", ModelOf(lambda: TenantIdentifier))
+    user_reference: str = field("userReference", STR)
     """The user reference of the workflow session"""
-    workflow: Field[WorkflowV4] = Field(
-        "workflow", ModelOf(lambda: WorkflowV4), required=True
-    )
-    status: Field[str] = Field("status", STR, required=True)
+    workflow: WorkflowV4 = field("workflow", ModelOf(lambda: WorkflowV4))
+    status: str = field("status", STR)
     """The status of the workflow session"""
-    start_date: Field[datetime.datetime | Unset | None] = Field(
-        "startDate", DATETIME, nullable=True
+    start_date: datetime.datetime | Unset | None = field(
+        "startDate", DATETIME, default=UNSET, nullable=True
     )
     """When the workflow session was started"""
-    end_date: Field[datetime.datetime | Unset | None] = Field(
-        "endDate", DATETIME, nullable=True
+    end_date: datetime.datetime | Unset | None = field(
+        "endDate", DATETIME, default=UNSET, nullable=True
     )
     """When the workflow session was finished"""
-    summary: Field[str | Unset | None] = Field("summary", STR, nullable=True)
+    summary: str | Unset | None = field("summary", STR, default=UNSET, nullable=True)
     """The summary of the workflow session"""
-    tags: Field[WorkflowSessionTag] = Field(
-        "tags", ModelOf(lambda: WorkflowSessionTag), required=True
+    tags: WorkflowSessionTag = field("tags", ModelOf(lambda: WorkflowSessionTag))
+    sequencing_run: WorkflowSessionSequencingRun | Unset | None = field(
+        "sequencingRun",
+        ModelOf(lambda: WorkflowSessionSequencingRun),
+        default=UNSET,
+        nullable=True,
     )
-    sequencing_run: Field[WorkflowSessionSequencingRun | Unset | None] = Field(
-        "sequencingRun", ModelOf(lambda: WorkflowSessionSequencingRun), nullable=True
+    application: ApplicationV4 | Unset | None = field(
+        "application", ModelOf(lambda: ApplicationV4), default=UNSET, nullable=True
     )
-    application: Field[ApplicationV4 | Unset | None] = Field(
-        "application", ModelOf(lambda: ApplicationV4), nullable=True
-    )
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        time_created: datetime.datetime,
-        owner: UserIdentifier,
-        tenant: TenantIdentifier,
-        user_reference: str,
-        workflow: WorkflowV4,
-        status: str,
-        tags: WorkflowSessionTag,
-        start_date: datetime.datetime | Unset | None = UNSET,
-        end_date: datetime.datetime | Unset | None = UNSET,
-        summary: str | Unset | None = UNSET,
-        sequencing_run: WorkflowSessionSequencingRun | Unset | None = UNSET,
-        application: ApplicationV4 | Unset | None = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            time_created=time_created,
-            owner=owner,
-            tenant=tenant,
-            user_reference=user_reference,
-            workflow=workflow,
-            status=status,
-            tags=tags,
-            start_date=start_date,
-            end_date=end_date,
-            summary=summary,
-            sequencing_run=sequencing_run,
-            application=application,
-        )
 
 
 class WorkflowV3(Model):
@@ -1931,48 +1084,28 @@ class WorkflowV3(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    code: Field[str] = Field("code", STR, required=True)
+    id: str = field("id", STR)
+    code: str = field("code", STR)
     """The code of the workflow"""
-    urn: Field[str] = Field("urn", STR, required=True)
+    urn: str = field("urn", STR)
     """The URN of the workflow. The format is urn:ilmn:ica:\\<type of the
     object\\>:\\<ID of the object\\>#\\<optional human readable hint representing the
     object\\>. The hint can be omitted, in that case the hashtag (#) must also be
     omitted."""
-    description: Field[str] = Field("description", STR, required=True)
+    description: str = field("description", STR)
     """The description of the workflow"""
-    language_version: Field[PipelineLanguageVersion | Unset | None] = Field(
-        "languageVersion", ModelOf(lambda: PipelineLanguageVersion), nullable=True
+    language_version: PipelineLanguageVersion | Unset | None = field(
+        "languageVersion",
+        ModelOf(lambda: PipelineLanguageVersion),
+        default=UNSET,
+        nullable=True,
     )
-    workflow_tags: Field[PipelineTag | Unset] = Field(
-        "workflowTags", ModelOf(lambda: PipelineTag)
+    workflow_tags: PipelineTag | Unset = field(
+        "workflowTags", ModelOf(lambda: PipelineTag), default=UNSET
     )
-    analysis_storage: Field[AnalysisStorageV3] = Field(
-        "analysisStorage", ModelOf(lambda: AnalysisStorageV3), required=True
+    analysis_storage: AnalysisStorageV3 = field(
+        "analysisStorage", ModelOf(lambda: AnalysisStorageV3)
     )
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        code: str,
-        urn: str,
-        description: str,
-        analysis_storage: AnalysisStorageV3,
-        language_version: PipelineLanguageVersion | Unset | None = UNSET,
-        workflow_tags: PipelineTag | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            code=code,
-            urn=urn,
-            description=description,
-            analysis_storage=analysis_storage,
-            language_version=language_version,
-            workflow_tags=workflow_tags,
-        )
 
 
 class WorkflowV4(Model):
@@ -1980,45 +1113,25 @@ class WorkflowV4(Model):
 
     __slots__ = ()
 
-    id: Field[str] = Field("id", STR, required=True)
-    code: Field[str] = Field("code", STR, required=True)
+    id: str = field("id", STR)
+    code: str = field("code", STR)
     """The code of the workflow"""
-    urn: Field[str] = Field("urn", STR, required=True)
+    urn: str = field("urn", STR)
     """The URN of the workflow. The format is urn:ilmn:ica:\\<type of the
     object\\>:\\<ID of the object\\>#\\<optional human readable hint representing the
     object\\>. The hint can be omitted, in that case the hashtag (#) must also be
     omitted."""
-    description: Field[str] = Field("description", STR, required=True)
+    description: str = field("description", STR)
     """The description of the workflow"""
-    language_version: Field[PipelineLanguageVersion | Unset | None] = Field(
-        "languageVersion", ModelOf(lambda: PipelineLanguageVersion), nullable=True
+    language_version: PipelineLanguageVersion | Unset | None = field(
+        "languageVersion",
+        ModelOf(lambda: PipelineLanguageVersion),
+        default=UNSET,
+        nullable=True,
     )
-    workflow_tags: Field[PipelineTag | Unset] = Field(
-        "workflowTags", ModelOf(lambda: PipelineTag)
+    workflow_tags: PipelineTag | Unset = field(
+        "workflowTags", ModelOf(lambda: PipelineTag), default=UNSET
     )
-    analysis_storage: Field[AnalysisStorageV4] = Field(
-        "analysisStorage", ModelOf(lambda: AnalysisStorageV4), required=True
+    analysis_storage: AnalysisStorageV4 = field(
+        "analysisStorage", ModelOf(lambda: AnalysisStorageV4)
     )
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        code: str,
-        urn: str,
-        description: str,
-        analysis_storage: AnalysisStorageV4,
-        language_version: PipelineLanguageVersion | Unset | None = UNSET,
-        workflow_tags: PipelineTag | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            code=code,
-            urn=urn,
-            description=description,
-            analysis_storage=analysis_storage,
-            language_version=language_version,
-            workflow_tags=workflow_tags,
-        )

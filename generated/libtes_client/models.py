@@ -3,8 +3,9 @@
 """Models of the Task Execution Service: typed views over JSON objects.
 
 Reading an attribute converts the JSON value on demand; ``UNSET`` means the field is absent,
-``None`` that it is ``null``. ``from_dict`` wraps a decoded object, ``to_dict`` gives a copy
-back with unknown fields kept, and ``model["wireName"]`` reads any field by its wire name.
+``None`` that it is ``null``. Construct with keyword arguments (``Model(name=...)``), or wrap
+decoded JSON with ``from_dict``; ``to_dict`` gives a copy back with unknown fields kept, and
+``model["wireName"]`` reads or writes any field by its wire name.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from ._model import (
     STR,
     UNSET,
     DictOf,
-    Field,
     ListOf,
     Model,
     ModelOf,
     Unset,
+    field,
 )
 
 __all__ = [
@@ -54,29 +55,14 @@ class CreateTaskVersionRequest(Model):
 
     __slots__ = ()
 
-    version: Field[str] = Field("version", STR, required=True)
+    version: str = field("version", STR)
     """User-defined version of task version"""
-    description: Field[str | Unset] = Field("description", STR)
+    description: str | Unset = field("description", STR, default=UNSET)
     """User-defined description of task version"""
-    execution: Field[Execution | Unset] = Field("execution", ModelOf(lambda: Execution))
-    acl: Field[list[str] | Unset] = Field("acl", ListOf(STR))
-
-    def __init__(
-        self,
-        *,
-        version: str,
-        description: str | Unset = UNSET,
-        execution: Execution | Unset = UNSET,
-        acl: list[str] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            version=version,
-            description=description,
-            execution=execution,
-            acl=acl,
-        )
+    execution: Execution | Unset = field(
+        "execution", ModelOf(lambda: Execution), default=UNSET
+    )
+    acl: list[str] | Unset = field("acl", ListOf(STR), default=UNSET)
 
 
 class Credentials(Model):
@@ -89,17 +75,8 @@ class Credentials(Model):
         }
     )
 
-    username: Field[str | Unset] = Field("username", STR)
-    password: Field[str | Unset] = Field("password", STR)
-
-    def __init__(
-        self,
-        *,
-        username: str | Unset = UNSET,
-        password: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, username=username, password=password)
+    username: str | Unset = field("username", STR, default=UNSET)
+    password: str | Unset = field("password", STR, default=UNSET)
 
 
 class Environment(Model):
@@ -107,26 +84,13 @@ class Environment(Model):
 
     __slots__ = ()
 
-    variables: Field[dict[str, str] | Unset] = Field("variables", DictOf(STR))
-    resources: Field[Resources | Unset] = Field("resources", ModelOf(lambda: Resources))
-    input_stream_settings: Field[InputStreamSettings | Unset] = Field(
-        "inputStreamSettings", ModelOf(lambda: InputStreamSettings)
+    variables: dict[str, str] | Unset = field("variables", DictOf(STR), default=UNSET)
+    resources: Resources | Unset = field(
+        "resources", ModelOf(lambda: Resources), default=UNSET
     )
-
-    def __init__(
-        self,
-        *,
-        variables: dict[str, str] | Unset = UNSET,
-        resources: Resources | Unset = UNSET,
-        input_stream_settings: InputStreamSettings | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            variables=variables,
-            resources=resources,
-            input_stream_settings=input_stream_settings,
-        )
+    input_stream_settings: InputStreamSettings | Unset = field(
+        "inputStreamSettings", ModelOf(lambda: InputStreamSettings), default=UNSET
+    )
 
 
 class ErrorResponse(Model):
@@ -134,19 +98,9 @@ class ErrorResponse(Model):
 
     __slots__ = ()
 
-    code: Field[str | Unset] = Field("code", STR)
-    message: Field[str | Unset] = Field("message", STR)
-    details: Field[list[Any] | Unset] = Field("details", ListOf(ANY))
-
-    def __init__(
-        self,
-        *,
-        code: str | Unset = UNSET,
-        message: str | Unset = UNSET,
-        details: list[Any] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, code=code, message=message, details=details)
+    code: str | Unset = field("code", STR, default=UNSET)
+    message: str | Unset = field("message", STR, default=UNSET)
+    details: list[Any] | Unset = field("details", ListOf(ANY), default=UNSET)
 
 
 class Execution(Model):
@@ -154,58 +108,29 @@ class Execution(Model):
 
     __slots__ = ()
 
-    image: Field[Image | Unset] = Field("image", ModelOf(lambda: Image))
-    command: Field[str | Unset] = Field("command", STR)
-    args: Field[list[str] | Unset] = Field("args", ListOf(STR))
+    image: Image | Unset = field("image", ModelOf(lambda: Image), default=UNSET)
+    command: str | Unset = field("command", STR, default=UNSET)
+    args: list[str] | Unset = field("args", ListOf(STR), default=UNSET)
     """Argument to run specified task"""
-    inputs: Field[list[InputMountMappingWithCreds] | Unset] = Field(
-        "inputs", ListOf(ModelOf(lambda: InputMountMappingWithCreds))
+    inputs: list[InputMountMappingWithCreds] | Unset = field(
+        "inputs", ListOf(ModelOf(lambda: InputMountMappingWithCreds)), default=UNSET
     )
     """Path (Inputs) - Path to mount file at valid Url URL (Inputs) - Url of file
     mounted at specified path"""
-    outputs: Field[list[MountMappingWithCreds] | Unset] = Field(
-        "outputs", ListOf(ModelOf(lambda: MountMappingWithCreds))
+    outputs: list[MountMappingWithCreds] | Unset = field(
+        "outputs", ListOf(ModelOf(lambda: MountMappingWithCreds)), default=UNSET
     )
     """Path (Outputs) - Path where files will be output to valid Url URL (Outputs) - Url
     of folder with files from the path will be uploaded"""
-    system_files: Field[SystemFiles | Unset] = Field(
-        "systemFiles", ModelOf(lambda: SystemFiles)
+    system_files: SystemFiles | Unset = field(
+        "systemFiles", ModelOf(lambda: SystemFiles), default=UNSET
     )
-    environment: Field[Environment | Unset] = Field(
-        "environment", ModelOf(lambda: Environment)
+    environment: Environment | Unset = field(
+        "environment", ModelOf(lambda: Environment), default=UNSET
     )
-    working_directory: Field[str | Unset] = Field("workingDirectory", STR)
-    retry_limit: Field[int | Unset] = Field("retryLimit", INT)
-    retry_count: Field[int | Unset] = Field("retryCount", INT)
-
-    def __init__(
-        self,
-        *,
-        image: Image | Unset = UNSET,
-        command: str | Unset = UNSET,
-        args: list[str] | Unset = UNSET,
-        inputs: list[InputMountMappingWithCreds] | Unset = UNSET,
-        outputs: list[MountMappingWithCreds] | Unset = UNSET,
-        system_files: SystemFiles | Unset = UNSET,
-        environment: Environment | Unset = UNSET,
-        working_directory: str | Unset = UNSET,
-        retry_limit: int | Unset = UNSET,
-        retry_count: int | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            image=image,
-            command=command,
-            args=args,
-            inputs=inputs,
-            outputs=outputs,
-            system_files=system_files,
-            environment=environment,
-            working_directory=working_directory,
-            retry_limit=retry_limit,
-            retry_count=retry_count,
-        )
+    working_directory: str | Unset = field("workingDirectory", STR, default=UNSET)
+    retry_limit: int | Unset = field("retryLimit", INT, default=UNSET)
+    retry_count: int | Unset = field("retryCount", INT, default=UNSET)
 
 
 class Image(Model):
@@ -213,32 +138,15 @@ class Image(Model):
 
     __slots__ = ()
 
-    name: Field[str] = Field("name", STR, required=True)
+    name: str = field("name", STR)
     """Name of url for Docker Image"""
-    tag: Field[str | Unset] = Field("tag", STR)
+    tag: str | Unset = field("tag", STR, default=UNSET)
     """Version of image as defined in repository"""
-    digest: Field[str | Unset] = Field("digest", STR)
+    digest: str | Unset = field("digest", STR, default=UNSET)
     """Version of image as defined in repository"""
-    credentials: Field[Credentials | Unset] = Field(
-        "credentials", ModelOf(lambda: Credentials)
+    credentials: Credentials | Unset = field(
+        "credentials", ModelOf(lambda: Credentials), default=UNSET
     )
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        tag: str | Unset = UNSET,
-        digest: str | Unset = UNSET,
-        credentials: Credentials | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            name=name,
-            tag=tag,
-            digest=digest,
-            credentials=credentials,
-        )
 
 
 class InputMountMappingWithCreds(Model):
@@ -246,36 +154,15 @@ class InputMountMappingWithCreds(Model):
 
     __slots__ = ()
 
-    storage_provider: Field[str | Unset] = Field("storageProvider", STR)
-    credentials: Field[dict[str, str] | Unset] = Field("credentials", DictOf(STR))
-    path: Field[str | Unset] = Field("path", STR)
-    url: Field[str | Unset] = Field("url", STR)
-    urn: Field[str | Unset] = Field("urn", STR)
-    mode: Field[str | Unset] = Field("mode", STR)
-    type: Field[str | Unset] = Field("type", STR)
-
-    def __init__(
-        self,
-        *,
-        storage_provider: str | Unset = UNSET,
-        credentials: dict[str, str] | Unset = UNSET,
-        path: str | Unset = UNSET,
-        url: str | Unset = UNSET,
-        urn: str | Unset = UNSET,
-        mode: str | Unset = UNSET,
-        type: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            storage_provider=storage_provider,
-            credentials=credentials,
-            path=path,
-            url=url,
-            urn=urn,
-            mode=mode,
-            type=type,
-        )
+    storage_provider: str | Unset = field("storageProvider", STR, default=UNSET)
+    credentials: dict[str, str] | Unset = field(
+        "credentials", DictOf(STR), default=UNSET
+    )
+    path: str | Unset = field("path", STR, default=UNSET)
+    url: str | Unset = field("url", STR, default=UNSET)
+    urn: str | Unset = field("urn", STR, default=UNSET)
+    mode: str | Unset = field("mode", STR, default=UNSET)
+    type: str | Unset = field("type", STR, default=UNSET)
 
 
 class InputStreamSettings(Model):
@@ -283,27 +170,10 @@ class InputStreamSettings(Model):
 
     __slots__ = ()
 
-    access_pattern: Field[str | Unset] = Field("accessPattern", STR)
-    cache_size_gb: Field[int | Unset] = Field("cacheSizeGB", INT)
-    block_size_mb: Field[float | Unset] = Field("blockSizeMB", FLOAT)
-    prefetch_blocks: Field[int | Unset] = Field("prefetchBlocks", INT)
-
-    def __init__(
-        self,
-        *,
-        access_pattern: str | Unset = UNSET,
-        cache_size_gb: int | Unset = UNSET,
-        block_size_mb: float | Unset = UNSET,
-        prefetch_blocks: int | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            access_pattern=access_pattern,
-            cache_size_gb=cache_size_gb,
-            block_size_mb=block_size_mb,
-            prefetch_blocks=prefetch_blocks,
-        )
+    access_pattern: str | Unset = field("accessPattern", STR, default=UNSET)
+    cache_size_gb: int | Unset = field("cacheSizeGB", INT, default=UNSET)
+    block_size_mb: float | Unset = field("blockSizeMB", FLOAT, default=UNSET)
+    prefetch_blocks: int | Unset = field("prefetchBlocks", INT, default=UNSET)
 
 
 class LaunchTaskRequest(Model):
@@ -311,33 +181,16 @@ class LaunchTaskRequest(Model):
 
     __slots__ = ()
 
-    name: Field[str | Unset] = Field("name", STR)
+    name: str | Unset = field("name", STR, default=UNSET)
     """User-defined name for the task run, if not specified version string of task
     version will be used"""
-    description: Field[str | Unset] = Field("description", STR)
+    description: str | Unset = field("description", STR, default=UNSET)
     """User-defined description for the task run, if not specified task version
     description will be used"""
-    arguments: Field[dict[str, str] | Unset] = Field("arguments", DictOf(STR))
+    arguments: dict[str, str] | Unset = field("arguments", DictOf(STR), default=UNSET)
     """Arguments to launch a task run"""
-    acl: Field[list[str] | Unset] = Field("acl", ListOf(STR))
+    acl: list[str] | Unset = field("acl", ListOf(STR), default=UNSET)
     """Access Control List"""
-
-    def __init__(
-        self,
-        *,
-        name: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-        arguments: dict[str, str] | Unset = UNSET,
-        acl: list[str] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            name=name,
-            description=description,
-            arguments=arguments,
-            acl=acl,
-        )
 
 
 class MountMappingWithCreds(Model):
@@ -345,36 +198,15 @@ class MountMappingWithCreds(Model):
 
     __slots__ = ()
 
-    path: Field[str | Unset] = Field("path", STR)
-    url: Field[str | Unset] = Field("url", STR)
-    urn: Field[str | Unset] = Field("urn", STR)
-    type: Field[str | Unset] = Field("type", STR)
-    storage_provider: Field[str | Unset] = Field("storageProvider", STR)
-    credentials: Field[dict[str, str] | Unset] = Field("credentials", DictOf(STR))
-    service_url: Field[str | Unset] = Field("serviceUrl", STR)
-
-    def __init__(
-        self,
-        *,
-        path: str | Unset = UNSET,
-        url: str | Unset = UNSET,
-        urn: str | Unset = UNSET,
-        type: str | Unset = UNSET,
-        storage_provider: str | Unset = UNSET,
-        credentials: dict[str, str] | Unset = UNSET,
-        service_url: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            path=path,
-            url=url,
-            urn=urn,
-            type=type,
-            storage_provider=storage_provider,
-            credentials=credentials,
-            service_url=service_url,
-        )
+    path: str | Unset = field("path", STR, default=UNSET)
+    url: str | Unset = field("url", STR, default=UNSET)
+    urn: str | Unset = field("urn", STR, default=UNSET)
+    type: str | Unset = field("type", STR, default=UNSET)
+    storage_provider: str | Unset = field("storageProvider", STR, default=UNSET)
+    credentials: dict[str, str] | Unset = field(
+        "credentials", DictOf(STR), default=UNSET
+    )
+    service_url: str | Unset = field("serviceUrl", STR, default=UNSET)
 
 
 class Resources(Model):
@@ -382,33 +214,12 @@ class Resources(Model):
 
     __slots__ = ()
 
-    type: Field[str | Unset] = Field("type", STR)
-    size: Field[str | Unset] = Field("size", STR)
-    cpu_cores: Field[float | Unset] = Field("cpuCores", FLOAT)
-    memory_gb: Field[float | Unset] = Field("memoryGb", FLOAT)
-    hardware: Field[list[str] | Unset] = Field("hardware", ListOf(STR))
-    tier: Field[str | Unset] = Field("tier", STR)
-
-    def __init__(
-        self,
-        *,
-        type: str | Unset = UNSET,
-        size: str | Unset = UNSET,
-        cpu_cores: float | Unset = UNSET,
-        memory_gb: float | Unset = UNSET,
-        hardware: list[str] | Unset = UNSET,
-        tier: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            type=type,
-            size=size,
-            cpu_cores=cpu_cores,
-            memory_gb=memory_gb,
-            hardware=hardware,
-            tier=tier,
-        )
+    type: str | Unset = field("type", STR, default=UNSET)
+    size: str | Unset = field("size", STR, default=UNSET)
+    cpu_cores: float | Unset = field("cpuCores", FLOAT, default=UNSET)
+    memory_gb: float | Unset = field("memoryGb", FLOAT, default=UNSET)
+    hardware: list[str] | Unset = field("hardware", ListOf(STR), default=UNSET)
+    tier: str | Unset = field("tier", STR, default=UNSET)
 
 
 class SystemFiles(Model):
@@ -416,27 +227,12 @@ class SystemFiles(Model):
 
     __slots__ = ()
 
-    url: Field[str | Unset] = Field("url", STR)
-    urn: Field[str | Unset] = Field("urn", STR)
-    storage_provider: Field[str | Unset] = Field("storageProvider", STR)
-    credentials: Field[dict[str, str] | Unset] = Field("credentials", DictOf(STR))
-
-    def __init__(
-        self,
-        *,
-        url: str | Unset = UNSET,
-        urn: str | Unset = UNSET,
-        storage_provider: str | Unset = UNSET,
-        credentials: dict[str, str] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            url=url,
-            urn=urn,
-            storage_provider=storage_provider,
-            credentials=credentials,
-        )
+    url: str | Unset = field("url", STR, default=UNSET)
+    urn: str | Unset = field("urn", STR, default=UNSET)
+    storage_provider: str | Unset = field("storageProvider", STR, default=UNSET)
+    credentials: dict[str, str] | Unset = field(
+        "credentials", DictOf(STR), default=UNSET
+    )
 
 
 class TaskRun(Model):
@@ -444,90 +240,45 @@ class TaskRun(Model):
 
     __slots__ = ()
 
-    id: Field[str | Unset] = Field("id", STR)
+    id: str | Unset = field("id", STR, default=UNSET)
     """Global identifier for object"""
-    href: Field[str | Unset] = Field("href", STR)
+    href: str | Unset = field("href", STR, default=UNSET)
     """Href of the object"""
-    urn: Field[str | Unset] = Field("urn", STR)
+    urn: str | Unset = field("urn", STR, default=UNSET)
     """URN of the resource"""
-    name: Field[str | Unset] = Field("name", STR)
-    description: Field[str | Unset] = Field("description", STR)
-    status: Field[str | Unset] = Field("status", STR)
-    status_details: Field[str | Unset] = Field("statusDetails", STR)
-    type_of_resource: Field[str | Unset] = Field("typeOfResource", STR)
-    size_of_resource: Field[str | Unset] = Field("sizeOfResource", STR)
-    tier_of_resource: Field[str | Unset] = Field("tierOfResource", STR)
-    execution: Field[Execution | Unset] = Field("execution", ModelOf(lambda: Execution))
-    task_version_summary: Field[TaskVersionSummary | Unset] = Field(
-        "taskVersionSummary", ModelOf(lambda: TaskVersionSummary)
+    name: str | Unset = field("name", STR, default=UNSET)
+    description: str | Unset = field("description", STR, default=UNSET)
+    status: str | Unset = field("status", STR, default=UNSET)
+    status_details: str | Unset = field("statusDetails", STR, default=UNSET)
+    type_of_resource: str | Unset = field("typeOfResource", STR, default=UNSET)
+    size_of_resource: str | Unset = field("sizeOfResource", STR, default=UNSET)
+    tier_of_resource: str | Unset = field("tierOfResource", STR, default=UNSET)
+    execution: Execution | Unset = field(
+        "execution", ModelOf(lambda: Execution), default=UNSET
     )
-    logs: Field[list[TaskRunLogs] | Unset] = Field(
-        "logs", ListOf(ModelOf(lambda: TaskRunLogs))
+    task_version_summary: TaskVersionSummary | Unset = field(
+        "taskVersionSummary", ModelOf(lambda: TaskVersionSummary), default=UNSET
     )
-    execution_raw_json: Field[str | Unset] = Field("executionRawJson", STR)
-    acl: Field[list[str] | Unset] = Field("acl", ListOf(STR))
+    logs: list[TaskRunLogs] | Unset = field(
+        "logs", ListOf(ModelOf(lambda: TaskRunLogs)), default=UNSET
+    )
+    execution_raw_json: str | Unset = field("executionRawJson", STR, default=UNSET)
+    acl: list[str] | Unset = field("acl", ListOf(STR), default=UNSET)
     """Access Control List"""
-    tenant_id: Field[str | Unset] = Field("tenantId", STR)
-    sub_tenant_id: Field[str | Unset] = Field("subTenantId", STR)
-    created_by: Field[str | Unset] = Field("createdBy", STR)
+    tenant_id: str | Unset = field("tenantId", STR, default=UNSET)
+    sub_tenant_id: str | Unset = field("subTenantId", STR, default=UNSET)
+    created_by: str | Unset = field("createdBy", STR, default=UNSET)
     """User who created the object"""
-    time_created: Field[datetime.datetime | Unset] = Field("timeCreated", DATETIME)
+    time_created: datetime.datetime | Unset = field(
+        "timeCreated", DATETIME, default=UNSET
+    )
     """Date and Time (in UTC) when object was created in TES"""
-    modified_by: Field[str | Unset] = Field("modifiedBy", STR)
+    modified_by: str | Unset = field("modifiedBy", STR, default=UNSET)
     """User who updated the object"""
-    time_modified: Field[datetime.datetime | Unset] = Field("timeModified", DATETIME)
+    time_modified: datetime.datetime | Unset = field(
+        "timeModified", DATETIME, default=UNSET
+    )
     """Date and Time (in UTC) when object was modified in TES"""
-
-    def __init__(
-        self,
-        *,
-        id: str | Unset = UNSET,
-        href: str | Unset = UNSET,
-        urn: str | Unset = UNSET,
-        name: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-        status: str | Unset = UNSET,
-        status_details: str | Unset = UNSET,
-        type_of_resource: str | Unset = UNSET,
-        size_of_resource: str | Unset = UNSET,
-        tier_of_resource: str | Unset = UNSET,
-        execution: Execution | Unset = UNSET,
-        task_version_summary: TaskVersionSummary | Unset = UNSET,
-        logs: list[TaskRunLogs] | Unset = UNSET,
-        execution_raw_json: str | Unset = UNSET,
-        acl: list[str] | Unset = UNSET,
-        tenant_id: str | Unset = UNSET,
-        sub_tenant_id: str | Unset = UNSET,
-        created_by: str | Unset = UNSET,
-        time_created: datetime.datetime | Unset = UNSET,
-        modified_by: str | Unset = UNSET,
-        time_modified: datetime.datetime | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            href=href,
-            urn=urn,
-            name=name,
-            description=description,
-            status=status,
-            status_details=status_details,
-            type_of_resource=type_of_resource,
-            size_of_resource=size_of_resource,
-            tier_of_resource=tier_of_resource,
-            execution=execution,
-            task_version_summary=task_version_summary,
-            logs=logs,
-            execution_raw_json=execution_raw_json,
-            acl=acl,
-            tenant_id=tenant_id,
-            sub_tenant_id=sub_tenant_id,
-            created_by=created_by,
-            time_created=time_created,
-            modified_by=modified_by,
-            time_modified=time_modified,
-        )
 
 
 class TaskRunLogs(Model):
@@ -535,33 +286,12 @@ class TaskRunLogs(Model):
 
     __slots__ = ()
 
-    start_time: Field[datetime.datetime | Unset] = Field("startTime", DATETIME)
-    end_time: Field[datetime.datetime | Unset] = Field("endTime", DATETIME)
-    error: Field[str | Unset] = Field("error", STR)
-    error_details: Field[str | Unset] = Field("errorDetails", STR)
-    stdout: Field[str | Unset] = Field("stdout", STR)
-    stderr: Field[str | Unset] = Field("stderr", STR)
-
-    def __init__(
-        self,
-        *,
-        start_time: datetime.datetime | Unset = UNSET,
-        end_time: datetime.datetime | Unset = UNSET,
-        error: str | Unset = UNSET,
-        error_details: str | Unset = UNSET,
-        stdout: str | Unset = UNSET,
-        stderr: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            start_time=start_time,
-            end_time=end_time,
-            error=error,
-            error_details=error_details,
-            stdout=stdout,
-            stderr=stderr,
-        )
+    start_time: datetime.datetime | Unset = field("startTime", DATETIME, default=UNSET)
+    end_time: datetime.datetime | Unset = field("endTime", DATETIME, default=UNSET)
+    error: str | Unset = field("error", STR, default=UNSET)
+    error_details: str | Unset = field("errorDetails", STR, default=UNSET)
+    stdout: str | Unset = field("stdout", STR, default=UNSET)
+    stderr: str | Unset = field("stderr", STR, default=UNSET)
 
 
 class TaskVersion(Model):
@@ -569,62 +299,33 @@ class TaskVersion(Model):
 
     __slots__ = ()
 
-    id: Field[str | Unset] = Field("id", STR)
+    id: str | Unset = field("id", STR, default=UNSET)
     """Global identifier for object"""
-    href: Field[str | Unset] = Field("href", STR)
+    href: str | Unset = field("href", STR, default=UNSET)
     """Href of the object"""
-    urn: Field[str | Unset] = Field("urn", STR)
+    urn: str | Unset = field("urn", STR, default=UNSET)
     """URN of the resource"""
-    version: Field[str | Unset] = Field("version", STR)
-    description: Field[str | Unset] = Field("description", STR)
-    execution: Field[Execution | Unset] = Field("execution", ModelOf(lambda: Execution))
-    acl: Field[list[str] | Unset] = Field("acl", ListOf(STR))
+    version: str | Unset = field("version", STR, default=UNSET)
+    description: str | Unset = field("description", STR, default=UNSET)
+    execution: Execution | Unset = field(
+        "execution", ModelOf(lambda: Execution), default=UNSET
+    )
+    acl: list[str] | Unset = field("acl", ListOf(STR), default=UNSET)
     """Access Control List"""
-    tenant_id: Field[str | Unset] = Field("tenantId", STR)
-    sub_tenant_id: Field[str | Unset] = Field("subTenantId", STR)
-    created_by: Field[str | Unset] = Field("createdBy", STR)
+    tenant_id: str | Unset = field("tenantId", STR, default=UNSET)
+    sub_tenant_id: str | Unset = field("subTenantId", STR, default=UNSET)
+    created_by: str | Unset = field("createdBy", STR, default=UNSET)
     """User who created the object"""
-    time_created: Field[datetime.datetime | Unset] = Field("timeCreated", DATETIME)
+    time_created: datetime.datetime | Unset = field(
+        "timeCreated", DATETIME, default=UNSET
+    )
     """Date and Time (in UTC) when object was created in TES"""
-    modified_by: Field[str | Unset] = Field("modifiedBy", STR)
+    modified_by: str | Unset = field("modifiedBy", STR, default=UNSET)
     """User who updated the object"""
-    time_modified: Field[datetime.datetime | Unset] = Field("timeModified", DATETIME)
+    time_modified: datetime.datetime | Unset = field(
+        "timeModified", DATETIME, default=UNSET
+    )
     """Date and Time (in UTC) when object was modified in TES"""
-
-    def __init__(
-        self,
-        *,
-        id: str | Unset = UNSET,
-        href: str | Unset = UNSET,
-        urn: str | Unset = UNSET,
-        version: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-        execution: Execution | Unset = UNSET,
-        acl: list[str] | Unset = UNSET,
-        tenant_id: str | Unset = UNSET,
-        sub_tenant_id: str | Unset = UNSET,
-        created_by: str | Unset = UNSET,
-        time_created: datetime.datetime | Unset = UNSET,
-        modified_by: str | Unset = UNSET,
-        time_modified: datetime.datetime | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            href=href,
-            urn=urn,
-            version=version,
-            description=description,
-            execution=execution,
-            acl=acl,
-            tenant_id=tenant_id,
-            sub_tenant_id=sub_tenant_id,
-            created_by=created_by,
-            time_created=time_created,
-            modified_by=modified_by,
-            time_modified=time_modified,
-        )
 
 
 class TaskVersionSummary(Model):
@@ -632,59 +333,30 @@ class TaskVersionSummary(Model):
 
     __slots__ = ()
 
-    id: Field[str | Unset] = Field("id", STR)
+    id: str | Unset = field("id", STR, default=UNSET)
     """Global identifier for object"""
-    href: Field[str | Unset] = Field("href", STR)
+    href: str | Unset = field("href", STR, default=UNSET)
     """Href of the object"""
-    urn: Field[str | Unset] = Field("urn", STR)
+    urn: str | Unset = field("urn", STR, default=UNSET)
     """URN of the resource"""
-    version: Field[str | Unset] = Field("version", STR)
-    description: Field[str | Unset] = Field("description", STR)
-    acl: Field[list[str] | Unset] = Field("acl", ListOf(STR))
+    version: str | Unset = field("version", STR, default=UNSET)
+    description: str | Unset = field("description", STR, default=UNSET)
+    acl: list[str] | Unset = field("acl", ListOf(STR), default=UNSET)
     """Access Control List"""
-    tenant_id: Field[str | Unset] = Field("tenantId", STR)
-    sub_tenant_id: Field[str | Unset] = Field("subTenantId", STR)
-    created_by: Field[str | Unset] = Field("createdBy", STR)
+    tenant_id: str | Unset = field("tenantId", STR, default=UNSET)
+    sub_tenant_id: str | Unset = field("subTenantId", STR, default=UNSET)
+    created_by: str | Unset = field("createdBy", STR, default=UNSET)
     """User who created the object"""
-    time_created: Field[datetime.datetime | Unset] = Field("timeCreated", DATETIME)
+    time_created: datetime.datetime | Unset = field(
+        "timeCreated", DATETIME, default=UNSET
+    )
     """Date and Time (in UTC) when object was created in TES"""
-    modified_by: Field[str | Unset] = Field("modifiedBy", STR)
+    modified_by: str | Unset = field("modifiedBy", STR, default=UNSET)
     """User who updated the object"""
-    time_modified: Field[datetime.datetime | Unset] = Field("timeModified", DATETIME)
+    time_modified: datetime.datetime | Unset = field(
+        "timeModified", DATETIME, default=UNSET
+    )
     """Date and Time (in UTC) when object was modified in TES"""
-
-    def __init__(
-        self,
-        *,
-        id: str | Unset = UNSET,
-        href: str | Unset = UNSET,
-        urn: str | Unset = UNSET,
-        version: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-        acl: list[str] | Unset = UNSET,
-        tenant_id: str | Unset = UNSET,
-        sub_tenant_id: str | Unset = UNSET,
-        created_by: str | Unset = UNSET,
-        time_created: datetime.datetime | Unset = UNSET,
-        modified_by: str | Unset = UNSET,
-        time_modified: datetime.datetime | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            id=id,
-            href=href,
-            urn=urn,
-            version=version,
-            description=description,
-            acl=acl,
-            tenant_id=tenant_id,
-            sub_tenant_id=sub_tenant_id,
-            created_by=created_by,
-            time_created=time_created,
-            modified_by=modified_by,
-            time_modified=time_modified,
-        )
 
 
 class TaskVersionSummaryPagedItems(Model):
@@ -692,41 +364,16 @@ class TaskVersionSummaryPagedItems(Model):
 
     __slots__ = ()
 
-    items: Field[list[TaskVersionSummary] | Unset] = Field(
-        "items", ListOf(ModelOf(lambda: TaskVersionSummary))
+    items: list[TaskVersionSummary] | Unset = field(
+        "items", ListOf(ModelOf(lambda: TaskVersionSummary)), default=UNSET
     )
-    item_count: Field[int | Unset] = Field("itemCount", INT)
-    first_page_token: Field[str | Unset] = Field("firstPageToken", STR)
-    next_page_token: Field[str | Unset] = Field("nextPageToken", STR)
-    prev_page_token: Field[str | Unset] = Field("prevPageToken", STR)
-    last_page_token: Field[str | Unset] = Field("lastPageToken", STR)
-    total_item_count: Field[int | Unset] = Field("totalItemCount", INT)
-    total_page_count: Field[int | Unset] = Field("totalPageCount", INT)
-
-    def __init__(
-        self,
-        *,
-        items: list[TaskVersionSummary] | Unset = UNSET,
-        item_count: int | Unset = UNSET,
-        first_page_token: str | Unset = UNSET,
-        next_page_token: str | Unset = UNSET,
-        prev_page_token: str | Unset = UNSET,
-        last_page_token: str | Unset = UNSET,
-        total_item_count: int | Unset = UNSET,
-        total_page_count: int | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            items=items,
-            item_count=item_count,
-            first_page_token=first_page_token,
-            next_page_token=next_page_token,
-            prev_page_token=prev_page_token,
-            last_page_token=last_page_token,
-            total_item_count=total_item_count,
-            total_page_count=total_page_count,
-        )
+    item_count: int | Unset = field("itemCount", INT, default=UNSET)
+    first_page_token: str | Unset = field("firstPageToken", STR, default=UNSET)
+    next_page_token: str | Unset = field("nextPageToken", STR, default=UNSET)
+    prev_page_token: str | Unset = field("prevPageToken", STR, default=UNSET)
+    last_page_token: str | Unset = field("lastPageToken", STR, default=UNSET)
+    total_item_count: int | Unset = field("totalItemCount", INT, default=UNSET)
+    total_page_count: int | Unset = field("totalPageCount", INT, default=UNSET)
 
 
 class UpdateTaskVersionRequest(Model):
@@ -734,26 +381,11 @@ class UpdateTaskVersionRequest(Model):
 
     __slots__ = ()
 
-    version: Field[str | Unset] = Field("version", STR)
+    version: str | Unset = field("version", STR, default=UNSET)
     """User-defined version of task version"""
-    description: Field[str | Unset] = Field("description", STR)
+    description: str | Unset = field("description", STR, default=UNSET)
     """User-defined description of task version"""
-    execution: Field[Execution | Unset] = Field("execution", ModelOf(lambda: Execution))
-    acl: Field[list[str] | Unset] = Field("acl", ListOf(STR))
-
-    def __init__(
-        self,
-        *,
-        version: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-        execution: Execution | Unset = UNSET,
-        acl: list[str] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            version=version,
-            description=description,
-            execution=execution,
-            acl=acl,
-        )
+    execution: Execution | Unset = field(
+        "execution", ModelOf(lambda: Execution), default=UNSET
+    )
+    acl: list[str] | Unset = field("acl", ListOf(STR), default=UNSET)

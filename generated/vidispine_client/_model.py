@@ -14,12 +14,29 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
-from typing import Any, ClassVar, Generic, Literal, TypeVar, cast, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Generic,
+    Literal,
+    TypeVar,
+    cast,
+    overload,
+)
 
 from .errors import DecodeError
 
 T = TypeVar("T")
 M = TypeVar("M", bound="Model")
+
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**kwargs: Any) -> Callable[[T], T]:
+        """Only type checkers need this (PEP 681); at run time it changes nothing."""
+        return lambda cls: cls
 
 
 class Unset:
@@ -305,22 +322,33 @@ class ModelOf(_Converting[M]):
         return value._encode()
 
 
-class Field(Generic[T]):
-    """One property of a model: its wire name, its codec, and whether it must be present."""
+class _Required:
+    """The default of a field that must be given."""
 
-    __slots__ = ("codec", "name", "nullable", "required", "where", "wire")
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+
+
+class Field:
+    """One property of a model: its wire name, its codec, its default and whether null is allowed.
+
+    Declared with ``field()``; type checkers read the annotation (``dataclass_transform``), the
+    runtime reads and writes the wrapped JSON object through this descriptor.
+    """
+
+    __slots__ = ("codec", "default", "name", "nullable", "where", "wire")
 
     def __init__(
-        self,
-        wire: str,
-        codec: Codec[Any] = ANY,
-        *,
-        required: bool = False,
-        nullable: bool = False,
+        self, wire: str, codec: Codec[Any], default: Any, nullable: bool
     ) -> None:
         self.wire = wire
         self.codec = codec
-        self.required = required
+        self.default = default
         self.nullable = nullable
         self.name = wire
         self.where = wire
@@ -329,41 +357,35 @@ class Field(Generic[T]):
         self.name = name
         self.where = f"{owner.__name__}.{name}"
 
-    @overload
-    def __get__(self, obj: None, owner: Any) -> Field[T]: ...
-
-    @overload
-    def __get__(self, obj: Model, owner: Any) -> T: ...
-
-    def __get__(self, obj: Model | None, owner: Any) -> Field[T] | T:
+    def __get__(self, obj: Model | None, owner: Any) -> Any:
         if obj is None:
             return self
         cache = obj._cache
         if cache is not None and self.name in cache:
-            return cast(T, cache[self.name])
+            return cache[self.name]
         raw = obj._data.get(self.wire, UNSET)
         if raw is None:
             if self.nullable:
-                return cast(T, None)
+                return None
             raise DecodeError(f"{self.where}: expected {self.codec.expected}, got null")
         if raw is UNSET:
-            if self.required:
+            if self.default is REQUIRED:
                 raise DecodeError(
                     f"{self.where}: required field {self.wire!r} is missing"
                 )
-            return cast(T, UNSET)
+            return UNSET
         codec = self.codec
         value = codec.decode(
             raw, self.where
         )  # checks types; plain values come back as they are
         if codec.passthrough:
-            return cast(T, value)
+            return value
         if cache is None:
             obj._cache = cache = {}
         cache[self.name] = value
-        return cast(T, value)
+        return value
 
-    def __set__(self, obj: Model, value: T) -> None:
+    def __set__(self, obj: Model, value: Any) -> None:
         cache = obj._cache
         if cache is not None:
             cache.pop(self.name, None)
@@ -379,6 +401,27 @@ class Field(Generic[T]):
         cache[self.name] = value
 
 
+@overload
+def field(
+    wire: str, codec: Codec[Any] = ..., *, default: T, nullable: bool = ...
+) -> T: ...
+
+
+@overload
+def field(wire: str, codec: Codec[Any] = ..., *, nullable: bool = ...) -> Any: ...
+
+
+def field(
+    wire: str,
+    codec: Codec[Any] = ANY,
+    *,
+    default: Any = REQUIRED,
+    nullable: bool = False,
+) -> Any:
+    """Declare a model property: ``name: type = field("wireName", CODEC, default=UNSET)``."""
+    return Field(wire, codec, default, nullable)
+
+
 def _copy_json(value: Any) -> Any:
     """A deep copy of JSON data (dicts, lists, scalars); much faster than ``copy.deepcopy``."""
     if type(value) is dict:
@@ -388,12 +431,16 @@ def _copy_json(value: Any) -> Any:
     return value
 
 
+@dataclass_transform(kw_only_default=True, field_specifiers=(field,))
 class Model:
-    """Base of every generated model. Subclasses declare their properties as ``Field``s."""
+    """Base of every generated model. Subclasses declare their properties with ``field()``.
+
+    Type checkers derive each model's keyword-only ``__init__`` from those declarations.
+    """
 
     __slots__ = ("_cache", "_data")
-    _fields: ClassVar[dict[str, Field[Any]]] = {}
-    _by_wire: ClassVar[dict[str, Field[Any]]] = {}
+    _fields: ClassVar[dict[str, Field]] = {}
+    _by_wire: ClassVar[dict[str, Field]] = {}
     _secret: ClassVar[frozenset[str]] = frozenset()
     _discriminator: ClassVar[str | None] = None
     _subtypes: ClassVar[dict[str, type[Model]]] = {}
@@ -403,7 +450,7 @@ class Model:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        fields: dict[str, Field[Any]] = {}
+        fields: dict[str, Field] = {}
         for klass in reversed(cls.__mro__):
             for name, value in vars(klass).items():
                 if isinstance(value, Field):
@@ -413,15 +460,26 @@ class Model:
         if "_subtypes" not in vars(cls):
             cls._subtypes = {}
 
-    def _init(self, additional_properties: dict[str, Any], **values: Any) -> None:
-        """Shared body of the generated ``__init__``s: set given fields, keep the rest as extras."""
+    def __init__(self, **values: Any) -> None:
         self._data = {}
         self._cache = None
+        fields = self._fields
         for name, value in values.items():
+            found = fields.get(name)
+            if found is None:
+                raise TypeError(
+                    f"{type(self).__name__}() got an unexpected keyword argument {name!r}"
+                )
             if value is not UNSET:
-                setattr(self, name, value)
-        for wire, value in additional_properties.items():
-            self[wire] = value
+                found.__set__(self, value)
+        for name, declared in fields.items():
+            if name not in values:
+                if declared.default is REQUIRED:
+                    raise TypeError(
+                        f"{type(self).__name__}() missing required keyword argument {name!r}"
+                    )
+                if declared.default is not UNSET:
+                    declared.__set__(self, declared.default)
 
     @classmethod
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:

@@ -3,15 +3,15 @@
 """Models of the Vidispine API: typed views over JSON objects.
 
 Reading an attribute converts the JSON value on demand; ``UNSET`` means the field is absent,
-``None`` that it is ``null``. ``from_dict`` wraps a decoded object, ``to_dict`` gives a copy
-back with unknown fields kept, and ``model["wireName"]`` reads any field by its wire name.
+``None`` that it is ``null``. Construct with keyword arguments (``Model(name=...)``), or wrap
+decoded JSON with ``from_dict``; ``to_dict`` gives a copy back with unknown fields kept, and
+``model["wireName"]`` reads or writes any field by its wire name.
 """
 
 from __future__ import annotations
 
 import datetime
 from enum import Enum
-from typing import Any
 
 from ._model import (
     DATETIME,
@@ -20,11 +20,11 @@ from ._model import (
     STR,
     UNSET,
     EnumOf,
-    Field,
     ListOf,
     Model,
     ModelOf,
     Unset,
+    field,
 )
 
 __all__ = [
@@ -58,17 +58,10 @@ class JobListType(Model):
 
     __slots__ = ()
 
-    hits: Field[int | Unset] = Field("hits", INT)
-    job: Field[list[JobType] | Unset] = Field("job", ListOf(ModelOf(lambda: JobType)))
-
-    def __init__(
-        self,
-        *,
-        hits: int | Unset = UNSET,
-        job: list[JobType] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, hits=hits, job=job)
+    hits: int | Unset = field("hits", INT, default=UNSET)
+    job: list[JobType] | Unset = field(
+        "job", ListOf(ModelOf(lambda: JobType)), default=UNSET
+    )
 
 
 class JobProblemListType(Model):
@@ -76,17 +69,9 @@ class JobProblemListType(Model):
 
     __slots__ = ()
 
-    problem: Field[list[JobProblemType] | Unset] = Field(
-        "problem", ListOf(ModelOf(lambda: JobProblemType))
+    problem: list[JobProblemType] | Unset = field(
+        "problem", ListOf(ModelOf(lambda: JobProblemType)), default=UNSET
     )
-
-    def __init__(
-        self,
-        *,
-        problem: list[JobProblemType] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, problem=problem)
 
 
 class JobProblemType(Model):
@@ -94,23 +79,12 @@ class JobProblemType(Model):
 
     __slots__ = ()
 
-    data: Field[list[KeyValueType] | Unset] = Field(
-        "data", ListOf(ModelOf(lambda: KeyValueType))
+    data: list[KeyValueType] | Unset = field(
+        "data", ListOf(ModelOf(lambda: KeyValueType)), default=UNSET
     )
-    job: Field[list[str] | Unset] = Field("job", ListOf(STR))
-    type: Field[str] = Field("type", STR, required=True)
-    id: Field[int] = Field("id", INT, required=True)
-
-    def __init__(
-        self,
-        *,
-        type: str,
-        id: int,
-        data: list[KeyValueType] | Unset = UNSET,
-        job: list[str] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, type=type, id=id, data=data, job=job)
+    job: list[str] | Unset = field("job", ListOf(STR), default=UNSET)
+    type: str = field("type", STR)
+    id: int = field("id", INT)
 
 
 class JobTaskProgressType(Model):
@@ -118,21 +92,11 @@ class JobTaskProgressType(Model):
 
     __slots__ = ()
 
-    total: Field[int | Unset] = Field("total", INT)
-    unit: Field[JobTaskProgressTypeUnit | str | Unset] = Field(
-        "unit", EnumOf(JobTaskProgressTypeUnit)
+    total: int | Unset = field("total", INT, default=UNSET)
+    unit: JobTaskProgressTypeUnit | str | Unset = field(
+        "unit", EnumOf(JobTaskProgressTypeUnit), default=UNSET
     )
-    value: Field[float | Unset] = Field("value", FLOAT)
-
-    def __init__(
-        self,
-        *,
-        total: int | Unset = UNSET,
-        unit: JobTaskProgressTypeUnit | str | Unset = UNSET,
-        value: float | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, total=total, unit=unit, value=value)
+    value: float | Unset = field("value", FLOAT, default=UNSET)
 
 
 class JobTaskType(Model):
@@ -140,54 +104,23 @@ class JobTaskType(Model):
 
     __slots__ = ()
 
-    status: Field[str] = Field("status", STR, required=True)
-    total_sub_tasks: Field[int | Unset] = Field("totalSubTasks", INT)
-    description: Field[str | Unset] = Field("description", STR)
-    timestamp: Field[datetime.datetime] = Field("timestamp", DATETIME, required=True)
-    error_message: Field[str | Unset] = Field("errorMessage", STR)
-    attempts: Field[int] = Field("attempts", INT, required=True)
-    id: Field[int | Unset] = Field("id", INT)
-    step: Field[int] = Field("step", INT, required=True)
-    sub_step: Field[list[JobTaskTypeSubStep] | Unset] = Field(
-        "subStep", ListOf(ModelOf(lambda: JobTaskTypeSubStep))
+    status: str = field("status", STR)
+    total_sub_tasks: int | Unset = field("totalSubTasks", INT, default=UNSET)
+    description: str | Unset = field("description", STR, default=UNSET)
+    timestamp: datetime.datetime = field("timestamp", DATETIME)
+    error_message: str | Unset = field("errorMessage", STR, default=UNSET)
+    attempts: int = field("attempts", INT)
+    id: int | Unset = field("id", INT, default=UNSET)
+    step: int = field("step", INT)
+    sub_step: list[JobTaskTypeSubStep] | Unset = field(
+        "subStep", ListOf(ModelOf(lambda: JobTaskTypeSubStep)), default=UNSET
     )
-    progress: Field[JobTaskProgressType | Unset] = Field(
-        "progress", ModelOf(lambda: JobTaskProgressType)
+    progress: JobTaskProgressType | Unset = field(
+        "progress", ModelOf(lambda: JobTaskProgressType), default=UNSET
     )
-    sub_task: Field[list[JobTaskType] | Unset] = Field(
-        "subTask", ListOf(ModelOf(lambda: JobTaskType))
+    sub_task: list[JobTaskType] | Unset = field(
+        "subTask", ListOf(ModelOf(lambda: JobTaskType)), default=UNSET
     )
-
-    def __init__(
-        self,
-        *,
-        status: str,
-        timestamp: datetime.datetime,
-        attempts: int,
-        step: int,
-        total_sub_tasks: int | Unset = UNSET,
-        description: str | Unset = UNSET,
-        error_message: str | Unset = UNSET,
-        id: int | Unset = UNSET,
-        sub_step: list[JobTaskTypeSubStep] | Unset = UNSET,
-        progress: JobTaskProgressType | Unset = UNSET,
-        sub_task: list[JobTaskType] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            status=status,
-            timestamp=timestamp,
-            attempts=attempts,
-            step=step,
-            total_sub_tasks=total_sub_tasks,
-            description=description,
-            error_message=error_message,
-            id=id,
-            sub_step=sub_step,
-            progress=progress,
-            sub_task=sub_task,
-        )
 
 
 class JobTaskTypeSubStep(Model):
@@ -195,17 +128,8 @@ class JobTaskTypeSubStep(Model):
 
     __slots__ = ()
 
-    timestamp: Field[datetime.datetime] = Field("timestamp", DATETIME, required=True)
-    description: Field[str] = Field("description", STR, required=True)
-
-    def __init__(
-        self,
-        *,
-        timestamp: datetime.datetime,
-        description: str,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, timestamp=timestamp, description=description)
+    timestamp: datetime.datetime = field("timestamp", DATETIME)
+    description: str = field("description", STR)
 
 
 class JobType(Model):
@@ -213,62 +137,27 @@ class JobType(Model):
 
     __slots__ = ()
 
-    status: Field[str] = Field("status", STR, required=True)
-    total_steps: Field[int | Unset] = Field("totalSteps", INT)
-    log: Field[JobTypeLog | Unset] = Field("log", ModelOf(lambda: JobTypeLog))
-    started: Field[datetime.datetime | Unset] = Field("started", DATETIME)
-    data: Field[list[StorageGroupTypeData] | Unset] = Field(
-        "data", ListOf(ModelOf(lambda: StorageGroupTypeData))
+    status: str = field("status", STR)
+    total_steps: int | Unset = field("totalSteps", INT, default=UNSET)
+    log: JobTypeLog | Unset = field("log", ModelOf(lambda: JobTypeLog), default=UNSET)
+    started: datetime.datetime | Unset = field("started", DATETIME, default=UNSET)
+    data: list[StorageGroupTypeData] | Unset = field(
+        "data", ListOf(ModelOf(lambda: StorageGroupTypeData)), default=UNSET
     )
-    waiting: Field[JobTypeWaiting | Unset] = Field(
-        "waiting", ModelOf(lambda: JobTypeWaiting)
+    waiting: JobTypeWaiting | Unset = field(
+        "waiting", ModelOf(lambda: JobTypeWaiting), default=UNSET
     )
-    current_step: Field[JobTypeCurrentStep | Unset] = Field(
-        "currentStep", ModelOf(lambda: JobTypeCurrentStep)
+    current_step: JobTypeCurrentStep | Unset = field(
+        "currentStep", ModelOf(lambda: JobTypeCurrentStep), default=UNSET
     )
-    job_id: Field[str] = Field("jobId", STR, required=True)
-    priority: Field[str] = Field("priority", STR, required=True)
-    sub_job: Field[list[JobType] | Unset] = Field(
-        "subJob", ListOf(ModelOf(lambda: JobType))
+    job_id: str = field("jobId", STR)
+    priority: str = field("priority", STR)
+    sub_job: list[JobType] | Unset = field(
+        "subJob", ListOf(ModelOf(lambda: JobType)), default=UNSET
     )
-    finished: Field[datetime.datetime | Unset] = Field("finished", DATETIME)
-    user: Field[str | Unset] = Field("user", STR)
-    type: Field[str] = Field("type", STR, required=True)
-
-    def __init__(
-        self,
-        *,
-        status: str,
-        job_id: str,
-        priority: str,
-        type: str,
-        total_steps: int | Unset = UNSET,
-        log: JobTypeLog | Unset = UNSET,
-        started: datetime.datetime | Unset = UNSET,
-        data: list[StorageGroupTypeData] | Unset = UNSET,
-        waiting: JobTypeWaiting | Unset = UNSET,
-        current_step: JobTypeCurrentStep | Unset = UNSET,
-        sub_job: list[JobType] | Unset = UNSET,
-        finished: datetime.datetime | Unset = UNSET,
-        user: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            status=status,
-            job_id=job_id,
-            priority=priority,
-            type=type,
-            total_steps=total_steps,
-            log=log,
-            started=started,
-            data=data,
-            waiting=waiting,
-            current_step=current_step,
-            sub_job=sub_job,
-            finished=finished,
-            user=user,
-        )
+    finished: datetime.datetime | Unset = field("finished", DATETIME, default=UNSET)
+    user: str | Unset = field("user", STR, default=UNSET)
+    type: str = field("type", STR)
 
 
 class JobTypeCurrentStep(Model):
@@ -276,21 +165,9 @@ class JobTypeCurrentStep(Model):
 
     __slots__ = ()
 
-    status: Field[str] = Field("status", STR, required=True)
-    description: Field[str] = Field("description", STR, required=True)
-    number: Field[int] = Field("number", INT, required=True)
-
-    def __init__(
-        self,
-        *,
-        status: str,
-        description: str,
-        number: int,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties, status=status, description=description, number=number
-        )
+    status: str = field("status", STR)
+    description: str = field("description", STR)
+    number: int = field("number", INT)
 
 
 class JobTypeLog(Model):
@@ -298,17 +175,9 @@ class JobTypeLog(Model):
 
     __slots__ = ()
 
-    task: Field[list[JobTaskType] | Unset] = Field(
-        "task", ListOf(ModelOf(lambda: JobTaskType))
+    task: list[JobTaskType] | Unset = field(
+        "task", ListOf(ModelOf(lambda: JobTaskType)), default=UNSET
     )
-
-    def __init__(
-        self,
-        *,
-        task: list[JobTaskType] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, task=task)
 
 
 class JobTypeWaiting(Model):
@@ -316,24 +185,9 @@ class JobTypeWaiting(Model):
 
     __slots__ = ()
 
-    resource_type: Field[str | Unset] = Field("resourceType", STR)
-    resource_id: Field[str | Unset] = Field("resourceId", STR)
-    requirement: Field[str | Unset] = Field("requirement", STR)
-
-    def __init__(
-        self,
-        *,
-        resource_type: str | Unset = UNSET,
-        resource_id: str | Unset = UNSET,
-        requirement: str | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(
-            additional_properties,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            requirement=requirement,
-        )
+    resource_type: str | Unset = field("resourceType", STR, default=UNSET)
+    resource_id: str | Unset = field("resourceId", STR, default=UNSET)
+    requirement: str | Unset = field("requirement", STR, default=UNSET)
 
 
 class KeyValueType(Model):
@@ -341,17 +195,8 @@ class KeyValueType(Model):
 
     __slots__ = ()
 
-    value: Field[str] = Field("value", STR, required=True)
-    key: Field[str] = Field("key", STR, required=True)
-
-    def __init__(
-        self,
-        *,
-        value: str,
-        key: str,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, value=value, key=key)
+    value: str = field("value", STR)
+    key: str = field("key", STR)
 
 
 class SimpleMetadataType(Model):
@@ -359,17 +204,9 @@ class SimpleMetadataType(Model):
 
     __slots__ = ()
 
-    field: Field[list[StorageGroupTypeData] | Unset] = Field(
-        "field", ListOf(ModelOf(lambda: StorageGroupTypeData))
+    field: list[StorageGroupTypeData] | Unset = field(
+        "field", ListOf(ModelOf(lambda: StorageGroupTypeData)), default=UNSET
     )
-
-    def __init__(
-        self,
-        *,
-        field: list[StorageGroupTypeData] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, field=field)
 
 
 class StorageGroupTypeData(Model):
@@ -377,17 +214,8 @@ class StorageGroupTypeData(Model):
 
     __slots__ = ()
 
-    value: Field[str] = Field("value", STR, required=True)
-    key: Field[str] = Field("key", STR, required=True)
-
-    def __init__(
-        self,
-        *,
-        value: str,
-        key: str,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, value=value, key=key)
+    value: str = field("value", STR)
+    key: str = field("key", STR)
 
 
 class URIListType(Model):
@@ -395,14 +223,5 @@ class URIListType(Model):
 
     __slots__ = ()
 
-    hits: Field[int | Unset] = Field("hits", INT)
-    uri: Field[list[str] | Unset] = Field("uri", ListOf(STR))
-
-    def __init__(
-        self,
-        *,
-        hits: int | Unset = UNSET,
-        uri: list[str] | Unset = UNSET,
-        **additional_properties: Any,
-    ) -> None:
-        self._init(additional_properties, hits=hits, uri=uri)
+    hits: int | Unset = field("hits", INT, default=UNSET)
+    uri: list[str] | Unset = field("uri", ListOf(STR), default=UNSET)
