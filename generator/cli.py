@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .cache import Cache, default_dir
 from .errors import SpecError, UsageError
-from .pipeline import GeneratedPackage, check_only, display_path, generate
+from .pipeline import GeneratedPackage, check_only, display_path, generate_many
 from .writer import diff_trees, is_generated_package, read_tree, remove_package, write_package
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -42,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "-o", "--output", type=Path, default=Path("generated"), help="output folder (default: generated)"
             )
+            command.add_argument(
+                "--no-cache",
+                action="store_true",
+                help="neither read nor write the cache of formatted files and packages "
+                "(default folder: $CLIENTGEN_CACHE_DIR, else ~/.cache/clientgen)",
+            )
     return parser
 
 
@@ -59,9 +66,9 @@ def _spec_files(args: argparse.Namespace) -> list[Path]:
     return found
 
 
-def _generate_all(specs: list[Path]) -> list[GeneratedPackage]:
+def _generate_all(specs: list[Path], no_cache: bool = False) -> list[GeneratedPackage]:
     """Generate every spec in memory; stop at the first bad spec, before anything is written."""
-    packages = [generate(spec) for spec in specs]
+    packages = generate_many(specs, Cache(None if no_cache else default_dir()))
     owners: dict[str, str] = {}
     for package in packages:
         if package.package in owners:
@@ -81,7 +88,7 @@ def _stale(output: Path, packages: list[GeneratedPackage], all_specs: bool) -> l
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    packages = _generate_all(_spec_files(args))
+    packages = _generate_all(_spec_files(args), args.no_cache)
     output: Path = args.output
     for package in packages:
         changed = write_package(output / package.package, package.files)
@@ -95,7 +102,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    packages = _generate_all(_spec_files(args))
+    packages = _generate_all(_spec_files(args), args.no_cache)
     output: Path = args.output
     diff: list[str] = []
     for package in packages:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,13 +117,20 @@ class Document:
     data: Any
     text: str
     display: str
+    # for a converted document (Swagger 2.0): pointer in ``data`` -> pointer in ``text``
+    origin: Callable[[str], str] | None = field(default=None, repr=False)
+    source_version: str = ""  # "2.0" when ``data`` was converted from Swagger 2.0
     _lines: dict[str, int] | None = field(default=None, repr=False)
+
+    def source_pointer(self, pointer: str) -> str:
+        """Where ``pointer`` (of ``data``) is in the file the user edits."""
+        return self.origin(pointer) if self.origin is not None else pointer
 
     def line_of(self, pointer: str) -> int | None:
         """The 1-based line where ``pointer`` starts, or the nearest enclosing node's line."""
         if self._lines is None:
             self._lines = _index_lines(self.text)
-        parts = split_pointer(pointer)
+        parts = split_pointer(self.source_pointer(pointer))
         while True:
             line = self._lines.get(pointer_of(parts))
             if line is not None or not parts:
@@ -129,7 +138,11 @@ class Document:
             parts = parts[:-1]
 
     def error(self, pointer: str, message: str, hint: str = "") -> SpecError:
-        return SpecError(self.display, pointer, message, hint, self.line_of(pointer))
+        """An error at ``pointer``; messages that quote the pointer quote the file's pointer."""
+        shown = self.source_pointer(pointer)
+        if shown != pointer:
+            message = message.replace(pointer, shown)
+        return SpecError(self.display, shown, message, hint, self.line_of(pointer))
 
 
 def _index_lines(text: str) -> dict[str, int]:
@@ -188,9 +201,26 @@ def parse_text(text: str, display: str) -> Any:
         raise SpecError(display, "", f"invalid YAML: {exc}", "fix the YAML syntax") from None
 
 
+_LOADED: ContextVar[set[Path] | None] = ContextVar("clientgen_loaded", default=None)
+
+
+@contextmanager
+def track_loads() -> Iterator[set[Path]]:
+    """Collect the resolved path of every file ``load_document`` reads inside the block."""
+    loaded: set[Path] = set()
+    token = _LOADED.set(loaded)
+    try:
+        yield loaded
+    finally:
+        _LOADED.reset(token)
+
+
 def load_document(path: Path, display: str | None = None) -> Document:
     """Read and parse one spec file."""
     shown = display or str(path)
+    tracker = _LOADED.get()
+    if tracker is not None:
+        tracker.add(path.resolve())
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

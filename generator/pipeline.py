@@ -1,16 +1,20 @@
-"""The pipeline, one direction: load -> validate -> normalize -> render -> format."""
+"""The pipeline, one direction: load -> validate -> normalize -> render -> format.
+
+``generate_many`` runs the first four stages spec by spec, then formats every package's Python
+in one batch (so a worker pool can share the work), and keeps each finished package in the cache
+keyed by everything that decides it: when nothing changed, a run reads the answer back instead
+of redoing the work, and the stages are not even imported.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .format import format_files
-from .loader import load_document
-from .normalize import normalize
-from .render import render_package
-from .settings import read_settings
-from .validate import validate
+from .cache import Cache, digest, generator_fingerprint
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,17 @@ class GeneratedPackage:
     models: int
 
 
+@dataclass(frozen=True)
+class _Rendered:
+    spec: str
+    package: str
+    texts: dict[str, str]
+    raw: frozenset[str]  # files that need no formatting
+    operations: int
+    models: int
+    deps: dict[str, str]  # other files the spec's $refs read, with their hashes
+
+
 def display_path(path: Path) -> str:
     """The path as a user would type it: relative to the working directory when possible."""
     try:
@@ -30,30 +45,107 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def generate(path: Path) -> GeneratedPackage:
-    """Run the whole pipeline for one spec, in memory. Raises SpecError on bad input."""
-    shown = display_path(path)
-    doc = load_document(path, shown)
-    validate(doc)
-    settings = read_settings(doc)
-    package = normalize(doc, settings, shown)
-    texts = format_files(render_package(package), shown)
-    return GeneratedPackage(
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _render(path: Path, shown: str) -> _Rendered:
+    from .loader import load_document, track_loads
+    from .normalize import normalize
+    from .render import STATIC_FILES, render_package
+    from .settings import read_settings
+    from .validate import validate
+
+    with track_loads() as loaded:
+        doc = load_document(path, shown)
+        checked = validate(doc)
+        doc = checked if isinstance(checked, type(doc)) else doc  # validate may convert (Swagger 2.0)
+        settings = read_settings(doc)
+        package = normalize(doc, settings, shown)
+    texts = render_package(package)
+    root = path.resolve()
+    deps = {str(p): _sha(p) for p in sorted(loaded) if p != root}
+    return _Rendered(
         spec=shown,
         package=package.package,
-        files={name: text.encode("utf-8") for name, text in sorted(texts.items())},
+        texts=texts,
+        raw=frozenset(name for name in texts if not name.endswith(".py") or name in STATIC_FILES),
         operations=sum(len(api.operations) for api in package.apis),
         models=len(package.models),
+        deps=deps,
     )
+
+
+def _cached(entry: Any, shown: str) -> GeneratedPackage | None:
+    """A package from a cache entry, if the files its spec references are unchanged."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
+        return None
+    for dep, sha in (entry.get("deps") or {}).items():
+        try:
+            if _sha(Path(dep)) != sha:
+                return None
+        except OSError:
+            return None
+    files = {name: text.encode("utf-8") for name, text in entry["files"].items()}
+    return GeneratedPackage(shown, entry["package"], files, entry["operations"], entry["models"])
+
+
+def generate_many(paths: Sequence[Path], cache: Cache | None = None) -> list[GeneratedPackage]:
+    """Run the pipeline for several specs, in memory. Raises SpecError on bad input."""
+    from .format import format_sources
+
+    cache = cache or Cache(None)
+    done: dict[int, GeneratedPackage] = {}
+    pending: list[tuple[int, _Rendered, str | None]] = []
+    for index, path in enumerate(paths):
+        shown = display_path(path)
+        key: str | None = None
+        if cache.folder is not None:
+            try:
+                key = digest("package", generator_fingerprint(), shown, path.read_bytes())
+            except OSError:
+                key = None  # the loader reports the problem
+            hit = _cached(cache.get("package", key), shown) if key else None
+            if hit is not None:
+                done[index] = hit
+                continue
+        pending.append((index, _render(path, shown), key))
+
+    items = [(f"{r.spec}::{name}", text) for _, r, _ in pending for name, text in r.texts.items() if name not in r.raw]
+    formatted = iter(format_sources(items, cache))
+    for index, r, key in pending:
+        texts = {name: text if name in r.raw else next(formatted) for name, text in r.texts.items()}
+        files = {name: texts[name].encode("utf-8") for name in sorted(texts)}
+        done[index] = GeneratedPackage(r.spec, r.package, files, r.operations, r.models)
+        if key is not None:
+            entry = {
+                "package": r.package,
+                "operations": r.operations,
+                "models": r.models,
+                "deps": r.deps,
+                "files": {name: texts[name] for name in sorted(texts)},
+            }
+            cache.put("package", key, entry)
+    return [done[i] for i in range(len(paths))]
+
+
+def generate(path: Path, cache: Cache | None = None) -> GeneratedPackage:
+    """Run the whole pipeline for one spec, in memory. Raises SpecError on bad input."""
+    return generate_many([path], cache)[0]
 
 
 def check_only(path: Path) -> GeneratedPackage:
     """Validate and normalize without rendering (the ``validate`` command)."""
+    from .loader import load_document
+    from .normalize import normalize
+    from .settings import read_settings
+    from .validate import validate
+
     shown = display_path(path)
     doc = load_document(path, shown)
-    validate(doc)
+    checked = validate(doc)
+    doc = checked if isinstance(checked, type(doc)) else doc
     settings = read_settings(doc)
     package = normalize(doc, settings, shown)
-    return GeneratedPackage(
-        shown, package.package, {}, sum(len(a.operations) for a in package.apis), len(package.models)
-    )
+    operations = sum(len(a.operations) for a in package.apis)
+    return GeneratedPackage(shown, package.package, {}, operations, len(package.models))

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import jinja2
 
 from . import escape, ir
+from .resources import TEMPLATES
 
-# in a source checkout the templates sit beside generator/; an installed wheel carries them inside
-_HERE = Path(__file__).resolve().parent
-TEMPLATES = _HERE / "templates" if (_HERE / "templates" / "header.j2").is_file() else _HERE.parent / "templates"
-
-# runtime files that are the same for every package but for the header
-_STATIC = ("_model.py", "_transport.py", "errors.py")
+# runtime files that are the same for every package but for the header; their templates are
+# kept in black's style (tests/test_format.py checks), so the format stage leaves them alone
+STATIC_FILES = ("_model.py", "_transport.py", "errors.py")
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +45,7 @@ def render_package(pkg: ir.Package) -> dict[str, str]:
     def render(template: str, target: str, **context: object) -> None:
         files[target] = env.get_template(template).render(pkg=pkg, **context)
 
-    for name in _STATIC:
+    for name in STATIC_FILES:
         render(f"package/{name}.j2", name)
     render("package/__init__.py.j2", "__init__.py")
     render("package/client.py.j2", "client.py")

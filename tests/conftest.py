@@ -19,6 +19,14 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test session starts with an empty clientgen cache of its own (never ~/.cache)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path_factory.mktemp("clientgen-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def black_memo() -> Iterator[None]:
     """Memoize ``black.format_str`` for the session.

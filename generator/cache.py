@@ -1,0 +1,92 @@
+"""An on-disk cache keyed by content hashes, so unchanged work costs nothing on the next run.
+
+Two kinds of entries: formatted Python sources (keyed by black's version, mode and the source)
+and whole generated packages (keyed by everything that decides the output: the spec's bytes and
+the files it references, the generator's own code and templates, and the versions of black and
+Jinja2). A cache entry can never change the output, only skip the work that would produce it;
+a missing, unreadable or corrupt entry is simply recomputed. Writes are atomic (rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+_HERE = Path(__file__).resolve().parent
+
+
+def default_dir() -> Path:
+    """``$CLIENTGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/clientgen``, else ``~/.cache/clientgen``."""
+    explicit = os.environ.get("CLIENTGEN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "clientgen"
+
+
+def digest(*parts: bytes | str) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def generator_fingerprint() -> str:
+    """A hash of the generator's code, its templates and the versions of what formats output."""
+    from .resources import TEMPLATES
+
+    parts: list[bytes | str] = [sys.version.split()[0]]
+    for name in ("black", "jinja2", "pyyaml"):
+        try:
+            parts.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name}=?")
+    for folder in (_HERE, TEMPLATES):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".j2"):
+                parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+class Cache:
+    """Get and put JSON-able entries under one folder; every failure just means a miss."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def _path(self, kind: str, key: str) -> Path | None:
+        if self.folder is None:
+            return None
+        return self.folder / kind / key[:2] / f"{key}.json"
+
+    def get(self, kind: str, key: str) -> Any:
+        path = self._path(kind, key)
+        if path is None:
+            return None
+        try:
+            return json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        path = self._path(kind, key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(json.dumps(value, separators=(",", ":")).encode("utf-8"))
+            os.replace(temporary, path)
+        except OSError:
+            pass  # a read-only or full disk only costs speed
