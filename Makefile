@@ -4,11 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup generate check validate test lint typecheck clean
+# Node packages for the peer tests (tests/peers): Prism and Etherpad, pinned in package-lock.json.
+# `npm ci` runs when npm is available and node_modules is missing or older than the lock file (the stamp
+# below); without npm nothing happens here and the peer tests skip (CI sets CLIENTGEN_REQUIRE_PEERS=1).
+NPM := $(shell command -v npm 2>/dev/null)
+NODE_STAMP := node_modules/.clientgen-npm-ci
+NODE_DEPS := $(if $(NPM),$(NODE_STAMP))
+
+.PHONY: help setup generate check validate test test-peers node-deps lint typecheck clean
 
 help:
 	@echo "make generate   regenerate every client in generated/ from specs/"
-	@echo "make test       run the whole test suite (golden, units, clients over HTTP, static checks)"
+	@echo "make test       run the whole test suite (golden, units, clients over HTTP, peers, static checks)"
+	@echo "make test-peers only the peer tests: the clients against Prism and a real Etherpad (needs npm)"
 	@echo "make check      fail with a diff when generated/ is stale or was edited by hand"
 	@echo "make validate   validate the specs only"
 	@echo "make lint       ruff over generator/, generated/ and tests/"
@@ -39,8 +47,17 @@ typecheck: $(STAMP)
 	$(BIN)/mypy generator
 	cd generated && ../$(BIN)/mypy --strict --cache-dir ../.mypy_cache $$(ls -d */ | tr -d /)
 
-test: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --prefer-offline
+	@touch $(NODE_STAMP)
+
+node-deps: $(NODE_DEPS)
+
+test: $(STAMP) $(NODE_DEPS)
 	$(BIN)/python -m pytest
+
+test-peers: $(STAMP) $(NODE_DEPS)
+	$(BIN)/python -m pytest tests/peers
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
