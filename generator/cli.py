@@ -15,6 +15,7 @@ from pathlib import Path
 from . import __version__
 from .cache import Cache, default_dir
 from .errors import SpecError, UsageError
+from .options import Options, check_options
 from .pipeline import GeneratedPackage, check_only, display_path, generate_many
 from .writer import diff_trees, is_generated_package, read_tree, remove_package, write_package
 
@@ -38,6 +39,25 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("specs", nargs="*", type=Path, metavar="SPEC", help=help_specs)
         command.add_argument(
             "--specs", dest="spec_dir", type=Path, default=Path("specs"), help="folder of specs (default: specs)"
+        )
+        command.add_argument(
+            "--allow-invalid",
+            action="store_true",
+            help="generate even when the spec violates OpenAPI (openapi-spec-validator's findings and the "
+            "generator's own checks it can work around): each violation is printed as a 'warning:' line on "
+            "stderr instead of stopping with exit code 1",
+        )
+        command.add_argument(
+            "--package",
+            metavar="NAME",
+            help="import name of the generated package, for a spec without an x-python-client block "
+            "(overrides it otherwise); one SPEC only",
+        )
+        command.add_argument(
+            "--package-version",
+            metavar="VERSION",
+            help="version of the generated package (default: x-python-client's, else the API's info.version "
+            "when it is a PEP 440 version, else 0.1.0)",
         )
         if name != "validate":
             command.add_argument(
@@ -66,9 +86,24 @@ def _spec_files(args: argparse.Namespace) -> list[Path]:
     return found
 
 
-def _generate_all(specs: list[Path], no_cache: bool = False) -> list[GeneratedPackage]:
+def _options(args: argparse.Namespace, specs: list[Path]) -> Options:
+    options = Options(package=args.package, version=args.package_version, allow_invalid=args.allow_invalid)
+    check_options(options)
+    if options.package is not None and len(specs) != 1:
+        raise UsageError("--package names the package of one spec: pass exactly one SPEC with it")
+    return options
+
+
+def _warn(packages: Sequence[GeneratedPackage]) -> None:
+    for package in packages:
+        for warning in package.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+
+
+def _generate_all(specs: list[Path], no_cache: bool = False, options: Options | None = None) -> list[GeneratedPackage]:
     """Generate every spec in memory; stop at the first bad spec, before anything is written."""
-    packages = generate_many(specs, Cache(None if no_cache else default_dir()))
+    packages = generate_many(specs, Cache(None if no_cache else default_dir()), options)
+    _warn(packages)
     owners: dict[str, str] = {}
     for package in packages:
         if package.package in owners:
@@ -88,7 +123,8 @@ def _stale(output: Path, packages: list[GeneratedPackage], all_specs: bool) -> l
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    packages = _generate_all(_spec_files(args), args.no_cache)
+    specs = _spec_files(args)
+    packages = _generate_all(specs, args.no_cache, _options(args, specs))
     output: Path = args.output
     for package in packages:
         changed = write_package(output / package.package, package.files)
@@ -102,7 +138,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    packages = _generate_all(_spec_files(args), args.no_cache)
+    specs = _spec_files(args)
+    packages = _generate_all(specs, args.no_cache, _options(args, specs))
     output: Path = args.output
     diff: list[str] = []
     for package in packages:
@@ -123,8 +160,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    for spec in _spec_files(args):
-        result = check_only(spec)
+    specs = _spec_files(args)
+    options = _options(args, specs)
+    for spec in specs:
+        result = check_only(spec, options)
+        _warn([result])
         print(f"ok: {result.spec} ({result.operations} operations, {result.models} models)")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -16,15 +17,24 @@ class SpecError(Exception):
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.file
+        where = _printable(self.file)
         if self.line is not None:
             where += f":{self.line}"
         if self.pointer:
-            where += f" at {self.pointer or '/'}"
-        text = f"{where}: {self.message}"
+            where += f" at {_printable(self.pointer)}"
+        text = f"{where}: {_printable(self.message)}"
         if self.hint:
             text += f"\n  fix: {self.hint}"
         return text
+
+
+# control characters, line and paragraph separators, bidi overrides: shown as escapes, so a
+# string from the spec can neither break the error message apart nor disguise it on a terminal
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: repr(m.group(0))[1:-1] if m.group(0) != "\n" else "\\n", text)
 
 
 class UsageError(Exception):

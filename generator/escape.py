@@ -35,6 +35,28 @@ def py_str(value: object) -> str:
     return '"' + "".join(_py_char(c) for c in str(value)) + '"'
 
 
+_TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def one_line(value: object) -> str:
+    """Text on one line: every run of whitespace (newlines, separators) becomes one space."""
+    return " ".join(str(value).split())
+
+
+def toml_str(value: object) -> str:
+    """A double-quoted, pure-ASCII TOML basic string (TOML has no ``\\x`` escapes)."""
+    out = []
+    for char in str(value):
+        if char in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[char])
+        elif " " <= char <= "~":
+            out.append(char)
+        else:
+            code = ord(char)
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
 def py_literal(value: object) -> str:
     """A Python literal for a JSON scalar (strings escaped as in ``py_str``)."""
     if isinstance(value, str):

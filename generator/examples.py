@@ -9,7 +9,15 @@ from __future__ import annotations
 from .escape import py_literal, py_str
 from .ir import Body, Model, Parameter, TypeExpr
 
-_SCALARS = {"int": "1", "float": "1.5", "bool": "True", "Any": '"value"', "dict[str, Any]": "{}", "bytes": 'b"..."'}
+_SCALARS = {
+    "int": "1",
+    "float": "1.5",
+    "bool": "True",
+    "Any": '"value"',
+    "dict[str, Any]": "{}",
+    "bytes": 'b"..."',
+    "File": '("example.txt", b"...")',
+}
 _EXAMPLE_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
 
 
@@ -42,6 +50,10 @@ class _Builder:
         model = self.models.get(annotation)
         if model is not None:
             return self.model_call(model, depth + 1)
+        members = _members(annotation)
+        if len(members) > 1:  # a union: an example of its first member
+            first = TypeExpr(members[0], "ANY", members[0], expr.models)
+            return self.value(first, name, example, depth)
         return "None"
 
     def model_call(self, model: Model, depth: int) -> str:
@@ -66,3 +78,20 @@ def call_arguments(
     if body is not None:
         args.append(f"{body.python_name}={builder.value(body.type, body.python_name)}")
     return tuple(args), tuple(sorted(builder.used)), builder.datetime
+
+
+def _members(annotation: str) -> list[str]:
+    """The top-level members of a union annotation."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(annotation):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(annotation[start:index].strip())
+            start = index + 1
+    parts.append(annotation[start:].strip())
+    return [p for p in parts if p]

@@ -20,6 +20,7 @@ class TypeExpr:
     models: tuple[str, ...] = ()  # model and enum classes the annotation mentions
     runtime: tuple[str, ...] = ()  # runtime helpers the codec expression uses
     converts: bool = False  # Python values differ from JSON values (enums, models, dates)
+    union: tuple[TypeExpr, ...] = ()  # the members of a oneOf/anyOf without a discriminator
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Model:
 class EnumMember:
     name: str
     value: str | int | float  # the raw value; rendered through repr
+    noqa: str = ""  # a ruff rule the line trips (S105: a member named like a password)
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ class Operation:
     accept: str  # Accept header the client sends
     pagination: Pagination | None
     constant_name: str  # module constant holding the operation's wire description
+    wire_path: str = ""  # the path as sent: characters a URL path cannot hold percent-encoded
     example_args: tuple[str, ...] = ()  # keyword arguments of an example call, as source
     example_models: tuple[str, ...] = ()  # model classes the example constructs
     example_datetime: bool = False  # the example needs ``import datetime``
@@ -187,6 +190,7 @@ class Api:
     description: str
     operations: tuple[Operation, ...]
     imports: Imports
+    exports: tuple[str, ...] = ()  # __all__ of the module, in ruff's (isort-style) order
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,7 @@ class SecurityScheme:
     wire_name: str  # header/query/cookie name; "Authorization" for http
     prefix: str  # value prefix, e.g. "Bearer "
     description: str
+    token_source: str = ""  # "OAuth 2" or "OpenID Connect" when the bearer token comes from there
 
 
 @dataclass(frozen=True)
@@ -232,3 +237,4 @@ class Package:
     example_credentials: tuple[tuple[str, str], ...] = ()  # (ApiClient argument, placeholder literal)
     showcase: tuple[int, int] = (0, 0)  # (api, operation) indexes of the README's example call
     has_pagination: bool = False
+    mutual_tls: bool = False  # an operation accepts mutual TLS (configured on the httpx client)

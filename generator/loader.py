@@ -145,8 +145,64 @@ class Document:
         return SpecError(self.display, shown, message, hint, self.line_of(pointer))
 
 
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_SCALAR = re.compile(r"true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def _index_json_lines(text: str) -> dict[str, int]:
+    """Map every JSON pointer of a JSON text to its line (JSON that YAML cannot read: tabs, ``\\/``)."""
+    from bisect import bisect_left
+
+    scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    lines: dict[str, int] = {}
+
+    def line_at(pos: int) -> int:
+        return bisect_left(newlines, pos) + 1
+
+    def value(pos: int, pointer: str, depth: int) -> int:
+        pos = _JSON_SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        lines.setdefault(pointer, line_at(pos))
+        char = text[pos]
+        if depth > 500:
+            raise ValueError("too deep")
+        if char in "{[":
+            closing = "}" if char == "{" else "]"
+            pos = _JSON_SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+            index = 0
+            while text[pos] != closing:
+                if char == "{":
+                    key_line = line_at(pos)
+                    key, pos = scanstring(text, pos + 1)
+                    child = pointer + "/" + escape_pointer_part(key)
+                    lines[child] = key_line
+                    pos = _JSON_SPACE.match(text, pos).end() + 1  # type: ignore[union-attr]  # the colon
+                else:
+                    child = f"{pointer}/{index}"
+                    index += 1
+                pos = _JSON_SPACE.match(text, value(pos, child, depth + 1)).end()  # type: ignore[union-attr]
+                if text[pos] == ",":
+                    pos = _JSON_SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+            return pos + 1
+        if char == '"':
+            return scanstring(text, pos + 1)[1]
+        match = _JSON_SCALAR.match(text, pos)
+        if match is None:
+            raise ValueError(f"unexpected {char!r}")
+        return match.end()
+
+    value(0, "", 0)
+    return lines
+
+
 def _index_lines(text: str) -> dict[str, int]:
     """Map every JSON pointer in the document to its line (YAML composer; JSON is YAML)."""
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            return _index_json_lines(text)
+        except (ValueError, IndexError):
+            pass
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
@@ -171,6 +227,15 @@ def _index_lines(text: str) -> dict[str, int]:
 
 def parse_text(text: str, display: str) -> Any:
     """Parse YAML or JSON text; syntax errors name the line and column."""
+    try:
+        return _parse(text, display)
+    except RecursionError:
+        raise SpecError(
+            display, "", "the document nests too deeply to read", "flatten it (no real API nests this deep)"
+        ) from None
+
+
+def _parse(text: str, display: str) -> Any:
     stripped = text.lstrip()
     if stripped.startswith("{") or stripped.startswith("["):
         try:

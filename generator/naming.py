@@ -8,6 +8,7 @@ underscore (PEP 8), names that start with a digit get a prefix, non-ASCII letter
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -51,12 +52,23 @@ def pascal_case(name: str) -> str:
     return "".join(p[0].upper() + p[1:] for p in parts)
 
 
+MAX_LENGTH = 80  # longer names are cut and get a hash of the whole name (file names stay short)
+
+
+def _cap(name: str, separator: str) -> str:
+    if len(name) <= MAX_LENGTH:
+        return name
+    tail = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return name[: MAX_LENGTH - len(tail) - len(separator)] + separator + tail
+
+
 def identifier(name: str, prefix: str, reserved: frozenset[str] = frozenset()) -> str:
     """Make ``name`` a safe identifier: keywords and ``reserved`` get ``_``, digits a prefix."""
     if not name:
         name = prefix.rstrip("_") or "value"
     if name[0].isdigit():
         name = prefix + name
+    name = _cap(name, "_")
     if keyword.iskeyword(name) or name in reserved:
         name += "_"
     return name
@@ -65,8 +77,8 @@ def identifier(name: str, prefix: str, reserved: frozenset[str] = frozenset()) -
 def class_name(name: str, prefix: str = "Model") -> str:
     """A class name for a schema or tag; valid names like ``CreateSessionUsingGET200Response`` stay."""
     if name.isidentifier() and name.isascii() and name[0].isupper() and "_" not in name and not keyword.iskeyword(name):
-        return name
-    return identifier(pascal_case(name), prefix)
+        return _cap(name, "")
+    return _cap(identifier(pascal_case(name), prefix), "")
 
 
 def enum_member_name(value: object) -> str:
@@ -79,7 +91,7 @@ def enum_member_name(value: object) -> str:
     text = snake_case(str(value)).upper()
     if not text:
         return "EMPTY"
-    return identifier(text, "VALUE_")
+    return identifier(text, "VALUE_", frozenset({"I", "O"}))  # not E741's ambiguous names
 
 
 def dedupe(names: list[str]) -> list[str]:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from . import __version__, ir, types
 from .errors import SpecError
@@ -23,11 +25,44 @@ from .settings import Settings
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMAS = "/components/schemas/"
-# attribute names a model instance already has; a property with one of these names gets a "_"
-MODEL_RESERVED = frozenset({"to_dict", "from_dict", "additional_properties"})
-METHOD_RESERVED = frozenset({"self", "request_options"})
-CLIENT_RESERVED = frozenset({"self", "base_url", "timeout", "max_retries", "headers", "http_client"})
+# A spec name that would shadow a name the generated code uses in the same scope gets a "_".
+# Other builtins (``id``, ``type``, ``format``) stay: shadowing them there is harmless.
+TYPE_NAMES = frozenset({"str", "int", "float", "bool", "list", "dict", "bytes", "datetime"})
+AMBIGUOUS = frozenset({"l", "I", "O"})  # pycodestyle E741/E742: names that look like 1 and 0
+# model attributes: what a model instance already has, and the names its class body reads
+# (``field`` is kept: a property called ``field`` is declared last in its class instead)
+MODEL_RESERVED = frozenset({"to_dict", "from_dict", "additional_properties", "get", "self"}) | TYPE_NAMES | AMBIGUOUS
+# method parameters: what the method bodies use (pagination loops, deprecation warnings)
+METHOD_RESERVED = (
+    frozenset({"self", "request_options", "warnings", "isinstance", "len", "page", "items", "item", "token"})
+    | TYPE_NAMES
+    | AMBIGUOUS
+)
+# method names: what an API class already has, and the names later signatures read
+OPERATION_RESERVED = frozenset({"with_raw_response"}) | TYPE_NAMES | AMBIGUOUS
+CLIENT_RESERVED = frozenset({"self", "base_url", "timeout", "max_retries", "headers", "http_client"}) | AMBIGUOUS
+# class names the generated modules import or define besides models, enums and API classes
+CLASS_RESERVED = frozenset(
+    {
+        "Any", "ApiClient", "ApiConnectionError", "ApiError", "ApiResponse", "ApiResultError",
+        "ApiStatusError", "ApiTimeoutError", "AsyncApi", "AsyncApiClient", "AsyncIterator", "Body",
+        "ClientError", "Codec", "DecodeError", "DictOf", "Enum", "EnumOf", "Envelope", "Field", "File",
+        "Iterator", "ListOf", "Literal", "Mapping", "Model", "ModelOf", "Operation", "Param", "REQUIRED",
+        "RequestOptions", "Response", "ResponseDecodeError", "Sequence", "ServerError", "SyncApi",
+        "TYPE_CHECKING", "UNSET", "UnionOf", "Unset", "ANY", "STR", "INT", "FLOAT", "BOOL", "OBJECT",
+        "DATETIME", "DATE",
+    }
+) | AMBIGUOUS  # fmt: skip
+# header parameters the OpenAPI specification says to ignore (the client sets these itself)
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 JSON_MEDIA = re.compile(r"^(application/json|text/json|application/[^;]*\+json)(;.*)?$", re.I)
+# keywords that give a schema a shape; a union member without any of them only adds constraints
+SHAPE_KEYWORDS = frozenset(
+    {"type", "$ref", "properties", "items", "enum", "const", "allOf", "oneOf", "anyOf", "additionalProperties"}
+)
+Warn = Callable[[SpecError], None]
+# the names ruff's S105 (hardcoded password) looks for
+_SECRET_NAME = re.compile(r"(^|_)(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)($|_)", re.I)
 
 
 def _is_json(media: str) -> bool:
@@ -44,6 +79,7 @@ class _ModelDraft:
     pointer: str
     schema: dict[str, Any]
     doc: Document
+    files: bool = False  # part of a form or multipart body: binary strings are files
 
 
 @dataclass
@@ -59,24 +95,50 @@ class _State:
 
 
 class Normalizer:
-    def __init__(self, doc: Document, settings: Settings, spec_file: str) -> None:
+    def __init__(
+        self, doc: Document, settings: Settings, spec_file: str, allow_invalid: bool = False, warn: Warn | None = None
+    ) -> None:
         self.doc = doc
         self.data: dict[str, Any] = doc.data
         self.settings = settings
         self.spec_file = spec_file
         self.resolver = Resolver(doc)
         self.state = _State()
+        self.allow_invalid = allow_invalid
+        self._warn = warn
+        self.files = False  # typing a form or multipart body (binary strings are files)
+        self.mutual_tls = False  # an operation accepts mutual TLS
+        self.at = ""  # the operation or schema being normalized, for unexpected failures
+
+    def problem(self, error: SpecError) -> None:
+        """A violation we can work around: an error, or a warning with ``--allow-invalid``."""
+        if not self.allow_invalid:
+            raise error
+        if self._warn is not None:
+            self._warn(error)
 
     # ---------------------------------------------------------------- names
 
-    def _claim(self, name: str, pointer: str, doc: Document) -> str:
-        """Register a class name for a schema; two schemas may not end up with one name."""
+    def _claim(self, name: str, pointer: str, doc: Document, inline: bool = False) -> str:
+        """Register a class name for a schema.
+
+        Two named schemas (``components/schemas``) may not end up with one name; an inline
+        schema, whose name we made up, takes the next free ``<Name>2``, ``<Name>3``, ...
+        """
+        if name in CLASS_RESERVED:
+            name += "Model"
         owner = self.state.names.get(name)
-        if owner is not None and owner != pointer:
+        if owner is not None and owner != pointer and inline:
+            number = 2
+            while f"{name}{number}" in self.state.names or f"{name}{number}" in CLASS_RESERVED:
+                number += 1
+            name = f"{name}{number}"
+        elif owner is not None and owner != pointer:
+            shown = doc.source_pointer(owner)
             raise doc.error(
                 pointer,
-                f"class name {name!r} is used twice: by {owner} and by {pointer}",
-                "rename one of the schemas (names collide after PascalCase), or give the inline schema a title",
+                f"class name {name!r} is used twice: by {shown} and by {pointer}",
+                "rename one of the schemas (names collide after PascalCase)",
             )
         self.state.names[name] = pointer
         self.state.by_pointer[pointer] = name
@@ -86,27 +148,57 @@ class Normalizer:
 
     def _schema_kind(self, schema: dict[str, Any]) -> str:
         """model, enum or alias: what a named schema turns into."""
-        if "enum" in schema and schema.get("type") in ("string", "integer", "number", None):
+        kind = _main_type(schema)
+        if "enum" in schema and kind in ("string", "integer", "number", None):
             values = schema["enum"]
-            if isinstance(values, list) and all(isinstance(v, (str, int, float)) or v is None for v in values):
+            if isinstance(values, list) and all(
+                (isinstance(v, (str, int, float)) and not isinstance(v, bool)) or v is None for v in values
+            ):
                 if any(v is not None for v in values):
                     return "enum"
-        if schema.get("type") == "object" or "properties" in schema or "allOf" in schema:
-            if schema.get("type") == "object" and "properties" not in schema and "allOf" not in schema:
+        if self._union_members(schema) and not schema.get("properties") and "allOf" not in schema:
+            return "alias"
+        if kind == "object" or "properties" in schema or "allOf" in schema:
+            if kind == "object" and "properties" not in schema and "allOf" not in schema:
                 if "discriminator" not in schema:
                     return "alias"  # a free-form or typed map
+            if isinstance(schema.get("type"), list) and len([t for t in schema["type"] if t != "null"]) > 1:
+                return "alias"  # object or something else: a union
             return "model"
         return "alias"
 
     def _is_alias_allof(self, schema: dict[str, Any]) -> bool:
-        """``allOf: [$ref]`` alone (often with ``nullable``) just renames or annotates a schema."""
+        """``allOf: [$ref]`` (with annotations like ``nullable`` or ``description`` beside it, or
+        in parts of their own) just renames or annotates a schema."""
         parts = schema.get("allOf")
-        return isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], dict) and "$ref" in parts[0]
+        if not isinstance(parts, list) or schema.get("properties") or "discriminator" in schema:
+            return False
+        refs = [p for p in parts if isinstance(p, dict) and "$ref" in p]
+        rest = [p for p in parts if not (isinstance(p, dict) and "$ref" in p)]
+        return len(refs) == 1 and all(isinstance(p, dict) and not (SHAPE_KEYWORDS & set(p)) for p in rest)
+
+    def _union_members(self, schema: dict[str, Any]) -> tuple[str, list[tuple[int, Any]], bool] | None:
+        """``oneOf``/``anyOf`` of a schema: the keyword, the members that give a shape (with
+        their index), and whether one of them allows ``null``. None when there is no real union."""
+        for keyword in ("oneOf", "anyOf"):
+            members = schema.get(keyword)
+            if not isinstance(members, list) or not members:
+                continue
+            shaped: list[tuple[int, Any]] = []
+            nullable = False
+            for index, member in enumerate(members):
+                if _is_null_schema(member):
+                    nullable = True
+                elif member is True or (isinstance(member, dict) and SHAPE_KEYWORDS & set(member)):
+                    shaped.append((index, member))
+            if shaped:
+                return keyword, shaped, nullable
+        return None
 
     def type_of(self, schema: Any, pointer: str, doc: Document, hint: str) -> ir.TypeExpr:
         """The Python type of a schema; ``hint`` names inline objects and enums."""
         if not isinstance(schema, dict):
-            if schema is True or schema == {}:
+            if schema is True or schema == {} or schema is None or schema is False:
                 return types.ANY
             raise doc.error(pointer, "a schema must be an object", "write the schema as a mapping")
         if "$ref" in schema:
@@ -125,18 +217,24 @@ class Normalizer:
             if name is not None:
                 return self._class_type(name)
             if kind == "alias":
-                if pointer in self.state.building:
-                    raise doc.error(
-                        pointer,
-                        "this schema refers to itself without an object in between",
-                        "recursion must go through an object property (e.g. a child list)",
-                    )
-                self.state.building.add(pointer)
-                try:
-                    return self._inline_type(schema, pointer, doc, class_name(name_source.replace("~1", "/")))
-                finally:
-                    self.state.building.discard(pointer)
-        return self._inline_type(schema, pointer, doc, class_name(pointer.rsplit("/", 1)[-1] or "Schema"))
+                return self._alias_type(schema, pointer, doc, class_name(name_source.replace("~1", "/")))
+        if pointer in self.state.by_pointer:
+            return self._class_type(self.state.by_pointer[pointer])
+        return self._alias_type(schema, pointer, doc, class_name(pointer.rsplit("/", 1)[-1] or "Schema"))
+
+    def _alias_type(self, schema: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.TypeExpr:
+        """A referenced schema that is not a class is inlined where it is used (once per use)."""
+        if pointer in self.state.building:
+            raise doc.error(
+                pointer,
+                "this schema refers to itself without an object in between, which has no Python type here",
+                "let the recursion go through an object property (e.g. a model with a list of children)",
+            )
+        self.state.building.add(pointer)
+        try:
+            return self._inline_type(schema, pointer, doc, hint)
+        finally:
+            self.state.building.discard(pointer)
 
     def _class_type(self, name: str) -> ir.TypeExpr:
         enum = self.state.enums.get(name)
@@ -145,30 +243,38 @@ class Normalizer:
         return types.model(name)
 
     def _inline_type(self, schema: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.TypeExpr:
-        for keyword in ("oneOf", "anyOf"):
-            if keyword in schema:
-                return self._union(schema, keyword, pointer, doc, hint)
+        union = self._union_members(schema)
+        if union is not None and not schema.get("properties") and "allOf" not in schema:
+            return self._union(schema, union, pointer, doc, hint)
         if "allOf" in schema:
-            if self._is_alias_allof(schema) and not schema.get("properties"):
-                return self.type_of(schema["allOf"][0], f"{pointer}/allOf/0", doc, hint)
+            if self._is_alias_allof(schema):
+                index = next(i for i, p in enumerate(schema["allOf"]) if isinstance(p, dict) and "$ref" in p)
+                return self.type_of(schema["allOf"][index], f"{pointer}/allOf/{index}", doc, hint)
             return self._model_type(schema, pointer, doc, hint)
         kind = self._schema_kind(schema)
         if kind == "enum":
             return self._enum_type(schema, pointer, doc, hint)
         if kind == "model":
             return self._model_type(schema, pointer, doc, hint)
-        schema_type = schema.get("type")
-        if isinstance(schema_type, list):
-            non_null = [t for t in schema_type if t != "null"]
-            schema_type = non_null[0] if len(non_null) == 1 else None
+        declared = schema.get("type")
+        if isinstance(declared, list):
+            choices = [t for t in declared if isinstance(t, str) and t != "null"]
+            if len(choices) > 1:  # OpenAPI 3.1: type: [string, integer]
+                members = [
+                    self._inline_type({**schema, "type": t}, pointer, doc, f"{hint}{pascal_case(t)}") for t in choices
+                ]
+                return types.one_of(members)
+        schema_type = _main_type(schema)
+        if schema_type is None and "const" in schema:
+            schema_type = _json_type(schema["const"])
         fmt = schema.get("format")
         if schema_type == "string":
             if fmt == "date-time":
                 return types.DATETIME
             if fmt == "date":
                 return types.DATE
-            if fmt in ("binary", "byte") and hint.endswith("Body"):
-                return types.BYTES
+            if self.files and (fmt == "binary" or _binary_content(schema)):
+                return types.FILE
             return types.STR
         if schema_type == "integer":
             return types.INT
@@ -178,6 +284,8 @@ class Normalizer:
             return types.BOOL
         if schema_type == "array":
             items = schema.get("items", {})
+            if isinstance(items, list):  # tuple validation (not OpenAPI): items of any type
+                items = {}
             return types.list_of(self.type_of(items, f"{pointer}/items", doc, hint + "Item"))
         if schema_type == "object" or "additionalProperties" in schema:
             extra = schema.get("additionalProperties", True)
@@ -186,18 +294,48 @@ class Normalizer:
             return types.OBJECT
         return types.ANY
 
-    def _union(self, schema: dict[str, Any], keyword: str, pointer: str, doc: Document, hint: str) -> ir.TypeExpr:
-        members = schema[keyword]
-        if not isinstance(members, list) or not members:
-            raise doc.error(f"{pointer}/{keyword}", f"{keyword} must be a non-empty list", "list the alternatives")
-        return types.union(
-            [self.type_of(m, f"{pointer}/{keyword}/{i}", doc, f"{hint}Option{i + 1}") for i, m in enumerate(members)]
-        )
+    def _union(
+        self,
+        schema: dict[str, Any],
+        union: tuple[str, list[tuple[int, Any]], bool],
+        pointer: str,
+        doc: Document,
+        hint: str,
+    ) -> ir.TypeExpr:
+        """``oneOf``/``anyOf``: a union of its members, with the discriminator's mapping."""
+        keyword, members, _ = union
+        typed: list[ir.TypeExpr] = []
+        implicit: list[tuple[str, ir.TypeExpr]] = []
+        for index, member in members:
+            member_pointer = f"{pointer}/{keyword}/{index}"
+            expr = self.type_of(member, member_pointer, doc, f"{hint}Option{index + 1}")
+            typed.append(expr)
+            if isinstance(member, dict) and isinstance(member.get("$ref"), str):
+                _, target_doc, target_pointer = self.resolver.deref(member, doc, member_pointer)
+                if target_pointer.startswith(SCHEMAS) and target_doc is self.doc:
+                    implicit.append((target_pointer[len(SCHEMAS) :].replace("~1", "/").replace("~0", "~"), expr))
+        disc = schema.get("discriminator")
+        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
+            return types.one_of(typed)
+        mapping: list[tuple[str, ir.TypeExpr]] = []
+        explicit = disc.get("mapping")
+        for value, ref in (explicit if isinstance(explicit, dict) else {}).items():
+            ref_pointer = f"{pointer}/discriminator/mapping/{escape_pointer_part(str(value))}"
+            if not isinstance(ref, str):
+                raise doc.error(ref_pointer, "a discriminator mapping value must be a $ref string", "")
+            target_ref = ref if ref.startswith("#") or "/" in ref else f"#/components/schemas/{ref}"
+            target, target_doc, target_pointer = self.resolver.lookup(target_ref, doc, ref_pointer)
+            mapping.append((str(value), self._named_type(target, target_pointer, target_doc)))
+        mapped = {expr.annotation for _, expr in mapping}
+        for value, expr in implicit:
+            if expr.annotation not in mapped and all(v != value for v, _ in mapping):
+                mapping.append((value, expr))
+        return types.one_of(typed, disc["propertyName"], mapping)
 
     def _enum_type(self, schema: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.TypeExpr:
         name = self.state.by_pointer.get(pointer)
         if name is None:
-            name = self._claim(class_name(hint), pointer, doc)
+            name = self._claim(class_name(hint), pointer, doc, inline=not _is_component(pointer))
             self.state.enums[name] = self._build_enum(name, schema)
         return types.enum(name, self.state.enums[name].value_type)
 
@@ -205,7 +343,7 @@ class Normalizer:
         values = [v for v in schema["enum"] if v is not None]
         unique: list[Any] = []
         for value in values:
-            if value not in unique:
+            if not any(value == u and type(value) is type(u) for u in unique):
                 unique.append(value)
         if all(isinstance(v, str) for v in unique):
             value_type = "str"
@@ -214,8 +352,12 @@ class Normalizer:
         else:
             value_type = "float" if all(isinstance(v, (int, float)) for v in unique) else "str"
             unique = [v if value_type == "float" else str(v) for v in unique]
+            unique = [v for i, v in enumerate(unique) if v not in unique[:i]]
         names = dedupe([enum_member_name(v) for v in unique])
-        members = tuple(ir.EnumMember(n, v) for n, v in zip(names, unique, strict=True))
+        members = tuple(
+            ir.EnumMember(n, v, "S105" if isinstance(v, str) and _SECRET_NAME.search(n) else "")
+            for n, v in zip(names, unique, strict=True)
+        )
         return ir.Enum(name, _text(schema.get("description")), value_type, members)
 
     def _model_type(self, schema: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.TypeExpr:
@@ -223,10 +365,11 @@ class Normalizer:
         if name is None:
             title = schema.get("title")
             wanted = class_name(hint)
+            component = _is_component(pointer) and doc is self.doc
             if isinstance(title, str) and title.strip() and not pointer.startswith(SCHEMAS):
                 wanted = class_name(title)
-            name = self._claim(wanted, pointer, doc)
-            self.state.drafts[name] = _ModelDraft(name, pointer, schema, doc)
+            name = self._claim(wanted, pointer, doc, inline=not component)
+            self.state.drafts[name] = _ModelDraft(name, pointer, schema, doc, self.files)
         return types.model(name)
 
     # ---------------------------------------------------------------- models
@@ -265,6 +408,14 @@ class Normalizer:
                 "remove the allOf $ref that leads back to this schema",
             )
         visiting = visiting | {draft.name}
+        files, at = self.files, self.at
+        self.files, self.at = draft.files, draft.pointer
+        try:
+            return self._build_model_fields(draft, visiting)
+        finally:
+            self.files, self.at = files, at
+
+    def _build_model_fields(self, draft: _ModelDraft, visiting: set[str]) -> ir.Model:
         schema, doc, pointer = draft.schema, draft.doc, draft.pointer
         base: ir.Model | None = None
         properties: list[tuple[str, Any, str, Document]] = []  # (wire, schema, pointer, doc)
@@ -303,6 +454,8 @@ class Normalizer:
                 python += "_"
             taken.add(python)
             fields.append(self._field(draft.name, wire, python, prop, prop_pointer, prop_doc, wire in required))
+        # a property called "field" would shadow the field() calls after it in the class body
+        fields.sort(key=lambda f: f.python_name == "field")
         init_fields = (base.init_fields if base else ()) + tuple(fields)
         # required fields first in __init__ so the keyword-only signature reads naturally
         init_fields = tuple(f for f in init_fields if f.required) + tuple(f for f in init_fields if not f.required)
@@ -355,6 +508,15 @@ class Normalizer:
         if isinstance(prop, dict) and "$ref" in prop:
             target, _, _ = self.resolver.deref(prop, doc, pointer)
         expr = self.type_of(prop, pointer, doc, model + pascal_case(wire))
+        read_only = bool(isinstance(target, dict) and target.get("readOnly")) or bool(
+            isinstance(prop, dict) and prop.get("readOnly")
+        )
+        write_only = bool(isinstance(target, dict) and target.get("writeOnly")) or bool(
+            isinstance(prop, dict) and prop.get("writeOnly")
+        )
+        # a read-only property is not sent in requests and a write-only one does not come back
+        # in responses: one model serves both, so neither is required
+        required = required and not (read_only or write_only)
         nullable = _nullable(prop) or _nullable(target)
         if isinstance(prop, dict) and isinstance(prop.get("allOf"), list):
             nullable = nullable or any(_nullable(self.resolver.deref(p, doc, pointer)[0]) for p in prop["allOf"])
@@ -372,8 +534,8 @@ class Normalizer:
             description=description,
             annotation=annotation,
             default=None if required else "UNSET",
-            read_only=bool(isinstance(target, dict) and target.get("readOnly")),
-            write_only=bool(isinstance(target, dict) and target.get("writeOnly")),
+            read_only=read_only,
+            write_only=write_only,
             secret=fmt == "password",
         )
 
@@ -401,9 +563,14 @@ class Normalizer:
                 _, _, target_pointer = self.resolver.lookup(target_ref, draft.doc, ref_pointer)
                 target_name = self.state.by_pointer.get(target_pointer)
                 if target_name is None or target_name not in models:
-                    raise draft.doc.error(
-                        ref_pointer, f"discriminator maps {value!r} to a schema that is not an object", ""
+                    self.problem(
+                        draft.doc.error(
+                            ref_pointer,
+                            f"discriminator maps {value!r} to a schema that is not an object",
+                            "map each value to an object schema (one that lists properties or allOf)",
+                        )
                     )
+                    continue
                 cases.append(ir.DiscriminatorCase(str(value), target_name))
             mapped = {c.model for c in cases}
             for child in children.get(draft.name, []):
@@ -419,7 +586,7 @@ class Normalizer:
                     # constructing it fills the value in
                     sub = models[case.model]
                     parent = next((f for f in sub.init_fields if f.wire_name == prop), None)
-                    if parent is None:
+                    if parent is None or "str" not in parent.type.annotation.split(" | "):
                         continue
                     default = _replace(parent, default=py_literal(case.value))
                     own = tuple(f for f in sub.fields if f.wire_name != prop)
@@ -435,21 +602,26 @@ class Normalizer:
             raise self.doc.error("/paths", "paths must be a mapping", "")
         out: list[tuple[str, ir.Operation, dict[str, Any], str, Document]] = []
         for path, item in paths.items():
-            item_pointer = "/paths/" + escape_pointer_part(path)
+            item_pointer = "/paths/" + escape_pointer_part(str(path))
             if not isinstance(item, dict):
                 continue
             item_doc = self.doc
             if "$ref" in item:
                 item, item_doc, item_pointer = self.resolver.deref(item, self.doc, item_pointer)
+                if not isinstance(item, dict):
+                    continue
             shared = item.get("parameters") or []
+            if not isinstance(shared, list):
+                raise item_doc.error(f"{item_pointer}/parameters", "parameters must be a list", "")
             for method in HTTP_METHODS:
                 op = item.get(method)
                 if not isinstance(op, dict):
                     continue
                 op_pointer = f"{item_pointer}/{method}"
-                tags = op.get("tags") or ["Default"]
-                tag = tags[0] if isinstance(tags[0], str) else "Default"
-                built = self._operation(path, method, op, op_pointer, item_doc, shared, item_pointer)
+                self.at = op_pointer
+                tags = op.get("tags")
+                tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else "Default"
+                built = self._operation(str(path), method, op, op_pointer, item_doc, shared, item_pointer)
                 out.append((tag, built, op, op_pointer, item_doc))
         return out
 
@@ -458,12 +630,21 @@ class Normalizer:
     ) -> list[tuple[dict[str, Any], str, Document]]:
         """Path-level parameters overridden by operation-level ones, ``$ref``s resolved."""
         merged: dict[tuple[str, str], tuple[dict[str, Any], str, Document]] = {}
+        own = op.get("parameters") or []
+        if not isinstance(own, list):
+            raise doc.error(f"{op_pointer}/parameters", "parameters must be a list", "")
         sources = [(p, f"{item_pointer}/parameters/{i}") for i, p in enumerate(shared)]
-        sources += [(p, f"{op_pointer}/parameters/{i}") for i, p in enumerate(op.get("parameters") or [])]
+        sources += [(p, f"{op_pointer}/parameters/{i}") for i, p in enumerate(own)]
         for param, pointer in sources:
             resolved, param_doc, resolved_pointer = self.resolver.deref(param, doc, pointer)
-            if not isinstance(resolved, dict) or "name" not in resolved or "in" not in resolved:
-                raise doc.error(pointer, "a parameter needs 'name' and 'in'", "")
+            if (
+                not isinstance(resolved, dict)
+                or not isinstance(resolved.get("name"), str)
+                or not isinstance(resolved.get("in"), str)
+            ):
+                raise doc.error(pointer, "a parameter needs a 'name' and an 'in' (both strings)", "")
+            if resolved["in"] == "header" and resolved["name"].lower() in IGNORED_HEADERS:
+                continue  # the specification says to ignore these; the client sets them
             merged[(resolved["name"], resolved["in"])] = (resolved, resolved_pointer, param_doc)
         return list(merged.values())
 
@@ -478,10 +659,10 @@ class Normalizer:
         item_pointer: str,
     ) -> ir.Operation:
         operation_id = op.get("operationId")
-        if not isinstance(operation_id, str) or not operation_id:
+        if not isinstance(operation_id, str) or not operation_id.strip():
             operation_id = method + "_" + "_".join(re.sub(r"[{}]", "", p) for p in path.split("/") if p)
-        method_name = identifier(snake_case(operation_id), "op_", METHOD_RESERVED)
-        hint = pascal_case(operation_id)
+        method_name = identifier(snake_case(operation_id), "op_", OPERATION_RESERVED | {"self", "request_options"})
+        hint = pascal_case(operation_id) or "Operation"
 
         params: list[ir.Parameter] = []
         for param, pointer, param_doc in self._parameters(op, op_pointer, doc, shared, item_pointer):
@@ -497,24 +678,14 @@ class Normalizer:
 
         success, errors = self._responses(op, op_pointer, doc, hint)
         body_types = [r.type for r in success if r.type is not None]
+        if body_types and any(r.type is None for r in success):
+            body_types.append(types.NONE)  # a success status without a body returns None
         return_type = types.union(body_types) if body_types else types.NONE
         accept: list[str] = []
         for response in (*success, *errors):
             for media in response.media_types[:1]:
                 if media not in accept:
                     accept.append(media)
-        security = op.get("security", self.data.get("security") or [])
-        alternatives = tuple(tuple(req.keys()) for req in security if isinstance(req, dict))
-        declared = (self.data.get("components") or {}).get("securitySchemes") or {}
-        for alternative in alternatives:
-            for key in alternative:
-                if key not in declared:
-                    where = f"{op_pointer}/security" if "security" in op else "/security"
-                    raise doc.error(
-                        where,
-                        f"security requirement names {key!r}, which components/securitySchemes does not declare",
-                        "declare the scheme under components/securitySchemes or fix the name",
-                    )
         return ir.Operation(
             method_name=method_name,
             operation_id=operation_id,
@@ -529,30 +700,95 @@ class Normalizer:
             return_type=return_type,
             success=tuple(success),
             errors=tuple(errors),
-            security=alternatives,
+            security=self._requirements(op, op_pointer, doc),
             accept=", ".join(accept),
             pagination=None,
             constant_name="_" + method_name.upper().rstrip("_"),
+            wire_path=quote(path, safe="/:@!$&'()*+,;=-._~%{}"),
         )
+
+    def _requirements(self, op: dict[str, Any], op_pointer: str, doc: Document) -> tuple[tuple[str, ...], ...]:
+        """The operation's security alternatives, each a tuple of scheme keys the client fills in.
+
+        Mutual TLS needs nothing on the request (the caller configures the certificate on the
+        httpx client), so it drops out of its alternatives.
+        """
+        security = op.get("security", self.data.get("security") or [])
+        where = f"{op_pointer}/security" if "security" in op else "/security"
+        if not isinstance(security, list):
+            self.problem(doc.error(where, "security must be a list of requirements", ""))
+            return ()
+        components = self.data.get("components")
+        declared = components.get("securitySchemes") if isinstance(components, dict) else None
+        declared = declared if isinstance(declared, dict) else {}
+        alternatives: list[tuple[str, ...]] = []
+        for requirement in security:
+            if not isinstance(requirement, dict):
+                continue
+            keys: list[str] = []
+            usable = True
+            for key in requirement:
+                if key not in declared:
+                    self.problem(
+                        doc.error(
+                            where,
+                            f"security requirement names {key!r}, which components/securitySchemes does not declare",
+                            "declare the scheme under components/securitySchemes or fix the name",
+                        )
+                    )
+                    usable = False
+                    continue
+                scheme = self.resolver.deref(declared[key], self.doc, "/components/securitySchemes/" + key)[0]
+                if isinstance(scheme, dict) and scheme.get("type") == "mutualTLS":
+                    self.mutual_tls = True
+                    continue
+                keys.append(key)
+            if usable and tuple(keys) not in alternatives:
+                alternatives.append(tuple(keys))
+        return tuple(alternatives)
 
     def _parameter(self, param: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.Parameter:
         wire = param["name"]
         location = param["in"]
         if location not in ("path", "query", "header", "cookie"):
             raise doc.error(
-                f"{pointer}/in", f"unknown parameter location {location!r}", "use path, query, header or cookie"
+                f"{pointer}/in",
+                f"unsupported: parameter location {location!r} at {pointer}/in",
+                "use path, query, header or cookie",
             )
         schema = param.get("schema")
-        if schema is None and isinstance(param.get("content"), dict):
-            media: Any = next(iter(param["content"].values()), {})
+        style = param.get("style") if isinstance(param.get("style"), str) else None
+        schema_pointer = f"{pointer}/schema"
+        content = param.get("content")
+        if schema is None and isinstance(content, dict) and content:
+            media_type = next(iter(content))
+            media: Any = content[media_type]
             schema = media.get("schema") if isinstance(media, dict) else None
-        expr = self.type_of(schema or {}, f"{pointer}/schema", doc, hint + pascal_case(wire))
-        resolved = self.resolver.deref(schema, doc, f"{pointer}/schema")[0] if isinstance(schema, dict) else {}
+            schema_pointer = f"{pointer}/content/{escape_pointer_part(str(media_type))}/schema"
+            if _is_json(str(media_type)):
+                style = "json"  # serialized as JSON text
+            elif schema is None:
+                schema = {"type": "string"}
+        expr = self.type_of(schema if schema is not None else {}, schema_pointer, doc, hint + pascal_case(wire))
+        resolved = self.resolver.deref(schema, doc, schema_pointer)[0] if isinstance(schema, dict) else {}
         required = bool(param.get("required")) or location == "path"
-        default = _literal(resolved.get("default")) if isinstance(resolved, dict) and "default" in resolved else None
-        if default is not None and expr.converts and not expr.annotation.startswith("list["):
-            default = None  # enum and date defaults are applied by the server
-        style = param.get("style") or ("simple" if location in ("path", "header") else "form")
+        default = None
+        # enum and date defaults are applied by the server; plain values become Python defaults
+        if isinstance(resolved, dict) and "default" in resolved:
+            value = resolved["default"]
+            plain = not expr.converts or expr.annotation.startswith("list[")
+            fits = _fits(value, expr.annotation)
+            if plain and fits is True:
+                default = _literal(value)
+            elif plain and fits is False:
+                self.problem(
+                    doc.error(
+                        f"{schema_pointer}/default",
+                        f"the default {value!r} is not a value of the parameter's type {expr.annotation}",
+                        "make the default a value of the schema's type",
+                    )
+                )
+        style = style or ("simple" if location in ("path", "header") else "form")
         explode = param.get("explode", style == "form")
         annotation = expr.annotation
         if annotation.startswith("list["):
@@ -585,7 +821,7 @@ class Normalizer:
         content = body.get("content") if isinstance(body, dict) else None
         if not isinstance(content, dict) or not content:
             return None
-        media_types = tuple(content.keys())
+        media_types = tuple(str(m) for m in content)
         media, encoding = _choose_request_media(media_types)
         media_pointer = f"{body_pointer}/content/{escape_pointer_part(media)}"
         media_obj = content[media] if isinstance(content[media], dict) else {}
@@ -595,7 +831,12 @@ class Normalizer:
         elif encoding == "text":
             expr = types.STR
         else:
-            expr = self.type_of(schema, f"{media_pointer}/schema", body_doc, hint + "Request")
+            files = self.files
+            self.files = encoding in ("form", "multipart")
+            try:
+                expr = self.type_of(schema, f"{media_pointer}/schema", body_doc, hint + "Request")
+            finally:
+                self.files = files
         name = op.get("x-codegen-request-body-name")
         if not isinstance(name, str) or not name:
             ref = schema.get("$ref") if isinstance(schema, dict) else None
@@ -620,12 +861,17 @@ class Normalizer:
         self, op: dict[str, Any], op_pointer: str, doc: Document, hint: str
     ) -> tuple[list[ir.Response], list[ir.Response]]:
         responses = op.get("responses") or {}
+        if not isinstance(responses, dict):
+            raise doc.error(f"{op_pointer}/responses", "responses must be a mapping of status codes", "")
         success: list[ir.Response] = []
         errors: list[ir.Response] = []
         has_2xx = any(str(code).startswith("2") for code in responses)
         for code, response in responses.items():
             status = str(code).upper()
             pointer = f"{op_pointer}/responses/{escape_pointer_part(str(code))}"
+            if not re.fullmatch(r"[1-5](?:[0-9]{2}|XX)|DEFAULT", status):
+                self.problem(doc.error(pointer, f"{code!r} is not a status code", "use e.g. 200, 4XX or default"))
+                continue
             resolved, response_doc, resolved_pointer = self.resolver.deref(response, doc, pointer)
             if not isinstance(resolved, dict):
                 continue
@@ -643,7 +889,7 @@ class Normalizer:
         content = response.get("content")
         if not isinstance(content, dict) or not content:
             return ir.Response(status, description, None, (), "empty")
-        media_types = tuple(content.keys())
+        media_types = tuple(str(m) for m in content)
         json_media = [m for m in media_types if _is_json(m)]
         text_media = [m for m in media_types if m.lower().startswith("text/")]
         if json_media:
@@ -732,35 +978,52 @@ class Normalizer:
     # ---------------------------------------------------------------- security, servers
 
     def _security(self, used: set[str]) -> tuple[ir.SecurityScheme, ...]:
-        schemes = (self.data.get("components") or {}).get("securitySchemes") or {}
+        components = self.data.get("components")
+        schemes = components.get("securitySchemes") if isinstance(components, dict) else None
         out: list[ir.SecurityScheme] = []
         taken: set[str] = set()
-        for key, scheme in schemes.items():
+        for key, scheme in (schemes if isinstance(schemes, dict) else {}).items():
             if key not in used:
                 continue
             pointer = "/components/securitySchemes/" + escape_pointer_part(key)
             scheme, scheme_doc, pointer = self.resolver.deref(scheme, self.doc, pointer)
+            if not isinstance(scheme, dict):
+                raise scheme_doc.error(pointer, "a security scheme must be a mapping", "")
             kind = scheme.get("type")
             custom = scheme.get("x-python-credential")
+            http_scheme = str(scheme.get("scheme", "")).lower()
+            token_name = custom if isinstance(custom, str) else snake_case(key)
             if kind == "apiKey":
-                names: tuple[str, ...] = (custom if isinstance(custom, str) else snake_case(key),)
-                entry = (
-                    "api_key",
-                    scheme.get("in", "header"),
-                    scheme.get("name", key),
-                    _text(scheme.get("x-value-prefix")),
-                )
-            elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+                location = scheme.get("in", "header")
+                if location not in ("header", "query", "cookie"):
+                    raise scheme_doc.error(
+                        f"{pointer}/in",
+                        f"unsupported: apiKey location {location!r} at {pointer}/in",
+                        "use header, query or cookie",
+                    )
+                wire = scheme.get("name", key)
+                names: tuple[str, ...] = (token_name,)
+                entry = ("api_key", str(location), str(wire), _text(scheme.get("x-value-prefix")))
+            elif kind == "http" and http_scheme == "basic":
                 names = ("username", "password")
+                if "username" in taken:  # a second basic scheme: its own pair of arguments
+                    names = (f"{snake_case(key)}_username", f"{snake_case(key)}_password")
                 entry = ("basic", "header", "Authorization", "Basic ")
-            elif kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-                names = (custom if isinstance(custom, str) else snake_case(key),)
+            elif (kind == "http" and http_scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
+                # OAuth 2 and OpenID Connect end in a bearer token; getting one is up to the caller
+                names = (token_name,)
                 entry = ("bearer", "header", "Authorization", "Bearer ")
+            elif kind == "http" and http_scheme and http_scheme not in ("digest", "hoba", "mutual", "negotiate"):
+                # another HTTP scheme with a ready-made credential: "Authorization: <Scheme> <credential>"
+                names = (token_name,)
+                entry = ("api_key", "header", "Authorization", str(scheme.get("scheme")) + " ")
             else:
+                what = f"http {scheme.get('scheme')!r}" if kind == "http" else repr(kind)
                 raise scheme_doc.error(
                     pointer,
-                    f"unsupported: security scheme type {kind!r} at {pointer}",
-                    "use apiKey, http basic or http bearer (pass other tokens with an apiKey or bearer scheme)",
+                    f"unsupported: security scheme type {what} at {pointer}",
+                    "use apiKey, http basic/bearer, oauth2 or openIdConnect (pass other tokens with an apiKey "
+                    "scheme), or remove the scheme from the operations' security",
                 )
             names = tuple(identifier(snake_case(n), "credential_", CLIENT_RESERVED) for n in names)
             for name in names:
@@ -771,23 +1034,29 @@ class Normalizer:
                         "set x-python-credential on one of the schemes to a different name",
                     )
                 taken.add(name)
-            out.append(ir.SecurityScheme(key, names, *entry, description=_text(scheme.get("description"))))
+            source = {"oauth2": "OAuth 2", "openIdConnect": "OpenID Connect"}.get(str(kind), "")
+            out.append(
+                ir.SecurityScheme(key, names, *entry, description=_text(scheme.get("description")), token_source=source)
+            )
         return tuple(out)
 
     def _servers(self) -> tuple[tuple[ir.Server, ...], str]:
-        servers = self.data.get("servers") or [{"url": "/"}]
+        servers = self.data.get("servers")
+        if not isinstance(servers, list) or not servers:
+            servers = [{"url": "/"}]
         out = []
         for server in servers:
             if not isinstance(server, dict) or not isinstance(server.get("url"), str):
                 continue
             url = server["url"]
-            for var, spec in (server.get("variables") or {}).items():
+            variables = server.get("variables")
+            for var, spec in (variables if isinstance(variables, dict) else {}).items():
                 if isinstance(spec, dict) and "default" in spec:
-                    url = url.replace("{" + var + "}", str(spec["default"]))
+                    url = url.replace("{" + str(var) + "}", str(spec["default"]))
             out.append(ir.Server(url, _text(server.get("description"))))
         default = out[0].url if out else ""
-        if not default.startswith(("http://", "https://")):
-            default = ""
+        if not re.match(r"https?://[^\s{}]+$", default):
+            default = ""  # relative, templated or odd: the caller passes base_url
         return tuple(out), default.rstrip("/")
 
     # ---------------------------------------------------------------- package
@@ -799,7 +1068,9 @@ class Normalizer:
         grouped: dict[str, list[ir.Operation]] = {}
         models = self._finish_models()
         by_name = {m.name: m for m in models}
+        raw_ops: dict[int, tuple[dict[str, Any], str, Document]] = {}
         for tag, op, raw, pointer, doc in first_pass:
+            self.at = pointer
             pagination = self._pagination(raw, pointer, doc, op.method_name, list(op.params), op.return_type)
             body = op.body if op.body and op.body.required else None
             args, example_models, needs_datetime = call_arguments(op.params, body, by_name)
@@ -810,39 +1081,42 @@ class Normalizer:
                 example_models=example_models,
                 example_datetime=needs_datetime,
             )
+            raw_ops[id(op)] = (raw, pointer, doc)
             grouped.setdefault(tag, []).append(op)
         apis = []
-        class_names: dict[str, str] = {}
+        # tags that give one class name ("pet", "Pet") share the class
+        by_class: dict[str, list[tuple[str, list[ir.Operation]]]] = {}
         for tag, ops in grouped.items():
             name = class_name(tag, "Tag") + "Api"
-            if name in class_names:
-                raise self.doc.error(
-                    "/tags", f"tags {class_names[name]!r} and {tag!r} both give the class {name}", "rename a tag"
-                )
-            if name in self.state.names:
-                raise self.doc.error(
-                    "/tags", f"API class {name} collides with a model of that name", "rename the tag or the schema"
-                )
-            class_names[name] = tag
-            seen: dict[str, ir.Operation] = {}
-            for op in ops:
-                if op.method_name in seen:
-                    other = seen[op.method_name]
+            if {name, "Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse"} & CLASS_RESERVED:
+                name = name[: -len("Api")] + "TagApi"
+            by_class.setdefault(name, []).append((tag, ops))
+        modules: set[str] = set()
+        for name, tagged in by_class.items():
+            ops = [op for _, tag_ops in tagged for op in tag_ops]
+            for clash in (name, "Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse"):
+                if clash in self.state.names:
                     raise self.doc.error(
-                        "/paths/" + escape_pointer_part(op.path) + "/" + op.http_method.lower(),
-                        f"operations {other.operation_id!r} ({other.http_method} {other.path}) and "
-                        f"{op.operation_id!r} ({op.http_method} {op.path}) both become {name}.{op.method_name}()",
-                        "give one of them a different operationId",
+                        self.state.names[clash],
+                        f"the API class {clash} (from the tag {tagged[0][0]!r}) collides with a model of that name",
+                        "rename the tag or the schema",
                     )
-                seen[op.method_name] = op
+            ops = self._unique_methods(name, ops, raw_ops)
+            module = snake_case(name)
+            number = 2
+            while module in modules:
+                module = f"{snake_case(name)}_{number}"
+                number += 1
+            modules.add(module)
             apis.append(
                 ir.Api(
                     class_name=name,
                     async_class_name="Async" + name,
-                    module=snake_case(name),
-                    description=self._tag_description(tag),
+                    module=module,
+                    description=self._tag_description(tagged[0][0]),
                     operations=tuple(ops),
                     imports=_api_imports(ops),
+                    exports=_sorted({name, "Async" + name}),
                 )
             )
         used = {key for api in apis for op in api.operations for alt in op.security for key in alt}
@@ -875,7 +1149,38 @@ class Normalizer:
             example_credentials=_example_credentials(apis, schemes),
             showcase=_showcase(apis),
             has_pagination=any(op.pagination for api in apis for op in api.operations),
+            mutual_tls=self.mutual_tls,
         )
+
+    def _unique_methods(
+        self, api: str, ops: list[ir.Operation], raw_ops: dict[int, tuple[dict[str, Any], str, Document]]
+    ) -> list[ir.Operation]:
+        """Two operations may not share a method name; a name we made up (no operationId) is
+        numbered instead, one from two operationIds is an error."""
+        seen: dict[str, ir.Operation] = {}
+        out: list[ir.Operation] = []
+        for op in ops:
+            raw, pointer, doc = raw_ops[id(op)]
+            explicit = isinstance(raw.get("operationId"), str) and raw["operationId"].strip()
+            if op.method_name in seen and not explicit:
+                number = 2
+                while f"{op.method_name}_{number}" in seen:
+                    number += 1
+                name = f"{op.method_name}_{number}"
+                op = _replace(op, method_name=name, constant_name="_" + name.upper())
+            if op.method_name in seen:
+                other = seen[op.method_name]
+                where = f"{pointer}/operationId" if explicit else pointer
+                raise doc.error(
+                    where,
+                    f"operations {other.operation_id!r} ({other.http_method} {other.path}) and "
+                    f"{op.operation_id!r} ({op.http_method} {op.path}) both become {api}.{op.method_name}()",
+                    "give one of them a different operationId (names collide after snake_case)",
+                )
+            seen[op.method_name] = op
+            out.append(op)
+        constants = dedupe([op.constant_name for op in out])
+        return [_replace(op, constant_name=c) for op, c in zip(out, constants, strict=True)]
 
     def _tag_description(self, tag: str) -> str:
         for entry in self.data.get("tags") or []:
@@ -926,12 +1231,124 @@ def _envelope(schema: Any, doc: Document, pointer: str) -> ir.Envelope | None:
 
 
 def _nullable(schema: Any) -> bool:
+    """Whether a schema allows ``null``: 3.0 ``nullable``, a 3.1 type list, or a null member."""
     if not isinstance(schema, dict):
         return False
     if schema.get("nullable") is True:
         return True
     kind = schema.get("type")
-    return isinstance(kind, list) and "null" in kind
+    if isinstance(kind, list) and "null" in kind:
+        return True
+    if "enum" in schema and isinstance(schema["enum"], list) and None in schema["enum"]:
+        return True
+    for keyword in ("oneOf", "anyOf"):
+        members = schema.get(keyword)
+        if isinstance(members, list) and any(_is_null_schema(m) for m in members):
+            return True
+    return False
+
+
+def _is_null_schema(schema: Any) -> bool:
+    """``{type: "null"}`` and friends: a union member that only allows ``null``."""
+    if not isinstance(schema, dict):
+        return False
+    kind = schema.get("type")
+    if kind == "null" or kind == ["null"]:
+        return True
+    if "const" in schema and schema["const"] is None:
+        return True
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum and all(v is None for v in enum):
+        return True
+    return schema.get("nullable") is True and not (SHAPE_KEYWORDS & set(schema))
+
+
+def _main_type(schema: dict[str, Any]) -> str | None:
+    """The schema's ``type``; of a 3.1 type list, the one type besides "null" (else None)."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        rest = [t for t in kind if t != "null"]
+        kind = rest[0] if len(rest) == 1 else None
+    return kind if isinstance(kind, str) else None
+
+
+def _json_type(value: Any) -> str | None:
+    """The JSON schema type of a ``const`` value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return None
+
+
+def _binary_content(schema: dict[str, Any]) -> bool:
+    """OpenAPI 3.1 spells a file ``contentMediaType`` (anything but text) or ``contentEncoding``."""
+    media = schema.get("contentMediaType")
+    return (isinstance(media, str) and not media.startswith("text/")) or "contentEncoding" in schema
+
+
+def _is_component(pointer: str) -> bool:
+    """Is this pointer a schema of ``components/schemas`` itself (not something inside one)?"""
+    return pointer.startswith(SCHEMAS) and "/" not in pointer[len(SCHEMAS) :]
+
+
+_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "str": lambda v: isinstance(v, str),
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "bool": lambda v: isinstance(v, bool),
+    "Any": lambda v: True,
+}
+
+
+def _split_union(annotation: str) -> list[str]:
+    """``list[int | str] | None`` -> ``["list[int | str]", "None"]`` (top-level members only)."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    index = 0
+    while index < len(annotation):
+        char = annotation[index]
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif depth == 0 and annotation.startswith(" | ", index):
+            parts.append(annotation[start:index])
+            index += 3
+            start = index
+            continue
+        index += 1
+    parts.append(annotation[start:])
+    return parts
+
+
+def _fits(value: Any, annotation: str) -> bool | None:
+    """Whether a JSON default is a value of a Python type: True, False, or None when the type
+    is not one a default can be written for (objects, models, dates)."""
+    verdicts: list[bool | None] = []
+    for member in _split_union(annotation):
+        if member.startswith("list[") and member.endswith("]"):
+            if not isinstance(value, list):
+                verdicts.append(False)
+                continue
+            inner = [_fits(v, member[len("list[") : -1]) for v in value]
+            verdicts.append(None if None in inner else all(inner))
+        elif member in _CHECKS:
+            verdicts.append(_CHECKS[member](value))
+        else:
+            verdicts.append(None)
+    if True in verdicts:
+        return True
+    return None if None in verdicts else False
 
 
 def _literal(value: Any) -> str | None:
@@ -999,15 +1416,30 @@ def _topological(models: dict[str, ir.Model]) -> tuple[ir.Model, ...]:
     return tuple(ordered)
 
 
-def isort_key(name: str) -> tuple[int, str]:
-    """The order isort/ruff use inside one import: CONSTANTS, Classes, functions."""
-    if name.isupper():
-        return (0, name)
-    return (1, name) if name[0].isupper() else (2, name)
+def isort_key(name: str) -> tuple[int, list[str | int]]:
+    """The order isort/ruff use inside one import and in ``__all__``: CONSTANTS, Classes, functions,
+    each in natural order (``Model2`` before ``Model10``)."""
+    chunks: list[str | int] = [int(c) if c.isdigit() else c for c in re.split(r"(\d+)", name)]
+    if len(name) > 1 and name.isupper():
+        return (0, chunks)
+    return (1, chunks) if name[0].isupper() else (2, chunks)
+
+
+def import_key(name: str) -> tuple[int, list[str | int], list[str | int]]:
+    """The order of the names in one ``from x import ...``: by type as ``isort_key``, then
+    case-insensitively (``ComicsBase`` before ``ComicSeries``)."""
+    kind, chunks = isort_key(name)
+    return kind, isort_key(name.lower())[1], chunks
 
 
 def _sorted(names: set[str]) -> tuple[str, ...]:
+    """Names for ``__all__`` (ruff's RUF022 order)."""
     return tuple(sorted(names, key=isort_key))
+
+
+def _imports(names: set[str]) -> tuple[str, ...]:
+    """Names for an import statement (ruff's isort order)."""
+    return tuple(sorted(names, key=import_key))
 
 
 def _collect_types(exprs: list[ir.TypeExpr]) -> tuple[set[str], set[str], bool, bool]:
@@ -1029,11 +1461,14 @@ def _models_imports(models: tuple[ir.Model, ...]) -> ir.Imports:
     runtime = {name for name in runtime if name[0].isupper() and name not in ("ANY",)} | {
         n for n in runtime if n.isupper()
     }
-    runtime |= {"field", "Model"}
+    if models:
+        runtime.add("Model")
+    if any(m.fields for m in models):
+        runtime.add("field")
     if any(not f.required for m in models for f in m.init_fields):
         runtime |= {"UNSET", "Unset"}
     typing = {"Any"} if uses_any else set()
-    return ir.Imports(_sorted(runtime), (), (), _sorted(typing), uses_datetime)
+    return ir.Imports(_imports(runtime), (), (), _imports(typing), uses_datetime)
 
 
 RUNTIME_EXPORTS = {
@@ -1064,7 +1499,7 @@ def _public_names(
     if models:
         by_module[".models"] = set(models)
     public = tuple(sorted(((n, m) for m, names in by_module.items() for n in names), key=lambda p: isort_key(p[0])))
-    imports = tuple((m, _sorted(by_module[m])) for m in sorted(by_module, key=lambda m: m.lstrip(".")))
+    imports = tuple((m, _imports(by_module[m])) for m in sorted(by_module, key=lambda m: m.lstrip(".")))
     return public, imports
 
 
@@ -1074,7 +1509,7 @@ def _api_imports(ops: list[ir.Operation]) -> ir.Imports:
     for op in ops:
         exprs.append(op.return_type)
         for response in (*op.success, *op.errors):
-            if response.type is not None:
+            if response.type is not None and response.kind == "json":  # the only codecs the module names
                 converting.append(response.type)
         for param in op.params:
             exprs.append(param.type)
@@ -1082,18 +1517,21 @@ def _api_imports(ops: list[ir.Operation]) -> ir.Imports:
                 converting.append(param.type)
         if op.body is not None:
             exprs.append(op.body.type)
-            converting.append(op.body.type)
-    runtime, models, uses_any, uses_datetime = _collect_types(converting)
+            if op.body.type.converts:
+                converting.append(op.body.type)
+    runtime, models, _, _ = _collect_types(converting)  # codecs name models and runtime helpers only
     _, all_models, any_in_signature, dt_in_signature = _collect_types(exprs)
     models |= all_models
-    transport = {"Operation", "RequestOptions", "Response", "AsyncApi", "SyncApi", "async_raw_method", "raw_method"}
+    transport = {"Operation", "RequestOptions", "AsyncApi", "SyncApi", "async_raw_method", "raw_method"}
+    if any(op.success or op.errors for op in ops):
+        transport.add("Response")
     if any(op.params for op in ops):
         transport.add("Param")
     if any(op.body is not None for op in ops):
         transport.add("Body")
     if any(r.envelope for op in ops for r in op.success):
         transport.add("Envelope")
-    typing = {"Any"} if uses_any or any_in_signature else set()
+    typing = {"Any"} if any_in_signature else set()
     abc = set()
     if any(p.annotation.startswith("Sequence[") for op in ops for p in op.params):
         abc.add("Sequence")
@@ -1101,23 +1539,37 @@ def _api_imports(ops: list[ir.Operation]) -> ir.Imports:
         abc |= {"AsyncIterator", "Iterator"}
         models |= {name for op in ops if op.pagination for name in op.pagination.item_type.models}
     return ir.Imports(
-        _sorted(runtime),
-        _sorted(transport),
-        _sorted(models),
-        _sorted(typing),
-        uses_datetime or dt_in_signature,
-        _sorted(abc),
+        _imports(runtime),
+        _imports(transport),
+        _imports(models),
+        _imports(typing),
+        dt_in_signature,
+        _imports(abc),
         any(op.deprecated for op in ops),
     )
 
 
-def normalize(doc: Document, settings: Settings, spec_file: str) -> ir.Package:
-    """Turn a validated spec document into the IR."""
+def normalize(
+    doc: Document, settings: Settings, spec_file: str, allow_invalid: bool = False, warn: Warn | None = None
+) -> ir.Package:
+    """Turn a validated spec document into the IR.
+
+    With ``allow_invalid`` (the document failed validation and the user wants a package anyway),
+    violations the normalizer can work around go to ``warn`` instead of stopping it.
+    """
+    normalizer = Normalizer(doc, settings, spec_file, allow_invalid, warn)
     try:
-        return Normalizer(doc, settings, spec_file).run()
+        return normalizer.run()
     except SpecError:
         raise
     except RecursionError:
         raise doc.error(
-            "", "the spec nests schemas too deeply to generate", "flatten the schemas with named components"
+            normalizer.at, "the spec nests schemas too deeply to generate", "flatten the schemas with named components"
+        ) from None
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+        # a shape no check caught (possible with --allow-invalid): name the place at least
+        raise doc.error(
+            normalizer.at,
+            f"cannot generate this part of the spec ({type(exc).__name__}: {exc})",
+            "check it against the OpenAPI specification; if it is valid, this is a clientgen bug: please report it",
         ) from None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import Cache, digest, generator_fingerprint
+from .options import Options
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class GeneratedPackage:
     files: dict[str, bytes]
     operations: int
     models: int
+    warnings: tuple[str, ...] = ()  # violations let through by --allow-invalid, as printable text
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class _Rendered:
     operations: int
     models: int
     deps: dict[str, str]  # other files the spec's $refs read, with their hashes
+    warnings: tuple[str, ...] = ()
 
 
 def display_path(path: Path) -> str:
@@ -49,19 +52,26 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _render(path: Path, shown: str) -> _Rendered:
+def _render(path: Path, shown: str, options: Options) -> _Rendered:
+    from .errors import SpecError
     from .loader import load_document, track_loads
     from .normalize import normalize
     from .render import STATIC_FILES, render_package
     from .settings import read_settings
     from .validate import validate
 
+    warnings: list[str] = []
+    places: set[tuple[str, str]] = set()
+
+    def warn(problem: SpecError) -> None:
+        if (problem.file, problem.pointer) not in places:  # one warning per place
+            places.add((problem.file, problem.pointer))
+            warnings.append(str(problem))
+
     with track_loads() as loaded:
-        doc = load_document(path, shown)
-        checked = validate(doc)
-        doc = checked if isinstance(checked, type(doc)) else doc  # validate may convert (Swagger 2.0)
-        settings = read_settings(doc)
-        package = normalize(doc, settings, shown)
+        doc = validate(load_document(path, shown), options.allow_invalid, warn)  # Swagger 2.0 is converted
+        settings = read_settings(doc, options)
+        package = normalize(doc, settings, shown, options.allow_invalid, warn)
     texts = render_package(package)
     root = path.resolve()
     deps = {str(p): _sha(p) for p in sorted(loaded) if p != root}
@@ -73,6 +83,7 @@ def _render(path: Path, shown: str) -> _Rendered:
         operations=sum(len(api.operations) for api in package.apis),
         models=len(package.models),
         deps=deps,
+        warnings=tuple(dict.fromkeys(warnings)),
     )
 
 
@@ -87,65 +98,82 @@ def _cached(entry: Any, shown: str) -> GeneratedPackage | None:
         except OSError:
             return None
     files = {name: text.encode("utf-8") for name, text in entry["files"].items()}
-    return GeneratedPackage(shown, entry["package"], files, entry["operations"], entry["models"])
+    warnings = tuple(str(w) for w in entry.get("warnings") or ())
+    return GeneratedPackage(shown, entry["package"], files, entry["operations"], entry["models"], warnings)
 
 
-def generate_many(paths: Sequence[Path], cache: Cache | None = None) -> list[GeneratedPackage]:
-    """Run the pipeline for several specs, in memory. Raises SpecError on bad input."""
+def generate_many(
+    paths: Sequence[Path], cache: Cache | None = None, options: Options | Sequence[Options] | None = None
+) -> list[GeneratedPackage]:
+    """Run the pipeline for several specs, in memory. Raises SpecError on bad input.
+
+    ``options`` apply to every spec, or (a sequence) one per spec.
+    """
     from .format import format_sources
 
     cache = cache or Cache(None)
+    per_spec = list(options) if isinstance(options, Sequence) else [options or Options()] * len(paths)
     done: dict[int, GeneratedPackage] = {}
     pending: list[tuple[int, _Rendered, str | None]] = []
     for index, path in enumerate(paths):
+        options = per_spec[index]
         shown = display_path(path)
         key: str | None = None
         if cache.folder is not None:
             try:
-                key = digest("package", generator_fingerprint(), shown, path.read_bytes())
+                key = digest("package", generator_fingerprint(), shown, repr(options), path.read_bytes())
             except OSError:
                 key = None  # the loader reports the problem
             hit = _cached(cache.get("package", key), shown) if key else None
             if hit is not None:
                 done[index] = hit
                 continue
-        pending.append((index, _render(path, shown), key))
+        pending.append((index, _render(path, shown, options), key))
 
     items = [(f"{r.spec}::{name}", text) for _, r, _ in pending for name, text in r.texts.items() if name not in r.raw]
     formatted = iter(format_sources(items, cache))
     for index, r, key in pending:
         texts = {name: text if name in r.raw else next(formatted) for name, text in r.texts.items()}
         files = {name: texts[name].encode("utf-8") for name in sorted(texts)}
-        done[index] = GeneratedPackage(r.spec, r.package, files, r.operations, r.models)
+        done[index] = GeneratedPackage(r.spec, r.package, files, r.operations, r.models, r.warnings)
         if key is not None:
             entry = {
                 "package": r.package,
                 "operations": r.operations,
                 "models": r.models,
                 "deps": r.deps,
+                "warnings": list(r.warnings),
                 "files": {name: texts[name] for name in sorted(texts)},
             }
             cache.put("package", key, entry)
     return [done[i] for i in range(len(paths))]
 
 
-def generate(path: Path, cache: Cache | None = None) -> GeneratedPackage:
+def generate(path: Path, cache: Cache | None = None, options: Options | None = None) -> GeneratedPackage:
     """Run the whole pipeline for one spec, in memory. Raises SpecError on bad input."""
-    return generate_many([path], cache)[0]
+    return generate_many([path], cache, options)[0]
 
 
-def check_only(path: Path) -> GeneratedPackage:
+def check_only(path: Path, options: Options | None = None) -> GeneratedPackage:
     """Validate and normalize without rendering (the ``validate`` command)."""
+    from .errors import SpecError
     from .loader import load_document
     from .normalize import normalize
     from .settings import read_settings
     from .validate import validate
 
+    options = options or Options()
+    warnings: list[str] = []
+    places: set[tuple[str, str]] = set()
+
+    def warn(problem: SpecError) -> None:
+        if (problem.file, problem.pointer) not in places:  # one warning per place
+            places.add((problem.file, problem.pointer))
+            warnings.append(str(problem))
+
     shown = display_path(path)
-    doc = load_document(path, shown)
-    checked = validate(doc)
-    doc = checked if isinstance(checked, type(doc)) else doc
-    settings = read_settings(doc)
-    package = normalize(doc, settings, shown)
+    doc = validate(load_document(path, shown), options.allow_invalid, warn)
+    settings = read_settings(doc, options)
+    package = normalize(doc, settings, shown, options.allow_invalid, warn)
     operations = sum(len(a.operations) for a in package.apis)
-    return GeneratedPackage(shown, package.package, {}, operations, len(package.models))
+    return GeneratedPackage(shown, package.package, {}, operations, len(package.models), tuple(dict.fromkeys(warnings)))

@@ -26,6 +26,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(
         py_str=escape.py_str,
+        toml_str=escape.toml_str,
+        one_line=escape.one_line,
         py_literal=escape.py_literal,
         py_tuple=escape.py_tuple,
         docstring=escape.docstring,

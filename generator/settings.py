@@ -7,17 +7,11 @@ import re
 from dataclasses import dataclass
 
 from .loader import Document
+from .options import _VERSION, Options, check_options
+
+__all__ = ["KEY", "Options", "Settings", "check_options", "read_settings"]
 
 KEY = "x-python-client"
-# PEP 440 (the canonical pattern from the PEP's appendix), so pip can install the package
-_VERSION = re.compile(
-    r"""^v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*
-    (?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?
-    (?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?
-    (?:[-_.]?dev[-_.]?[0-9]*)?
-    (?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$""",
-    re.I | re.X,
-)
 _PROJECT = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
 
@@ -28,11 +22,36 @@ class Settings:
     version: str
 
 
-def read_settings(doc: Document) -> Settings:
+def _from_options(doc: Document, options: Options) -> dict[str, object]:
+    """Settings for a spec the user did not curate: the command line's, the rest defaulted."""
+    raw = doc.data.get(KEY)
+    out: dict[str, object] = dict(raw) if isinstance(raw, dict) else {}
+    if options.package is not None:
+        out["package"] = options.package
+        out.pop("project", None)
+    if options.version is not None:
+        out["version"] = options.version
+    elif "version" not in out:
+        info = doc.data.get("info")
+        api_version = info.get("version") if isinstance(info, dict) else None
+        valid = isinstance(api_version, str) and _VERSION.match(api_version)
+        out["version"] = api_version if valid else "0.1.0"
+    return out
+
+
+def read_settings(doc: Document, options: Options | None = None) -> Settings:
     """The generator settings of a spec; every problem is reported with its pointer."""
     raw = doc.data.get(KEY)
     pointer = "/" + KEY
-    example = f"add to the spec's root:\n  {KEY}:\n    package: my_api_client\n    version: 1.0.0"
+    example = (
+        f"add to the spec's root:\n  {KEY}:\n    package: my_api_client\n    version: 1.0.0\n"
+        "  or pass --package my_api_client"
+    )
+    if options is not None and options.package is not None:
+        raw = _from_options(doc, options)
+        pointer = ""
+    elif options is not None and options.version is not None and isinstance(raw, dict):
+        raw = _from_options(doc, options)
     if not isinstance(raw, dict):
         raise doc.error(pointer if raw is not None else "", f"the spec has no '{KEY}' settings", example)
     package = raw.get("package")

@@ -18,6 +18,8 @@ OBJECT = _scalar("dict[str, Any]", "OBJECT", "dict[str, Any]")
 DATETIME = _scalar("datetime.datetime", "DATETIME", "datetime", converts=True)
 DATE = _scalar("datetime.date", "DATE", "date", converts=True)
 BYTES = _scalar("bytes", "ANY", "bytes")
+# a file part of a form or multipart body: bytes, an open binary file, or (filename, content[, type])
+FILE = TypeExpr("File", "ANY", "File", (), ("ANY", "File"))
 NONE = TypeExpr("None", "ANY", "None", (), ("ANY",))
 
 
@@ -58,7 +60,7 @@ def enum(name: str, value_type: str) -> TypeExpr:
 
 
 def union(members: list[TypeExpr]) -> TypeExpr:
-    """A union for typing and docs; decoding keeps the JSON value as it is."""
+    """A union for typing and docs only (an operation's return type over several responses)."""
     unique: list[TypeExpr] = []
     for member in members:
         if all(member.annotation != u.annotation for u in unique):
@@ -73,3 +75,83 @@ def union(members: list[TypeExpr]) -> TypeExpr:
         ("ANY",),
         False,
     )
+
+
+def one_of(
+    members: list[TypeExpr], discriminator: str | None = None, mapping: list[tuple[str, TypeExpr]] | None = None
+) -> TypeExpr:
+    """``oneOf``/``anyOf``: decoding picks a member (by the discriminator's value when there is one).
+
+    An object that matches no member (or names a discriminator value the spec does not map) is
+    kept as the decoded JSON object, so the type says ``dict[str, Any]`` too when any member is
+    an object. Members that are unions without a discriminator are flattened into this one.
+    """
+    flat: list[TypeExpr] = []
+    for member in members:
+        flat.extend(member.union or (member,))
+    mapping = mapping or []
+    flat.extend(target for _, target in mapping)
+    unique: list[TypeExpr] = []
+    for member in flat:
+        if all(member.codec != u.codec for u in unique):
+            unique.append(member)
+    if len(unique) == 1 and not discriminator:
+        return unique[0]
+    objects = any(_decodes_objects(m) for m in unique)
+    annotations: list[str] = []
+    docs: list[str] = []
+    for member in unique:
+        for part in _split(member.annotation):
+            if part not in annotations:
+                annotations.append(part)
+        for part in _split(member.doc):
+            if part not in docs:
+                docs.append(part)
+    if objects and "dict[str, Any]" not in annotations:
+        annotations.append("dict[str, Any]")
+        docs.append("dict[str, Any]")
+    codec = "UnionOf(" + ", ".join(m.codec for m in unique)
+    if discriminator:
+        codec += f", discriminator={_quote(discriminator)}, mapping={{"
+        codec += ", ".join(f"{_quote(value)}: {target.codec}" for value, target in mapping) + "}"
+    codec += ")"
+    runtime = {"UnionOf"}
+    for member in unique:
+        runtime.update(member.runtime)
+    return TypeExpr(
+        " | ".join(annotations),
+        codec,
+        " | ".join(docs),
+        tuple(dict.fromkeys(name for m in unique for name in m.models)),
+        tuple(sorted(runtime)),
+        any(m.converts for m in unique),
+        () if discriminator else tuple(unique),
+    )
+
+
+def _decodes_objects(expr: TypeExpr) -> bool:
+    """Whether a union member turns JSON objects into models (so unknown objects stay dicts)."""
+    return expr.codec.startswith(("ModelOf(", "UnionOf(")) and bool(expr.models)
+
+
+def _split(annotation: str) -> list[str]:
+    """The top-level members of a union annotation."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(annotation):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(annotation[start:index].strip())
+            start = index + 1
+    parts.append(annotation[start:].strip())
+    return [p for p in parts if p]
+
+
+def _quote(text: str) -> str:
+    from .escape import py_str
+
+    return py_str(text)

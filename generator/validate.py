@@ -1,17 +1,28 @@
-"""Validation: the document is OpenAPI 3.x, its $refs are safe, and openapi-spec-validator agrees."""
+"""Validation: the document is OpenAPI 3.x or Swagger 2.0, its $refs are safe, and
+openapi-spec-validator agrees.
+
+openapi-spec-validator reports its semantic findings (a default outside its enum, a duplicate
+operationId, a path parameter nobody declares, ...) without saying where they are. We run it
+with its keyword validators wrapped so that every finding keeps the node it was found at, and
+turn that into a JSON pointer and a line.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from .errors import SpecError
-from .loader import Document, pointer_of
+from .loader import Document, pointer_of, split_pointer
 from .refs import Resolver, check_refs
 
+ALLOW_INVALID_HINT = "or pass --allow-invalid to generate anyway (each violation is then reported as a warning)"
 
-def check_document(doc: Document) -> None:
-    """Is this an OpenAPI 3.0/3.1 document at all? (Before the schema validator runs.)"""
+
+def check_document(doc: Document) -> str:
+    """Is this an OpenAPI 3.0/3.1 or Swagger 2.0 document at all? Returns "2.0", "3.0" or "3.1"."""
     data = doc.data
     if not isinstance(data, dict):
         raise doc.error(
@@ -22,47 +33,228 @@ def check_document(doc: Document) -> None:
     version = data.get("openapi")
     if version is None:
         if "swagger" in data:
-            raise doc.error(
-                "/swagger",
-                f"Swagger {data['swagger']} documents are not supported",
-                "convert it to OpenAPI 3.x (for example with swagger2openapi) and curate the result",
-            )
+            if str(data["swagger"]) != "2.0":
+                raise doc.error(
+                    "/swagger",
+                    f"Swagger {data['swagger']!r} is not supported",
+                    "use Swagger 2.0 or OpenAPI 3.0.x/3.1.x",
+                )
+            return "2.0"
         raise doc.error("", "no 'openapi' field: this is not an OpenAPI document", "add 'openapi: 3.0.3' at the top")
     if not isinstance(version, str) or not version.startswith(("3.0", "3.1")):
-        raise doc.error("/openapi", f"OpenAPI version {version!r} is not supported", "use OpenAPI 3.0.x or 3.1.x")
-
-
-def _validator_errors(doc: Document) -> Iterator[Any]:
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
-    validator_class = OpenAPIV31SpecValidator if str(doc.data["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
-    validator = validator_class(doc.data, base_uri=doc.path.resolve().as_uri())
-    return iter(validator.iter_errors())
-
-
-def validate_schema(doc: Document) -> list[SpecError]:
-    """openapi-spec-validator's findings, each with a pointer and line where it gives a path."""
-    found: list[SpecError] = []
-    for error in _validator_errors(doc):
-        path = list(getattr(error, "absolute_path", []) or [])
-        pointer = pointer_of(path)
-        message = str(getattr(error, "message", error)).splitlines()[0]
-        if len(message) > 400:
-            message = message[:400] + "..."
-        found.append(
-            doc.error(
-                pointer, f"invalid OpenAPI: {message}", "fix the spec at that place (see the OpenAPI specification)"
-            )
+        raise doc.error(
+            "/openapi",
+            f"OpenAPI version {version!r} is not supported",
+            "use OpenAPI 3.0.x or 3.1.x (as a quoted string) or Swagger 2.0",
         )
+    return version[:3]
+
+
+@dataclass
+class _Where:
+    keyword: str  # the keyword validator that reported the finding
+    parts: tuple[Any, ...]  # the node it was looking at (a logical path; $refs not followed)
+
+
+def _located(cls: type[Any], keyword: str) -> type[Any]:
+    """A keyword validator that tags each finding with the node it was checking."""
+    from jsonschema_path import SchemaPath
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+    class Located(cls):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            node = next((a for a in args if isinstance(a, SchemaPath)), None)
+            for error in super().__call__(*args, **kwargs):
+                if not isinstance(error, OpenAPIValidationError):
+                    error = OpenAPIValidationError.create_from(error)
+                if node is not None and getattr(error, "clientgen_where", None) is None:
+                    error.clientgen_where = _Where(keyword, tuple(node.parts))
+                yield error
+
+    Located.__name__ = cls.__name__
+    return Located
+
+
+def _validator(version: str) -> type[Any]:
+    from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    base: type[Any] = {"2.0": OpenAPIV2SpecValidator, "3.0": OpenAPIV30SpecValidator}.get(
+        version, OpenAPIV31SpecValidator
+    )
+
+    class Validator(base):  # type: ignore[misc]
+        keyword_validators: ClassVar[dict[str, Any]] = {
+            key: _located(cls, key) for key, cls in base.keyword_validators.items()
+        }
+
+    return Validator
+
+
+def _physical(doc: Document, parts: tuple[Any, ...]) -> str:
+    """The pointer of the node at a logical path, following local $refs on the way."""
+    node: Any = doc.data
+    pointer: list[str] = []
+    for part in parts:
+        hops = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and part not in node and hops < 50:
+            ref = node["$ref"]
+            if not ref.startswith("#"):
+                return pointer_of([*pointer, *parts[len(pointer) :]])
+            target: Any = doc.data
+            for piece in split_pointer(ref[1:]):
+                target = target.get(piece) if isinstance(target, dict) else None
+            if target is None:
+                break
+            node, pointer = target, split_pointer(ref[1:])
+            hops += 1
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            node = None
+        pointer.append(str(part))
+    return pointer_of(pointer)
+
+
+def _tag_pointer(doc: Document, message: str) -> str:
+    """The second tag with a duplicated name."""
+    seen: set[str] = set()
+    for index, tag in enumerate(doc.data.get("tags") or []):
+        name = tag.get("name") if isinstance(tag, dict) else None
+        if isinstance(name, str):
+            if name in seen and f"'{name}'" in message:
+                return f"/tags/{index}/name"
+            seen.add(name)
+    return "/tags"
+
+
+def _leaves(error: Any) -> list[Any]:
+    context = getattr(error, "context", None)
+    if not context:
+        return [error]
+    return [leaf for child in context for leaf in _leaves(child)]
+
+
+def _best(error: Any) -> tuple[Any, str]:
+    """The most specific finding inside a oneOf/anyOf failure and its message: the deepest
+    ones, not counting the alternative "a $ref instead" that every OpenAPI object has; enum
+    findings of several alternatives at one place are merged ("not one of [a, b, c]")."""
+    from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+
+    leaves = [e for e in _leaves(error) if e.message != "'$ref' is a required property"]
+    if not leaves or leaves == [error]:
+        return error, str(getattr(error, "message", error)).strip()
+    deepest = max(len(e.absolute_path) for e in leaves)
+    leaves = [e for e in leaves if len(e.absolute_path) == deepest]
+    if all(e.validator == "enum" for e in leaves):
+        allowed = [v for e in leaves for v in e.validator_value if isinstance(e.validator_value, list)]
+        return leaves[0], f"{leaves[0].instance!r} is not one of {list(dict.fromkeys(allowed))!r}"
+    best = best_match(leaves) or leaves[0]
+    return best, str(best.message).strip()
+
+
+def _duplicate(error: Any) -> tuple[list[Any], str] | None:
+    """For a uniqueItems failure: the path of the second of two equal items, and the item."""
+    if getattr(error, "validator", None) != "uniqueItems" or not isinstance(error.instance, list):
+        return None
+    items = error.instance
+    for index, item in enumerate(items):
+        if item in items[:index]:
+            return [*error.absolute_path, index], repr(item)[:100]
+    return None
+
+
+def _describe(doc: Document, error: Any) -> SpecError:
+    """One finding as a SpecError with a pointer, a line, what is wrong and what to do."""
+    where: _Where | None = getattr(error, "clientgen_where", None)
+    relative = [*getattr(error, "absolute_path", [])]
+    message = str(getattr(error, "message", error)).strip()
+    hint = "fix the spec at that place (see the OpenAPI specification), " + ALLOW_INVALID_HINT
+    if where is None:
+        detail, detail_message = _best(error)
+        if detail is not error:
+            relative = [*getattr(detail, "absolute_path", relative)]
+            message = detail_message or message
+        unknown = re.match(r"'([^']*)' does not match any of the regexes", message)
+        if unknown and getattr(detail, "validator", None) == "additionalProperties":
+            relative = [*relative, unknown.group(1)]  # point at the key itself
+        duplicate = _duplicate(detail)
+        if duplicate is not None:
+            relative, item = duplicate
+            message = f"{item} is already in this list (it must not repeat)"
+        pointer = pointer_of(relative)
+        what = "invalid OpenAPI"
+    else:
+        node = _physical(doc, where.parts)
+        name = type(error).__name__
+        if where.keyword == "default":
+            pointer = node + "/default" + pointer_of(relative)
+            what = "the default value does not match its schema"
+            hint = "make the default one of the values the schema allows, " + ALLOW_INVALID_HINT
+        elif name == "DuplicateOperationIDError":
+            pointer = node + "/operationId"
+            what = "duplicate operationId"
+            hint = "give every operation its own operationId, " + ALLOW_INVALID_HINT
+        elif name == "UnresolvableParameterError":
+            pointer = node
+            what = "path parameters do not match the path template"
+            hint = "declare every {name} of the path as an 'in: path' parameter and no others, " + ALLOW_INVALID_HINT
+        elif name == "ExtraParametersError":
+            pointer = node + "/required"
+            what = "required names a property the schema does not have"
+            hint = "add the property or remove it from required, " + ALLOW_INVALID_HINT
+        elif where.keyword == "tags":
+            pointer = _tag_pointer(doc, message)
+            what = "duplicate tag"
+        else:
+            pointer = node + pointer_of(relative)
+            what = "invalid schema"
+    if len(message) > 300:
+        message = message[:300] + "..."
+    return doc.error(pointer, f"{what}: {message}", hint)
+
+
+def validate_schema(doc: Document, version: str) -> list[SpecError]:
+    """openapi-spec-validator's findings, each with a pointer and a line."""
+    validator = _validator(version)(doc.data, base_uri=doc.path.resolve().as_uri())
+    found: list[SpecError] = []
+    seen: set[str] = set()
+    for error in validator.iter_errors():
+        described = _describe(doc, error)
+        key = f"{described.pointer}\0{described.message}"
+        if key not in seen:
+            seen.add(key)
+            found.append(described)
     return found
 
 
-def validate(doc: Document) -> Resolver:
-    """Run every check that does not need the IR; the first problem is raised."""
-    check_document(doc)
-    resolver = Resolver(doc)
-    check_refs(resolver)
-    errors = validate_schema(doc)
-    if errors:
-        raise errors[0]
-    return resolver
+Warn = Callable[[SpecError], None]
+
+
+def validate(doc: Document, allow_invalid: bool = False, warn: Warn | None = None) -> Document:
+    """Run every check that does not need the IR; returns the OpenAPI 3 document to normalize.
+
+    Without ``allow_invalid`` the first violation is raised (saying how many more there are);
+    with it, each is passed to ``warn`` and generation goes on. Problems that make generation
+    impossible (unreadable, unresolvable or unsafe ``$ref``s) are always errors.
+    """
+    version = check_document(doc)
+    check_refs(Resolver(doc))
+    try:
+        errors = validate_schema(doc, version)
+    except RecursionError:
+        raise doc.error("", "the spec nests too deeply to validate", "flatten it with named components") from None
+    if errors and not allow_invalid:
+        first = errors[0]
+        if len(errors) > 1:
+            first.message += f" ({len(errors) - 1} more violation{'s' if len(errors) > 2 else ''} after this one)"
+        raise first
+    for error in errors:
+        if warn is not None:
+            warn(error)
+    if version == "2.0":
+        from .swagger2 import convert
+
+        return convert(doc)
+    return doc

@@ -319,9 +319,9 @@ BROKEN = {
               responses:
                 "200": {description: ok}
         """,
-        9,
-        "/paths/~1things/get/parameters/0",
-        "invalid OpenAPI",
+        10,
+        "/paths/~1things/get/parameters/0/in",
+        "'querystring' is not one of ['path', 'query', 'header', 'cookie']",
     ),
     "bad_settings": (
         """

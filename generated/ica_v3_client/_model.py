@@ -12,14 +12,17 @@ does not list is returned as the plain string instead of failing.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from typing import (
+    IO,
     TYPE_CHECKING,
     Any,
     ClassVar,
     Generic,
     Literal,
+    TypeAlias,
     TypeVar,
     cast,
     overload,
@@ -156,6 +159,9 @@ class _Converting(Codec[T]):
     )
 
 
+_FRACTION = re.compile(r"^(.*T\d\d:\d\d:\d\d)\.(\d+)(.*)$")
+
+
 class _DateTime(_Converting[_dt.datetime]):
     __slots__ = ()
     expected = "date-time string"
@@ -170,6 +176,16 @@ class _DateTime(_Converting[_dt.datetime]):
                 return _dt.datetime.fromisoformat(text)
             except ValueError:
                 pass
+            # Python 3.10 reads only 0, 3 or 6 fractional digits: pad or cut to microseconds
+            match = _FRACTION.match(text)
+            if match is not None:
+                head, fraction, tail = match.groups()
+                try:
+                    return _dt.datetime.fromisoformat(
+                        f"{head}.{fraction[:6]:0<6}{tail}"
+                    )
+                except ValueError:
+                    pass
         raise DecodeError(f"{where}: expected {self.expected}, got {raw!r}")
 
     def encode(self, value: _dt.datetime) -> Any:
@@ -320,6 +336,111 @@ class ModelOf(_Converting[M]):
 
     def encode(self, value: M) -> Any:
         return value._encode()
+
+
+def _encode_any(value: Any) -> Any:
+    """The JSON value of any model, enum, date, list or map (used by ``UnionOf``)."""
+    if isinstance(value, Model):
+        return value._encode()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, _dt.date):  # datetimes too
+        return value.isoformat()
+    if type(value) is list or type(value) is tuple:
+        return [_encode_any(v) for v in value]
+    if type(value) is dict:
+        return {k: _encode_any(v) for k, v in value.items()}
+    return value
+
+
+class UnionOf(Codec[Any]):
+    """``oneOf``/``anyOf``: one of several codecs, picked by a discriminator or by the data.
+
+    With a discriminator the property's value picks the codec. Without one, an object goes to
+    the member it fits best (a model whose required properties it has and whose properties it
+    uses most), anything else to the first member that accepts it. An object that fits no
+    member, or names a discriminator value the spec does not map, is returned as it is.
+    """
+
+    __slots__ = ("discriminator", "mapping", "members", "mutable", "passthrough")
+    expected = "one of several types"
+
+    def __init__(
+        self,
+        *members: Codec[Any],
+        discriminator: str | None = None,
+        mapping: Mapping[str, Codec[Any]] | None = None,
+    ) -> None:
+        self.members = members
+        self.discriminator = discriminator
+        self.mapping = dict(mapping or {})
+        everything = (*members, *self.mapping.values())
+        self.passthrough = all(m.passthrough for m in everything)  # type: ignore[misc]
+        self.mutable = any(m.mutable for m in everything)  # type: ignore[misc]
+
+    def check(self, raw: Any) -> bool:
+        if any(m.check(raw) for m in self.members):
+            return True
+        return type(raw) is dict and self.discriminator is not None
+
+    def fit(self, raw: dict[str, Any]) -> float:
+        """How well an object fits (see ``_fit``); a mapped discriminator value wins."""
+        if self.discriminator is not None:
+            value = raw.get(self.discriminator)
+            return 1e6 if type(value) is str and value in self.mapping else -1.0
+        return max((_fit(m, raw) for m in self.members), default=-1.0)
+
+    def decode(self, raw: Any, where: str) -> Any:
+        if type(raw) is dict:
+            if self.discriminator is not None:
+                value = raw.get(self.discriminator)
+                codec = self.mapping.get(value) if type(value) is str else None
+                return raw if codec is None else codec.decode(raw, where)
+            best: Codec[Any] | None = None
+            best_fit = -1.0
+            for member in self.members:
+                score = _fit(member, raw)
+                if score > best_fit:
+                    best, best_fit = member, score
+            return raw if best is None else best.decode(raw, where)
+        for member in self.members:
+            if member.check(raw):
+                try:
+                    return member.decode(raw, where)
+                except DecodeError:
+                    continue
+        expected = " or ".join(dict.fromkeys(m.expected for m in self.members))
+        raise DecodeError(f"{where}: expected {expected}, got {_kind(raw)}")
+
+    def encode(self, value: Any) -> Any:
+        return _encode_any(value)
+
+
+def _fit(codec: Codec[Any], raw: dict[str, Any]) -> float:
+    """How well a JSON object fits a codec: -1 not at all, else the more the better.
+
+    A model fits when the object has its required properties, by the number of properties it
+    declares that the object uses; a map or untyped value accepts any object, below any model.
+    """
+    if isinstance(codec, UnionOf):
+        return codec.fit(raw)
+    if isinstance(codec, ModelOf):
+        known = codec.model._by_wire
+        for field in known.values():
+            if field.default is REQUIRED and field.wire not in raw:
+                return -1.0
+        return float(sum(1 for key in raw if key in known))
+    return -0.5 if codec.check(raw) else -1.0
+
+
+# a file for a form or multipart body: the content, an open binary file, or a tuple
+# (filename, content) or (filename, content, content type)
+File: TypeAlias = (
+    bytes
+    | IO[bytes]
+    | tuple[str, bytes | IO[bytes]]
+    | tuple[str, bytes | IO[bytes], str]
+)
 
 
 class _Required:

@@ -225,6 +225,8 @@ def _query_pairs(param: Param, value: Any) -> list[str]:
     arrays stays a literal delimiter while a comma inside an item is sent as ``%2C``.
     """
     name = _q(param.name)
+    if param.style == "json":
+        return [f"{name}={_q(_json_text(value))}"]
     if isinstance(value, dict):
         if param.style == "deepObject":
             return [
@@ -246,13 +248,20 @@ def _query_pairs(param: Param, value: Any) -> list[str]:
     return [f"{name}={_q(_plain(value))}"]
 
 
-def _simple(value: Any) -> str:
-    """``simple`` style (path and header parameters)."""
+def _simple(value: Any, param: Param | None = None) -> str:
+    """``simple`` style (path and header parameters), or JSON for a ``content`` parameter."""
+    if param is not None and param.style == "json":
+        return _json_text(value)
     if isinstance(value, dict):
         return ",".join(f"{k},{_plain(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return ",".join(_plain(v) for v in value)
     return _plain(value)
+
+
+def _json_text(value: Any) -> str:
+    """A parameter whose spec gives a JSON ``content`` instead of a ``schema``."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _redacted_url(url: httpx.URL) -> str:
@@ -391,12 +400,12 @@ class BaseTransport:
                 value = param.codec.encode(value)
             if param.location == "path":
                 path = path.replace(
-                    "{" + param.name + "}", quote(_simple(value), safe="")
+                    "{" + param.name + "}", quote(_simple(value, param), safe="")
                 )
             elif param.location == "query":
                 query.extend(_query_pairs(param, value))
             elif param.location == "header":
-                headers[param.name] = _simple(value)
+                headers[param.name] = _simple(value, param)
             else:
                 cookies.extend(_query_pairs(param, value))
         self._apply_auth(op, headers, query, cookies)
@@ -416,7 +425,7 @@ class BaseTransport:
                 ).encode("utf-8")
                 headers["Content-Type"] = spec.media_type
             elif spec.encoding == "form":
-                data = value
+                data = _form(value)
             elif spec.encoding == "multipart":
                 data, files = _multipart(value)
             elif spec.encoding == "text":
@@ -579,18 +588,45 @@ def _result_error(
     )
 
 
+def _is_file(value: Any) -> bool:
+    return isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read")
+
+
+def _form_value(value: Any) -> str:
+    """One form field: scalars as text (``true``/``false``), objects and arrays as JSON."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _plain(value)
+
+
+def _form(value: Any) -> dict[str, Any]:
+    """A form body: an array of scalars repeats its key, anything else is one field."""
+    data: dict[str, Any] = {}
+    for key, item in (value or {}).items():
+        if item is None:
+            continue
+        flat = isinstance(item, list) and all(
+            not isinstance(v, (dict, list)) for v in item
+        )
+        if flat:
+            data[key] = [_plain(v) for v in item]
+        else:
+            data[key] = _form_value(item)
+    return data
+
+
 def _multipart(value: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     """Split a multipart body into form fields and files (bytes or (name, bytes[, type]))."""
-    data: dict[str, Any] = {}
     files: list[tuple[str, Any]] = []
+    fields: dict[str, Any] = {}
     for key, item in (value or {}).items():
-        if isinstance(item, (bytes, bytearray, tuple)) or hasattr(item, "read"):
+        if _is_file(item):
             files.append((key, item))
-        elif isinstance(item, (dict, list)):
-            data[key] = json.dumps(item)
+        elif isinstance(item, list) and item and all(_is_file(v) for v in item):
+            files.extend((key, v) for v in item)
         else:
-            data[key] = _plain(item)
-    return data, files
+            fields[key] = item
+    return _form(fields), files
 
 
 class SyncTransport(BaseTransport):

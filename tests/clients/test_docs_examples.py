@@ -90,4 +90,5 @@ def test_example_runs(server: Any, package: str, doc: str, index: int, source: s
         exec(compile(source.replace(default, local), f"{doc}#{index}", "exec"), {"__name__": "__example__"})
     request = server.only_request()
     assert request.path.startswith(urlsplit(default).path), request.path
-    assert out.getvalue().strip(), "the example prints its result"
+    if "print(" in source:
+        assert out.getvalue().strip(), "the example prints its result"
