@@ -61,3 +61,10 @@ test-peers: $(STAMP) $(NODE_DEPS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks (benchmarks/bench.py, docs/benchmarks.md): clientgen against openapi-python-client and
+# OpenAPI Generator, and the generated clients against upstream ones. Not part of `make test`; it builds
+# its own environment in .bench/ (about half an hour on 2 cores). Options: make bench BENCH_ARGS="--help".
+.PHONY: bench
+bench:
+	$(PYTHON) benchmarks/bench.py $(BENCH_ARGS)

@@ -1,0 +1,171 @@
+"""Decode a 10,000-item ICA v3 workflow-session page one way, several times; print JSON timings.
+
+Usage: python decode_worker.py VARIANT DATA_FILE REPS [OPC_PARENT_DIR]
+
+Run by bench.py in a fresh interpreter per variant, so each library's import and memory stay apart.
+Variants (each timed from the raw bytes to the end of the reads):
+
+- ``json``: ``json.loads`` alone, the floor.
+- ``<lib>-touch``: decode into the library's models, then touch every item and two nested fields
+  (``item.id``, ``item.workflow.code``, ``item.status``) -- what a caller listing sessions does.
+- ``<lib>-all``: decode, then read every field of every item, recursively (lists element by
+  element), so lazy decoding cannot hide its cost.
+
+``<lib>`` is ``ours`` (generated/ica_v3_client), ``libica`` (PyPI libica 3.3, pydantic models,
+``from_json``) or ``opc`` (openapi-python-client's models generated from specs/ica_v3.yaml,
+``from_dict``).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = Path(os.environ.get("BENCH_GENERATED") or ROOT / "generated")  # bench.py passes a copy
+
+SESSION = (
+    "id",
+    "time_created",
+    "owner_id",
+    "tenant_id",
+    "tenant_name",
+    "user_reference",
+    "status",
+    "start_date",
+    "end_date",
+    "summary",
+)
+WORKFLOW = ("id", "code", "urn", "description")
+LANGUAGE = ("id", "name", "language", "status")
+STORAGE = ("id", "time_created", "time_modified", "owner_id", "tenant_id", "tenant_name", "name", "description")
+
+
+def _strings(values: Any) -> int:
+    count = 0
+    for value in values or ():
+        count += value is not None
+    return count
+
+
+def read_all(page: Any) -> int:
+    """Read every field of every item by attribute (the names are the same in all three libraries)."""
+    seen = 0
+    seen += page.next_page_token is not None
+    seen += page.remaining_records is not None
+    seen += page.total_item_count is not None
+    for item in page.items:
+        for name in SESSION:
+            seen += getattr(item, name) is not None
+        workflow = item.workflow
+        for name in WORKFLOW:
+            seen += getattr(workflow, name) is not None
+        language = workflow.language_version
+        if language:
+            for name in LANGUAGE:
+                seen += getattr(language, name) is not None
+        workflow_tags = workflow.workflow_tags
+        if workflow_tags:
+            seen += _strings(workflow_tags.technical_tags)
+        storage = workflow.analysis_storage
+        for name in STORAGE:
+            seen += getattr(storage, name) is not None
+        tags = item.tags
+        seen += _strings(tags.technical_tags)
+        seen += _strings(tags.user_tags)
+    return seen
+
+
+def peak_rss() -> int:
+    """This process's peak resident set (VmHWM; ru_maxrss would include the parent's, see measure.py)."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def touch(page: Any) -> int:
+    seen = 0
+    for item in page.items:
+        seen += item.id is not None
+        seen += item.workflow.code is not None
+        seen += item.status is not None
+    return seen
+
+
+def decoder(variant: str, opc_parent: str | None) -> Any:
+    lib, _, mode = variant.partition("-")
+    if lib == "json":
+        return json.loads
+    if lib == "ours":
+        sys.path.insert(0, str(GENERATED))
+        from ica_v3_client import WorkflowSessionPagedListV3 as Ours
+
+        def parse(data: bytes) -> Any:
+            return Ours.from_dict(json.loads(data))
+
+    elif lib == "libica":
+        from libica.openapi.v3.models.workflow_session_paged_list_v3 import WorkflowSessionPagedListV3 as Libica
+
+        def parse(data: bytes) -> Any:
+            return Libica.from_json(data.decode("utf-8"))
+
+    elif lib == "opc":
+        sys.path.insert(0, str(opc_parent))
+        from opc_ica_v3.models import WorkflowSessionPagedListV3 as Opc  # type: ignore[import-not-found]
+
+        def parse(data: bytes) -> Any:
+            return Opc.from_dict(json.loads(data))
+
+    else:
+        raise SystemExit(f"unknown variant {variant}")
+    reader = {"touch": touch, "all": read_all}[mode]
+
+    def run(data: bytes) -> Any:
+        page = parse(data)
+        reader(page)
+        return page
+
+    return run
+
+
+def main() -> None:
+    variant, data_file, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    opc_parent = sys.argv[4] if len(sys.argv) > 4 else None
+    data = Path(data_file).read_bytes()
+    before = peak_rss()
+    run = decoder(variant, opc_parent)
+    result = run(data)  # warm-up, and a check that the data decodes
+    count = read_all(result) if variant != "json" else len(result["items"])
+    del result
+    times = []
+    for _ in range(reps):
+        gc.collect()
+        start = time.perf_counter()
+        result = run(data)
+        times.append(time.perf_counter() - start)
+        del result
+    peak = peak_rss()
+    print(
+        json.dumps(
+            {
+                "variant": variant,
+                "median": statistics.median(times),
+                "times": times,
+                "rss": peak,
+                "rss_before_import": before,
+                "fields_read": count,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
