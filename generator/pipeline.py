@@ -40,6 +40,13 @@ class _Rendered:
     warnings: tuple[str, ...] = ()
 
 
+def _warning_text(problem: Any) -> str:
+    """A violation as a warning: where and what, and the fix without "pass --allow-invalid"."""
+    from dataclasses import replace
+
+    return str(replace(problem, hint=problem.hint.split(", or pass --allow-invalid")[0]))
+
+
 def display_path(path: Path) -> str:
     """The path as a user would type it: relative to the working directory when possible."""
     try:
@@ -66,7 +73,7 @@ def _render(path: Path, shown: str, options: Options) -> _Rendered:
     def warn(problem: SpecError) -> None:
         if (problem.file, problem.pointer) not in places:  # one warning per place
             places.add((problem.file, problem.pointer))
-            warnings.append(str(problem))
+            warnings.append(_warning_text(problem))
 
     with track_loads() as loaded:
         doc = validate(load_document(path, shown), options.allow_invalid, warn)  # Swagger 2.0 is converted
@@ -169,7 +176,7 @@ def check_only(path: Path, options: Options | None = None) -> GeneratedPackage:
     def warn(problem: SpecError) -> None:
         if (problem.file, problem.pointer) not in places:  # one warning per place
             places.add((problem.file, problem.pointer))
-            warnings.append(str(problem))
+            warnings.append(_warning_text(problem))
 
     shown = display_path(path)
     doc = validate(load_document(path, shown), options.allow_invalid, warn)

@@ -64,12 +64,21 @@ def _located(cls: type[Any], keyword: str) -> type[Any]:
     class Located(cls):  # type: ignore[misc]
         def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
             node = next((a for a in args if isinstance(a, SchemaPath)), None)
-            for error in super().__call__(*args, **kwargs):
-                if not isinstance(error, OpenAPIValidationError):
-                    error = OpenAPIValidationError.create_from(error)
-                if node is not None and getattr(error, "clientgen_where", None) is None:
-                    error.clientgen_where = _Where(keyword, tuple(node.parts))
-                yield error
+            try:
+                for error in super().__call__(*args, **kwargs):
+                    if not isinstance(error, OpenAPIValidationError):
+                        error = OpenAPIValidationError.create_from(error)
+                    if node is not None and getattr(error, "clientgen_where", None) is None:
+                        error.clientgen_where = _Where(keyword, tuple(node.parts))
+                    yield error
+            except (RecursionError, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # the validator itself failed on this node (e.g. non-ASCII base64)
+                failure = OpenAPIValidationError(
+                    f"openapi-spec-validator cannot check it ({type(exc).__name__}: {exc})"
+                )
+                failure.clientgen_where = _Where(keyword, tuple(node.parts) if node is not None else ())
+                yield failure
 
     Located.__name__ = cls.__name__
     return Located
@@ -220,7 +229,23 @@ def validate_schema(doc: Document, version: str) -> list[SpecError]:
     validator = _validator(version)(doc.data, base_uri=doc.path.resolve().as_uri())
     found: list[SpecError] = []
     seen: set[str] = set()
-    for error in validator.iter_errors():
+    errors = validator.iter_errors()
+    while True:
+        try:
+            error = next(errors)
+        except StopIteration:
+            break
+        except RecursionError:
+            raise
+        except Exception as exc:  # a failure of the validator outside any node we know
+            found.append(
+                doc.error(
+                    "",
+                    f"openapi-spec-validator cannot check this spec ({type(exc).__name__}: {str(exc)[:200]})",
+                    "check the spec with another OpenAPI validator, " + ALLOW_INVALID_HINT,
+                )
+            )
+            break
         described = _describe(doc, error)
         key = f"{described.pointer}\0{described.message}"
         if key not in seen:

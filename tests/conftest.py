@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "slow: builds a virtual environment and installs packages from PyPI (deselect with -m 'not slow')",
+        "slow: takes minutes: a fresh virtual environment from PyPI, the oas-examples corpus, the full "
+        "upstream specs (deselect with -m 'not slow'; make test runs them)",
     )
 
 

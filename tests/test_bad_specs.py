@@ -80,6 +80,12 @@ CASES: dict[str, tuple[int | None, str, list[str], list[str]]] = {
         ["unresolved $ref '#/components/schemas/Missing'"],
         ["add the missing component"],
     ),
+    "unresolved_ref_in_tabbed_json.json": (  # lines found without YAML (tabs, "\\/")
+        12,
+        "/paths/~1things/get/responses/200/content/application~1json/schema/$ref",
+        ["unresolved $ref '#/components/schemas/Missing'"],
+        [],
+    ),
     "remote_ref.yaml": (
         14,
         "/paths/~1things/get/responses/200/content/application~1json/schema/$ref",

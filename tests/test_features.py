@@ -76,7 +76,8 @@ def test_tags_give_api_classes_and_every_operation_a_method(packages: dict[str, 
     assert {n for n in pkg.__all__ if n.endswith("Api")} == {"PetsApi", "AsyncPetsApi", "FilesApi", "AsyncFilesApi"}
     methods = {n for n in vars(pkg.PetsApi) if not n.startswith("_")} - {"with_raw_response"}
     # the operation without an operationId is named from its method and path
-    assert methods == {"list_pets", "create_pet", "get_pets_pet_id_owner", "get_animal", "get_thing", "get_shapes"}
+    expected = {"list_pets", "create_pet", "get_pets_pet_id_owner", "path_styles", "get_animal", "get_thing"}
+    assert methods == expected | {"get_shapes"}
 
 
 def test_query_header_cookie_deep_object_and_ref_parameters(packages: dict[str, ModuleType]) -> None:
@@ -91,6 +92,13 @@ def test_query_header_cookie_deep_object_and_ref_parameters(packages: dict[str, 
     assert request.url.query.decode() == "limit=20&filter%5Bkind%5D=cat&filter%5Bage%5D=3&sizes=1&sizes=2"
     assert request.headers["X-Trace"] == "t-1"
     assert request.headers["Cookie"] == "session=s%201"
+
+
+def test_label_and_matrix_path_parameters(packages: dict[str, ModuleType]) -> None:
+    pkg = packages["features30_client"]
+    recorder = Recorder(httpx.Response(204))
+    api(pkg, "PetsApi", recorder).path_styles(["a b", "c"], [1, 2])
+    assert recorder.requests[0].url.raw_path == b"/v1/styles/.a%20b.c/;matrix=1,2"
 
 
 def test_default_response_is_the_error_and_2xx_the_success(packages: dict[str, ModuleType]) -> None:

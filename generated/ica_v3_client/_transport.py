@@ -259,6 +259,31 @@ def _simple(value: Any, param: Param | None = None) -> str:
     return _plain(value)
 
 
+def _path_value(param: Param, value: Any) -> str:
+    """A path parameter by its ``style``: ``simple`` (``a,b``), ``label`` (``.a.b``) or
+    ``matrix`` (``;name=a,b``), every value percent-encoded."""
+    if param.style not in ("label", "matrix"):
+        return quote(_simple(value, param), safe="")
+    name = quote(param.name, safe="")
+    separator = "." if param.style == "label" else ";"
+    if isinstance(value, dict):
+        pairs = [
+            (quote(str(k), safe=""), quote(_plain(v), safe=""))
+            for k, v in value.items()
+        ]
+        if param.explode:
+            return "".join(f"{separator}{k}={v}" for k, v in pairs)
+        flat = ",".join(f"{k},{v}" for k, v in pairs)
+        return "." + flat if param.style == "label" else f";{name}={flat}"
+    items = value if isinstance(value, (list, tuple)) else [value]
+    texts = [quote(_plain(v), safe="") for v in items]
+    if param.style == "label":
+        return "." + ("." if param.explode else ",").join(texts)
+    if param.explode:
+        return "".join(f";{name}={text}" for text in texts)
+    return f";{name}=" + ",".join(texts)
+
+
 def _json_text(value: Any) -> str:
     """A parameter whose spec gives a JSON ``content`` instead of a ``schema``."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
@@ -399,9 +424,7 @@ class BaseTransport:
             if param.codec is not None:
                 value = param.codec.encode(value)
             if param.location == "path":
-                path = path.replace(
-                    "{" + param.name + "}", quote(_simple(value, param), safe="")
-                )
+                path = path.replace("{" + param.name + "}", _path_value(param, value))
             elif param.location == "query":
                 query.extend(_query_pairs(param, value))
             elif param.location == "header":
