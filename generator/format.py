@@ -1,9 +1,10 @@
-"""Format generated Python with black: cached by content, in parallel, in-process.
+"""Format generated Python as black does: cached by content, mostly without running black.
 
 Files rendered from templates that are already in black's style (the runtime modules; a test
-keeps them so) are not formatted again. The rest go through black once per distinct content:
-from the on-disk cache when black has seen them before, else in a pool of worker processes when
-there is enough work to pay for the pool.
+keeps them so) are not formatted again. The rest come from the on-disk cache when they were
+formatted before; else ``layout`` splits their long statements as black would and black itself
+runs only over the statements ``layout`` does not know (one synthetic module per worker, in a
+pool when there is enough work), or over a whole file where ``layout`` cannot read it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from .cache import Cache, digest
+from . import layout
+from .cache import Cache, digest, generator_fingerprint
 from .errors import SpecError
 
 PARALLEL_MIN_LINES = 3000  # below this a pool costs more than it saves
@@ -30,7 +32,8 @@ def _mode() -> Any:
 def _black_key(text: str) -> str:
     from importlib import metadata
 
-    return digest("black", metadata.version("black"), repr(_mode()), text)
+    # the generator's fingerprint covers ``layout``, which does most of the formatting
+    return digest("black", metadata.version("black"), repr(_mode()), generator_fingerprint(), text)
 
 
 def _format_one(text: str) -> tuple[str, str]:
@@ -51,6 +54,53 @@ def _pool_context() -> Any:
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
 
+def _black_all(sources: Sequence[str]) -> list[tuple[str, str]]:
+    """Black over each source, in a worker pool when there is enough work to pay for one."""
+    lines = sum(text.count("\n") for text in sources)
+    workers = min(len(sources), os.cpu_count() or 1)
+    if workers > 1 and lines >= PARALLEL_MIN_LINES:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            return list(pool.map(_format_one, sources, chunksize=1))
+    return [_format_one(text) for text in sources]
+
+
+def _layout(sources: Sequence[str]) -> list[str | None]:
+    """Each source as black formats it, by ``layout`` (None where the whole file needs black)."""
+    plans: dict[int, list[tuple[layout.Statement, list[str] | None]]] = {}
+    for index, text in enumerate(sources):
+        try:
+            plans[index] = layout.plan(text)
+        except layout.LayoutError:
+            pass
+    # the statements only black can split, all files together, in one module per worker
+    pending = [(index, n, st) for index, plan in plans.items() for n, (st, split) in enumerate(plan) if split is None]
+    keyed = [(key, sources[index], st) for key, (index, _, st) in enumerate(pending)]
+    workers = max(1, min(os.cpu_count() or 1, sum(st.end - st.first for *_, st in keyed) // 400))
+    groups = [keyed[i::workers] for i in range(workers)] if keyed else []
+    chunks: dict[int, list[str]] = {}
+    outcomes = _black_all([layout.synthetic_module(group) for group in groups])
+    for group, (status, value) in zip(groups, outcomes, strict=True):
+        try:
+            if status != "ok":
+                raise layout.LayoutError(value)
+            chunks.update(layout.read_back(group, value))
+        except layout.LayoutError:  # those files go through black whole
+            for key, *_ in group:
+                plans.pop(pending[key][0], None)
+    keys = {(i, n): key for key, (i, n, _) in enumerate(pending)}
+    done: list[str | None] = []
+    for index, text in enumerate(sources):
+        plan = plans.get(index)
+        if plan is None:
+            done.append(None)
+            continue
+        replacements = [
+            (st, split if split is not None else chunks[keys[index, n]]) for n, (st, split) in enumerate(plan)
+        ]
+        done.append(layout.rebuild(text, replacements))
+    return done
+
+
 def format_sources(items: Sequence[tuple[str, str]], cache: Cache) -> list[str]:
     """Black-format ``(label, source)`` pairs; a failure is a generator bug, named by its label."""
     indexes: dict[str, list[int]] = {}  # each distinct source, with the items that have it
@@ -65,15 +115,12 @@ def format_sources(items: Sequence[tuple[str, str]], cache: Cache) -> list[str]:
             results.update((i, hit) for i in where)
         else:
             sources.append(text)
-    lines = sum(text.count("\n") for text in sources)
-    workers = min(len(sources), os.cpu_count() or 1)
-    if workers > 1 and lines >= PARALLEL_MIN_LINES:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            outcomes = list(pool.map(_format_one, sources, chunksize=1))
-    else:
-        outcomes = [_format_one(text) for text in sources]
-    for text, (status, value) in zip(sources, outcomes, strict=True):
+    laid_out = _layout(sources)
+    whole = [text for text, done in zip(sources, laid_out, strict=True) if done is None]
+    outcomes = dict(zip(whole, _black_all(whole), strict=True))
+    for text, done in zip(sources, laid_out, strict=True):
         where = indexes[text]
+        status, value = ("ok", done) if done is not None else outcomes[text]
         if status != "ok":
             spec, _, name = items[where[0]][0].partition("::")
             raise SpecError(

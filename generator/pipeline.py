@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ class _Rendered:
     models: int
     deps: dict[str, str]  # other files the spec's $refs read, with their hashes
     warnings: tuple[str, ...] = ()
+    later: tuple[Any, ...] = ()  # the later stages' findings (SpecError), until _settle words them
 
 
 def _warning_text(problem: Any) -> str:
@@ -59,13 +60,63 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _render(path: Path, shown: str, options: Options) -> _Rendered:
-    from .errors import SpecError
+@dataclass
+class _Loaded:
+    index: int  # position among the specs being generated (the validator's numbering)
+    position: int  # position in the caller's list
+    path: Path
+    shown: str
+    options: Options
+    key: str | None  # the package cache key
+    doc: Any  # loader.Document, as read
+    version: str  # "2.0", "3.0" or "3.1"
+    loaded: set[Path]  # files its $refs read
+
+
+def _load(index: int, position: int, path: Path, shown: str, options: Options, key: str | None) -> _Loaded:
     from .loader import load_document, track_loads
+    from .validate import prepare
+
+    with track_loads() as loaded:
+        doc = load_document(path, shown)
+        version = prepare(doc)
+    return _Loaded(index, position, path, shown, options, key, doc, version, set(loaded))
+
+
+def _render(spec: _Loaded) -> _Rendered:
+    """Normalize and render one spec (its validation runs meanwhile, see ``_settle``)."""
+    from .errors import SpecError
+    from .loader import track_loads
     from .normalize import normalize
     from .render import STATIC_FILES, render_package
     from .settings import read_settings
-    from .validate import validate
+    from .validate import openapi3
+
+    later: list[SpecError] = []  # the later stages' warnings, shown after the validator's
+    with track_loads() as loaded:
+        doc = openapi3(spec.doc, spec.version)  # Swagger 2.0 is converted
+        settings = read_settings(doc, spec.options)
+        package = normalize(doc, settings, spec.shown, spec.options.allow_invalid, later.append)
+    texts = render_package(package)
+    root = spec.path.resolve()
+    deps = {str(p): _sha(p) for p in sorted(spec.loaded | set(loaded)) if p != root}
+    return _Rendered(
+        spec=spec.shown,
+        package=package.package,
+        texts=texts,
+        raw=frozenset(name for name in texts if not name.endswith(".py") or name in STATIC_FILES),
+        operations=sum(len(api.operations) for api in package.apis),
+        models=len(package.models),
+        deps=deps,
+        later=tuple(later),
+    )
+
+
+def _settle(spec: _Loaded, rendered: _Rendered | None, checks: Any) -> _Rendered | None:
+    """The spec's validation outcome: its first violation is raised (unless --allow-invalid),
+    before whatever went wrong later on the invalid document; else the warnings, in order."""
+    from .errors import SpecError
+    from .validate import report
 
     warnings: list[str] = []
     places: set[tuple[str, str]] = set()
@@ -75,23 +126,12 @@ def _render(path: Path, shown: str, options: Options) -> _Rendered:
             places.add((problem.file, problem.pointer))
             warnings.append(_warning_text(problem))
 
-    with track_loads() as loaded:
-        doc = validate(load_document(path, shown), options.allow_invalid, warn)  # Swagger 2.0 is converted
-        settings = read_settings(doc, options)
-        package = normalize(doc, settings, shown, options.allow_invalid, warn)
-    texts = render_package(package)
-    root = path.resolve()
-    deps = {str(p): _sha(p) for p in sorted(loaded) if p != root}
-    return _Rendered(
-        spec=shown,
-        package=package.package,
-        texts=texts,
-        raw=frozenset(name for name in texts if not name.endswith(".py") or name in STATIC_FILES),
-        operations=sum(len(api.operations) for api in package.apis),
-        models=len(package.models),
-        deps=deps,
-        warnings=tuple(dict.fromkeys(warnings)),
-    )
+    report(checks.findings(spec.index), spec.options.allow_invalid, warn)
+    if rendered is None:
+        return None
+    for problem in rendered.later:
+        warn(problem)
+    return replace(rendered, warnings=tuple(dict.fromkeys(warnings)), later=())
 
 
 def _cached(entry: Any, shown: str) -> GeneratedPackage | None:
@@ -116,12 +156,15 @@ def generate_many(
 
     ``options`` apply to every spec, or (a sequence) one per spec.
     """
+    from .background import SchemaChecks
+    from .errors import SpecError
     from .format import format_sources
 
     cache = cache or Cache(None)
     per_spec = list(options) if isinstance(options, Sequence) else [options or Options()] * len(paths)
     done: dict[int, GeneratedPackage] = {}
-    pending: list[tuple[int, _Rendered, str | None]] = []
+    specs: list[_Loaded] = []
+    stop: SpecError | None = None  # a spec that cannot be read: reported after those before it
     for index, path in enumerate(paths):
         options = per_spec[index]
         shown = display_path(path)
@@ -135,10 +178,34 @@ def generate_many(
             if hit is not None:
                 done[index] = hit
                 continue
-        pending.append((index, _render(path, shown, options), key))
+        try:
+            specs.append(_load(len(specs), index, path, shown, options, key))
+        except SpecError as error:
+            stop = error
+            break
 
-    items = [(f"{r.spec}::{name}", text) for _, r, _ in pending for name, text in r.texts.items() if name not in r.raw]
-    formatted = iter(format_sources(items, cache))
+    with SchemaChecks([s.doc for s in specs], [s.version for s in specs]) as checks:
+        pending: list[tuple[int, _Rendered, str | None]] = []
+        for spec in specs:
+            try:
+                rendered = _render(spec)
+            except Exception:
+                _settle(spec, None, checks)  # a violation explains it better
+                raise
+            pending.append((spec.position, rendered, spec.key))
+        items = [(f"{r.spec}::{n}", text) for _, r, _ in pending for n, text in r.texts.items() if n not in r.raw]
+        try:
+            formatted = iter(format_sources(items, cache))
+        except SpecError:
+            for spec in specs:
+                _settle(spec, None, checks)
+            raise
+        pending = [
+            (position, _settle(spec, rendered, checks) or rendered, key)
+            for spec, (position, rendered, key) in zip(specs, pending, strict=True)
+        ]
+    if stop is not None:
+        raise stop
     for index, r, key in pending:
         texts = {name: text if name in r.raw else next(formatted) for name, text in r.texts.items()}
         files = {name: texts[name].encode("utf-8") for name in sorted(texts)}

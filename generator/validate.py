@@ -257,6 +257,43 @@ def validate_schema(doc: Document, version: str) -> list[SpecError]:
 Warn = Callable[[SpecError], None]
 
 
+def prepare(doc: Document) -> str:
+    """The checks before openapi-spec-validator: the version ("2.0", "3.0" or "3.1") and safe $refs."""
+    version = check_document(doc)
+    check_refs(Resolver(doc))
+    return version
+
+
+def schema_findings(doc: Document, version: str) -> list[SpecError]:
+    """openapi-spec-validator's findings; a spec too deep to check at all is raised."""
+    try:
+        return validate_schema(doc, version)
+    except RecursionError:
+        raise doc.error("", "the spec nests too deeply to validate", "flatten it with named components") from None
+
+
+def report(findings: list[SpecError], allow_invalid: bool, warn: Warn | None) -> None:
+    """Without ``allow_invalid`` raise the first finding (saying how many more there are);
+    with it, pass each to ``warn``."""
+    if findings and not allow_invalid:
+        first = findings[0]
+        if len(findings) > 1:
+            first.message += f" ({len(findings) - 1} more violation{'s' if len(findings) > 2 else ''} after this one)"
+        raise first
+    for finding in findings:
+        if warn is not None:
+            warn(finding)
+
+
+def openapi3(doc: Document, version: str) -> Document:
+    """The document to normalize: Swagger 2.0 converted to OpenAPI 3."""
+    if version == "2.0":
+        from .swagger2 import convert
+
+        return convert(doc)
+    return doc
+
+
 def validate(doc: Document, allow_invalid: bool = False, warn: Warn | None = None) -> Document:
     """Run every check that does not need the IR; returns the OpenAPI 3 document to normalize.
 
@@ -264,22 +301,6 @@ def validate(doc: Document, allow_invalid: bool = False, warn: Warn | None = Non
     with it, each is passed to ``warn`` and generation goes on. Problems that make generation
     impossible (unreadable, unresolvable or unsafe ``$ref``s) are always errors.
     """
-    version = check_document(doc)
-    check_refs(Resolver(doc))
-    try:
-        errors = validate_schema(doc, version)
-    except RecursionError:
-        raise doc.error("", "the spec nests too deeply to validate", "flatten it with named components") from None
-    if errors and not allow_invalid:
-        first = errors[0]
-        if len(errors) > 1:
-            first.message += f" ({len(errors) - 1} more violation{'s' if len(errors) > 2 else ''} after this one)"
-        raise first
-    for error in errors:
-        if warn is not None:
-            warn(error)
-    if version == "2.0":
-        from .swagger2 import convert
-
-        return convert(doc)
-    return doc
+    version = prepare(doc)
+    report(schema_findings(doc, version), allow_invalid, warn)
+    return openapi3(doc, version)

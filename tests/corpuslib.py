@@ -1,5 +1,5 @@
 """Helpers for the corpus tests (real-world specs): generate many packages, then check them
-together (one import process, one mypy process, one ruff process)."""
+together (one import process, one mypy, one ruff and one black process)."""
 
 from __future__ import annotations
 
@@ -149,11 +149,15 @@ print("imported", len(sys.argv) - 1)
 
 
 def check_packages(folder: Path, packages: Sequence[str], cache: Path) -> dict[str, subprocess.CompletedProcess[str]]:
-    """Import every package, mypy --strict and ruff over all of them: three processes at once."""
+    """Import every package; mypy --strict, ruff and black --check over all of them: four processes at once.
+
+    black checks that the format stage's output is what black itself gives (the stage runs black
+    only over the statements it cannot split itself)."""
     commands = {
         "import": [sys.executable, "-c", IMPORT_ALL, *packages],
         "mypy": [str(BIN / "mypy"), "--strict", "--cache-dir", str(cache), *packages],
         "ruff": [str(BIN / "ruff"), "check", "--no-cache", "--config", str(ROOT / "pyproject.toml"), *packages],
+        "black": [str(BIN / "black"), "--check", "--diff", "--quiet", "--target-version", "py310", *packages],
     }
     started = {
         name: subprocess.Popen(args, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())

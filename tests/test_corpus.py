@@ -140,7 +140,7 @@ def test_a_method_for_every_operation(outcomes: tuple[dict[str, Outcome], Path, 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("check", ["import", "mypy", "ruff"])
+@pytest.mark.parametrize("check", ["import", "mypy", "ruff", "black"])
 def test_every_package_imports_and_is_clean(
     check: str, outcomes: tuple[dict[str, Outcome], Path, dict[str, object]]
 ) -> None:

@@ -111,7 +111,7 @@ def test_every_operation_has_a_method(spec: str, upstream: tuple[Path, dict[str,
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("check", ["import", "mypy", "ruff"])
+@pytest.mark.parametrize("check", ["import", "mypy", "ruff", "black"])
 def test_the_packages_import_and_are_clean(
     check: str, upstream: tuple[Path, dict[str, object], tuple[str, ...]]
 ) -> None:

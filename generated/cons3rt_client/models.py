@@ -272,11 +272,7 @@ class CompositionLaunchOptions(Model):
     """CompositionLaunchOptions"""
 
     __slots__ = ()
-    _secret = frozenset(
-        {
-            "password",
-        }
-    )
+    _secret = frozenset({"password"})
 
     username: str = field("username", STR)
     password: str = field("password", STR)

@@ -204,11 +204,7 @@ class SessionApi(SyncApi):
         """
         return self._call(
             _CREATE_SESSION_USING_GET,
-            (
-                group_id,
-                author_id,
-                valid_until,
-            ),
+            (group_id, author_id, valid_until),
             None,
             request_options,
         )
@@ -239,11 +235,7 @@ class SessionApi(SyncApi):
         """
         return self._call(
             _CREATE_SESSION_USING_POST,
-            (
-                group_id,
-                author_id,
-                valid_until,
-            ),
+            (group_id, author_id, valid_until),
             None,
             request_options,
         )
@@ -400,11 +392,7 @@ class AsyncSessionApi(AsyncApi):
         """
         return await self._call(
             _CREATE_SESSION_USING_GET,
-            (
-                group_id,
-                author_id,
-                valid_until,
-            ),
+            (group_id, author_id, valid_until),
             None,
             request_options,
         )
@@ -435,11 +423,7 @@ class AsyncSessionApi(AsyncApi):
         """
         return await self._call(
             _CREATE_SESSION_USING_POST,
-            (
-                group_id,
-                author_id,
-                valid_until,
-            ),
+            (group_id, author_id, valid_until),
             None,
             request_options,
         )

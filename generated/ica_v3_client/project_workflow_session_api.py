@@ -329,10 +329,7 @@ class ProjectWorkflowSessionApi(SyncApi):
         """
         return self._call(
             _GET_WORKFLOW_SESSION_INPUTS,
-            (
-                project_id,
-                workflow_session_id,
-            ),
+            (project_id, workflow_session_id),
             None,
             request_options,
         )
@@ -362,10 +359,7 @@ class ProjectWorkflowSessionApi(SyncApi):
         """
         return self._call(
             _GET_WORKFLOW_SESSION_CONFIGURATIONS,
-            (
-                project_id,
-                workflow_session_id,
-            ),
+            (project_id, workflow_session_id),
             None,
             request_options,
         )
@@ -427,14 +421,7 @@ class ProjectWorkflowSessionApi(SyncApi):
         """
         return self._call(
             _SEARCH_ORCHESTRATED_ANALYSES,
-            (
-                project_id,
-                workflow_session_id,
-                page_offset,
-                page_token,
-                page_size,
-                sort,
-            ),
+            (project_id, workflow_session_id, page_offset, page_token, page_size, sort),
             analysis_query_parameters,
             request_options,
         )
@@ -536,13 +523,7 @@ class ProjectWorkflowSessionApi(SyncApi):
         """
         return self._call(
             _SEARCH_WORKFLOW_SESSIONS,
-            (
-                project_id,
-                page_offset,
-                page_token,
-                page_size,
-                sort,
-            ),
+            (project_id, page_offset, page_token, page_size, sort),
             analysis_query_parameters,
             request_options,
         )
@@ -566,13 +547,7 @@ class ProjectWorkflowSessionApi(SyncApi):
         while True:
             page = self._call(
                 _SEARCH_WORKFLOW_SESSIONS,
-                (
-                    project_id,
-                    page_offset,
-                    page_token,
-                    page_size,
-                    sort,
-                ),
+                (project_id, page_offset, page_token, page_size, sort),
                 analysis_query_parameters,
                 request_options,
             )
@@ -782,10 +757,7 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
         """
         return await self._call(
             _GET_WORKFLOW_SESSION_INPUTS,
-            (
-                project_id,
-                workflow_session_id,
-            ),
+            (project_id, workflow_session_id),
             None,
             request_options,
         )
@@ -815,10 +787,7 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
         """
         return await self._call(
             _GET_WORKFLOW_SESSION_CONFIGURATIONS,
-            (
-                project_id,
-                workflow_session_id,
-            ),
+            (project_id, workflow_session_id),
             None,
             request_options,
         )
@@ -880,14 +849,7 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
         """
         return await self._call(
             _SEARCH_ORCHESTRATED_ANALYSES,
-            (
-                project_id,
-                workflow_session_id,
-                page_offset,
-                page_token,
-                page_size,
-                sort,
-            ),
+            (project_id, workflow_session_id, page_offset, page_token, page_size, sort),
             analysis_query_parameters,
             request_options,
         )
@@ -990,13 +952,7 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
         """
         return await self._call(
             _SEARCH_WORKFLOW_SESSIONS,
-            (
-                project_id,
-                page_offset,
-                page_token,
-                page_size,
-                sort,
-            ),
+            (project_id, page_offset, page_token, page_size, sort),
             analysis_query_parameters,
             request_options,
         )
@@ -1020,13 +976,7 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
         while True:
             page = await self._call(
                 _SEARCH_WORKFLOW_SESSIONS,
-                (
-                    project_id,
-                    page_offset,
-                    page_token,
-                    page_size,
-                    sort,
-                ),
+                (project_id, page_offset, page_token, page_size, sort),
                 analysis_query_parameters,
                 request_options,
             )

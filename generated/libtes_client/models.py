@@ -69,11 +69,7 @@ class Credentials(Model):
     """Credentials"""
 
     __slots__ = ()
-    _secret = frozenset(
-        {
-            "password",
-        }
-    )
+    _secret = frozenset({"password"})
 
     username: str | Unset = field("username", STR, default=UNSET)
     password: str | Unset = field("password", STR, default=UNSET)

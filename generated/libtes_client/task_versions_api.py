@@ -213,15 +213,7 @@ class TaskVersionsApi(SyncApi):
         """
         return self._call(
             _LIST_TASK_VERSIONS,
-            (
-                task_id,
-                sort,
-                versions,
-                ids,
-                acls,
-                page_size,
-                page_token,
-            ),
+            (task_id, sort, versions, ids, acls, page_size, page_token),
             None,
             request_options,
         )
@@ -246,15 +238,7 @@ class TaskVersionsApi(SyncApi):
         while True:
             page = self._call(
                 _LIST_TASK_VERSIONS,
-                (
-                    task_id,
-                    sort,
-                    versions,
-                    ids,
-                    acls,
-                    page_size,
-                    page_token,
-                ),
+                (task_id, sort, versions, ids, acls, page_size, page_token),
                 None,
                 request_options,
             )
@@ -322,13 +306,7 @@ class TaskVersionsApi(SyncApi):
             ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
-            _GET_TASK_VERSION,
-            (
-                task_id,
-                version_id,
-            ),
-            None,
-            request_options,
+            _GET_TASK_VERSION, (task_id, version_id), None, request_options
         )
 
     def update_task_version(
@@ -358,13 +336,7 @@ class TaskVersionsApi(SyncApi):
             ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
-            _UPDATE_TASK_VERSION,
-            (
-                task_id,
-                version_id,
-            ),
-            body,
-            request_options,
+            _UPDATE_TASK_VERSION, (task_id, version_id), body, request_options
         )
 
     def launch_task_run(
@@ -396,13 +368,7 @@ class TaskVersionsApi(SyncApi):
             ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
-            _LAUNCH_TASK_RUN,
-            (
-                task_id,
-                version_id,
-            ),
-            body,
-            request_options,
+            _LAUNCH_TASK_RUN, (task_id, version_id), body, request_options
         )
 
 
@@ -476,15 +442,7 @@ class AsyncTaskVersionsApi(AsyncApi):
         """
         return await self._call(
             _LIST_TASK_VERSIONS,
-            (
-                task_id,
-                sort,
-                versions,
-                ids,
-                acls,
-                page_size,
-                page_token,
-            ),
+            (task_id, sort, versions, ids, acls, page_size, page_token),
             None,
             request_options,
         )
@@ -509,15 +467,7 @@ class AsyncTaskVersionsApi(AsyncApi):
         while True:
             page = await self._call(
                 _LIST_TASK_VERSIONS,
-                (
-                    task_id,
-                    sort,
-                    versions,
-                    ids,
-                    acls,
-                    page_size,
-                    page_token,
-                ),
+                (task_id, sort, versions, ids, acls, page_size, page_token),
                 None,
                 request_options,
             )
@@ -586,13 +536,7 @@ class AsyncTaskVersionsApi(AsyncApi):
             ResponseDecodeError: The response body does not match the spec.
         """
         return await self._call(
-            _GET_TASK_VERSION,
-            (
-                task_id,
-                version_id,
-            ),
-            None,
-            request_options,
+            _GET_TASK_VERSION, (task_id, version_id), None, request_options
         )
 
     async def update_task_version(
@@ -622,13 +566,7 @@ class AsyncTaskVersionsApi(AsyncApi):
             ResponseDecodeError: The response body does not match the spec.
         """
         return await self._call(
-            _UPDATE_TASK_VERSION,
-            (
-                task_id,
-                version_id,
-            ),
-            body,
-            request_options,
+            _UPDATE_TASK_VERSION, (task_id, version_id), body, request_options
         )
 
     async def launch_task_run(
@@ -660,13 +598,7 @@ class AsyncTaskVersionsApi(AsyncApi):
             ResponseDecodeError: The response body does not match the spec.
         """
         return await self._call(
-            _LAUNCH_TASK_RUN,
-            (
-                task_id,
-                version_id,
-            ),
-            body,
-            request_options,
+            _LAUNCH_TASK_RUN, (task_id, version_id), body, request_options
         )
 
 

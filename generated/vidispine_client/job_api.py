@@ -387,13 +387,7 @@ class JobApi(SyncApi):
         """
         return self._call(
             _CREATE_CUSTOM_JOB,
-            (
-                type,
-                jobmetadata,
-                notification_data,
-                priority,
-                notification,
-            ),
+            (type, jobmetadata, notification_data, priority, notification),
             simple_metadata_type,
             request_options,
         )
@@ -473,16 +467,7 @@ class JobApi(SyncApi):
             ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
             ResponseDecodeError: The response body does not match the spec.
         """
-        return self._call(
-            _GET_JOB,
-            (
-                job_id,
-                field,
-                metadata,
-            ),
-            None,
-            request_options,
-        )
+        return self._call(_GET_JOB, (job_id, field, metadata), None, request_options)
 
     def update_job(
         self,
@@ -508,15 +493,7 @@ class JobApi(SyncApi):
             ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
             ResponseDecodeError: The response body does not match the spec.
         """
-        return self._call(
-            _UPDATE_JOB,
-            (
-                job_id,
-                priority,
-            ),
-            None,
-            request_options,
-        )
+        return self._call(_UPDATE_JOB, (job_id, priority), None, request_options)
 
     def abort_job(
         self,
@@ -552,16 +529,7 @@ class JobApi(SyncApi):
             ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
             ResponseDecodeError: The response body does not match the spec.
         """
-        return self._call(
-            _ABORT_JOB,
-            (
-                job_id,
-                reason,
-                cleanup,
-            ),
-            None,
-            request_options,
-        )
+        return self._call(_ABORT_JOB, (job_id, reason, cleanup), None, request_options)
 
     def get_job_problems(
         self,
@@ -613,13 +581,7 @@ class JobApi(SyncApi):
             ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
-            _CREATE_DUPLICATE_JOB,
-            (
-                job_id,
-                priority,
-            ),
-            None,
-            request_options,
+            _CREATE_DUPLICATE_JOB, (job_id, priority), None, request_options
         )
 
     def get_job_types(
@@ -864,13 +826,7 @@ class AsyncJobApi(AsyncApi):
         """
         return await self._call(
             _CREATE_CUSTOM_JOB,
-            (
-                type,
-                jobmetadata,
-                notification_data,
-                priority,
-                notification,
-            ),
+            (type, jobmetadata, notification_data, priority, notification),
             simple_metadata_type,
             request_options,
         )
@@ -951,14 +907,7 @@ class AsyncJobApi(AsyncApi):
             ResponseDecodeError: The response body does not match the spec.
         """
         return await self._call(
-            _GET_JOB,
-            (
-                job_id,
-                field,
-                metadata,
-            ),
-            None,
-            request_options,
+            _GET_JOB, (job_id, field, metadata), None, request_options
         )
 
     async def update_job(
@@ -985,15 +934,7 @@ class AsyncJobApi(AsyncApi):
             ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
             ResponseDecodeError: The response body does not match the spec.
         """
-        return await self._call(
-            _UPDATE_JOB,
-            (
-                job_id,
-                priority,
-            ),
-            None,
-            request_options,
-        )
+        return await self._call(_UPDATE_JOB, (job_id, priority), None, request_options)
 
     async def abort_job(
         self,
@@ -1030,14 +971,7 @@ class AsyncJobApi(AsyncApi):
             ResponseDecodeError: The response body does not match the spec.
         """
         return await self._call(
-            _ABORT_JOB,
-            (
-                job_id,
-                reason,
-                cleanup,
-            ),
-            None,
-            request_options,
+            _ABORT_JOB, (job_id, reason, cleanup), None, request_options
         )
 
     async def get_job_problems(
@@ -1090,13 +1024,7 @@ class AsyncJobApi(AsyncApi):
             ResponseDecodeError: The response body does not match the spec.
         """
         return await self._call(
-            _CREATE_DUPLICATE_JOB,
-            (
-                job_id,
-                priority,
-            ),
-            None,
-            request_options,
+            _CREATE_DUPLICATE_JOB, (job_id, priority), None, request_options
         )
 
     async def get_job_types(

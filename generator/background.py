@@ -1,0 +1,101 @@
+"""openapi-spec-validator in a forked process while the main process normalizes and renders.
+
+The validator is the slowest check and the later stages need nothing from it, so with two cores
+its time mostly disappears behind theirs. The outcome is the same as running it first: the
+pipeline asks for each spec's findings before it uses that spec's output, and a violation wins
+over anything the later stages raised on the invalid document.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import traceback
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .errors import SpecError
+from .loader import Document
+
+_FAILED = -1  # the message index that carries the child's traceback
+
+
+def _fields(error: SpecError) -> tuple[str, str, str, str, int | None]:
+    return error.file, error.pointer, error.message, error.hint, error.line
+
+
+def _check_all(docs: Sequence[Document], versions: Sequence[str], conn: Connection) -> None:
+    """The child: each document's findings (or the error that stops its check), as they come."""
+    from .validate import schema_findings
+
+    try:
+        for index, (doc, version) in enumerate(zip(docs, versions, strict=True)):
+            try:
+                conn.send((index, "findings", [_fields(e) for e in schema_findings(doc, version)]))
+            except SpecError as error:
+                conn.send((index, "error", _fields(error)))
+    except BaseException:  # reported to the parent, which raises it as a generator bug
+        conn.send((_FAILED, "crash", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+class SchemaChecks:
+    """openapi-spec-validator's findings for several documents, computed in one child process."""
+
+    def __init__(self, docs: Sequence[Document], versions: Sequence[str]) -> None:
+        self._docs = list(docs)
+        self._versions = list(versions)
+        self._done: dict[int, list[SpecError] | SpecError] = {}
+        self._conn: Connection | None = None
+        self._process: Any = None
+        if self._docs and sys.platform.startswith("linux"):  # fork shares the parsed documents
+            context = multiprocessing.get_context("fork")
+            receiving, sending = context.Pipe(duplex=False)
+            self._process = context.Process(target=_check_all, args=(self._docs, self._versions, sending))
+            self._process.daemon = True
+            self._process.start()
+            sending.close()
+            self._conn = receiving
+
+    def findings(self, index: int) -> list[SpecError]:
+        """The findings for document ``index``; raises what stops its check (a SpecError)."""
+        while index not in self._done and self._conn is not None:
+            try:
+                number, kind, payload = self._conn.recv()
+            except (EOFError, OSError):  # the child is gone: check what is left here
+                self.close()
+                break
+            if number == _FAILED:
+                self.close()
+                raise RuntimeError(f"openapi-spec-validator failed:\n{payload}")
+            self._done[number] = SpecError(*payload) if kind == "error" else [SpecError(*f) for f in payload]
+        if index not in self._done:
+            from .validate import schema_findings
+
+            try:
+                self._done[index] = schema_findings(self._docs[index], self._versions[index])
+            except SpecError as error:
+                self._done[index] = error
+        result = self._done[index]
+        if isinstance(result, SpecError):
+            raise result
+        return result
+
+    def close(self) -> None:
+        """Stop the child (it may still be checking documents nobody asks about any more)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._process = None
+
+    def __enter__(self) -> SchemaChecks:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

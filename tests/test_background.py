@@ -1,0 +1,68 @@
+"""openapi-spec-validator runs in a child process; the outcome must be as if it ran first."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import background
+from generator.errors import SpecError
+from generator.loader import Document, load_document
+from generator.options import Options
+from generator.pipeline import generate_many
+from generator.validate import prepare, schema_findings
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = ROOT / "tests" / "data" / "bad"
+VALIDATOR_CASES = sorted(BAD.glob("validator_*"))
+
+
+def _docs(paths: list[Path]) -> tuple[list[Document], list[str]]:
+    docs = [load_document(p, p.name) for p in paths]
+    return docs, [prepare(d) for d in docs]
+
+
+def test_child_findings_equal_those_found_in_process() -> None:
+    paths = [*VALIDATOR_CASES, ROOT / "specs" / "etherpad.yaml"]
+    docs, versions = _docs(paths)
+    with background.SchemaChecks(docs, versions) as checks:
+        assert checks._process is not None, "the validator runs in a child process on Linux"
+        got = [checks.findings(i) for i in range(len(paths))]
+    assert got == [schema_findings(d, v) for d, v in zip(docs, versions, strict=True)]
+    assert all(got[:-1]) and got[-1] == []
+
+
+def test_a_child_that_dies_costs_only_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(background, "_check_all", lambda *_: os._exit(1))
+    docs, versions = _docs(VALIDATOR_CASES[:2])
+    with background.SchemaChecks(docs, versions) as checks:
+        got = [checks.findings(i) for i in range(2)]
+    assert got == [schema_findings(d, v) for d, v in zip(docs, versions, strict=True)]
+
+
+def test_a_violation_wins_over_what_later_stages_raise(tmp_path: Path) -> None:
+    """An invalid document that also breaks normalization reports the validator's finding."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: t, version: '1'}\n"
+        "x-python-client: {package: t_client}\n"
+        "paths:\n"
+        "  /a:\n"
+        "    get:\n"
+        "      operationId: same\n"
+        "      responses: {'200': {description: ok}}\n"
+        "  /b:\n"
+        "    get:\n"
+        "      operationId: same\n"
+        "      responses: {'200': {description: ok}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError) as caught:
+        generate_many([spec])
+    assert "duplicate operationId" in caught.value.message
+    with pytest.raises(SpecError) as later:  # let through, the later stage's own error shows
+        generate_many([spec], options=Options(allow_invalid=True))
+    assert "duplicate operationId" not in later.value.message

@@ -1,0 +1,153 @@
+"""The format stage's own splitting of long statements must give exactly what black gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import black
+import pytest
+from black.mode import Mode, TargetVersion
+
+from generator import format as format_stage
+from generator import layout
+from generator.cache import Cache
+
+ROOT = Path(__file__).resolve().parent.parent
+MODE = Mode(target_versions={TargetVersion.PY310})
+LONG = "a_rather_long_identifier_name"
+
+# statements the templates write, at the indentation they have there, of lengths around the limit
+CASES = [
+    "from .models import " + ", ".join(f"Model{i}" for i in range(12)),
+    "    from .errors import " + ", ".join(f"Error{i}" for i in range(9)),
+    f'    {LONG}: int | Unset = field("{LONG}", INT, default=UNSET)',
+    f'    {LONG}: list[{LONG}] | Unset = field("x", ListOf(ModelOf(lambda: {LONG})), default=UNSET)',
+    f'    status: {LONG}Enum | str | Unset = field("status", EnumOf({LONG}Enum), default=UNSET)',
+    f'    {LONG}: dict[str, str] | Unset | None = field("{LONG}", DictOf(STR), default=UNSET, nullable=True)',
+    f"        return self._call(_{LONG.upper()}, ({LONG}, {LONG}_2), body, request_options)",
+    f"        return await self._call(_{LONG.upper()}, ({LONG}, {LONG}_2, {LONG}_3), None, request_options)",
+    f"            page = await self._call(_{LONG.upper()}, ({LONG}, {LONG}_2), None, request_options)",
+    f"        self.{LONG} = async_raw_method(api.{LONG}_with_a_suffix_that_is_long_enough)",
+    f'    body=Body("application/json", ModelOf(lambda: {LONG}{LONG}), "json"),',
+    f'        "200": Response(ModelOf(lambda: {LONG}{LONG}), "json", Envelope("code", (0,), "m")),',
+    f'        Param("{LONG}", "query", ListOf(EnumOf({LONG})), style="pipeDelimited", explode=False),',
+]
+
+
+# the context of a line that is an element of an exploded call (or of a dict in one)
+ELEMENT_CONTEXT = {
+    4: (["x = f("], [")"]),
+    8: (["x = f(", "    y={"], ["    },", ")"]),
+}
+
+
+def black_of(statement: str) -> list[str]:
+    """What black makes of one line in the context it has in generated code."""
+    indent = len(statement) - len(statement.lstrip(" "))
+    if statement.endswith(","):
+        before, after = ELEMENT_CONTEXT[indent]
+    else:
+        before, after = ["    " * level + "if _:" for level in range(indent // 4)], []
+    wrapped = "\n".join([*before, statement, *after]) + "\n"
+    lines = black.format_str(wrapped, mode=MODE).split("\n")[:-1]
+    assert lines[: len(before)] == before and lines[len(lines) - len(after) :] == after
+    return lines[len(before) : len(lines) - len(after)]
+
+
+@pytest.mark.parametrize("statement", CASES)
+@pytest.mark.parametrize("width", [0, 8, 20, 40])
+def test_splits_equal_blacks(statement: str, width: int) -> None:
+    """Each case padded to cross the limit in different places: split by layout or left to black."""
+    padded = statement.replace(LONG, LONG + "x" * width, 1)
+    lines = [padded]
+    if len(padded) > layout.LINE_LENGTH:
+        split = layout.split_line(padded)
+        if split is not None:
+            assert split == black_of(padded)
+    else:
+        assert black_of(padded) == lines
+
+
+def test_the_templates_shapes_are_split_without_black() -> None:
+    """The common shapes never need black: a statement a template writes long is split here."""
+    for statement in CASES:
+        assert len(statement) > layout.LINE_LENGTH
+        assert layout.split_line(statement) is not None, statement
+
+
+SOURCE = '''"""A module."""
+
+from .models import {imports}
+
+if x:
+    pass
+elif {long} and {long} and {long}:
+    y = """a string
+spanning lines"""
+    z = call({long}, """a long statement holding a
+string over lines""", {long})
+
+
+class Thing:
+    """A docstring line that is longer than the limit, which black leaves as it is, as we do."""
+
+    field_a: int | Unset = field("{long}", INT, default=UNSET)  # a comment
+    field_b: int | Unset = field("{long}", INT, default=UNSET)
+    value = {{"{long}": 1, "{long}_2": 2, "{long}_3": 3}}
+'''.format(imports=", ".join(f"Model{i}" for i in range(12)), long=LONG)
+
+
+def test_whole_files_equal_blacks_also_where_black_must_decide(tmp_path: Path) -> None:
+    """Statements layout cannot split (a long elif, a string over lines, a comment, a dict) still
+    come out as black gives them, through black on those statements or on the whole file."""
+    expected = black.format_str(SOURCE, mode=MODE)
+    assert expected != SOURCE
+    formatted = format_stage.format_sources([("spec::module.py", SOURCE)], Cache(None))
+    assert formatted == [expected]
+
+
+def test_black_runs_only_on_what_layout_cannot_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real = format_stage._format_one
+
+    def spy(text: str) -> tuple[str, str]:
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(format_stage, "_format_one", spy)
+    source = "class A:\n" + "".join(f"    {line.strip()}\n" for line in CASES[2:6])
+    assert format_stage.format_sources([("spec::m.py", source)], Cache(None)) == [black.format_str(source, mode=MODE)]
+    assert seen == []
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "generated").rglob("*.py")), ids=lambda p: p.relative_to(ROOT / "generated").as_posix()
+)
+def test_generated_files_are_what_black_gives(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert black.format_str(text, mode=MODE) == text
+
+
+DOCSTRINGS = [
+    '"""One line."""',
+    '"""  Padded one line.   """',
+    '""""Starts with a quote" and ends with one"""',
+    '"""Ends in an escaped backslash \\\\ """',
+    '"""Ends in three backslashes \\\\\\ """',
+    '"""Escapes \\xAB \\u00E9 \\N{bullet} \\\\xAB stay or change as black has them."""',
+    '"""Summary.\n\nUnder-indented line\n        deeper line   \n    """',
+    '"""Summary.\n\n    Body whose last line is long enough that the closing quotes do not fit after it at all."""',
+    '"""Summary.\n    Continued.\n"""',
+    '""""""',
+    '"""   """',
+]
+
+
+@pytest.mark.parametrize("literal", DOCSTRINGS)
+@pytest.mark.parametrize("depth", [0, 1, 2])
+def test_docstrings_are_written_as_black_writes_them(literal: str, depth: int) -> None:
+    indent = "    " * depth
+    header = "".join("    " * level + "def f():\n" for level in range(depth))
+    source = header + indent + literal + "\n"
+    expected = black.format_str(source, mode=MODE)
+    assert header + indent + layout.docstring(literal, depth) + "\n" == expected
