@@ -26,7 +26,7 @@ LINE_LENGTH = 88  # black's default, which the generated packages use
 # where each logical line ends without tokenizing the whole file
 _SCAN = re.compile(
     r"""(?P<s>[rRbBuUfF]{0,2}(?:\"\"\"(?:\\.|[^\\])*?\"\"\"|'''(?:\\.|[^\\])*?'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'))"""
-    r"|(?P<c>\#[^\n]*)|(?P<o>[(\[{])|(?P<x>[)\]}])|(?P<n>\n)",
+    r"|(?P<c>\#[^\n]*)|(?P<o>[(\[{]+)|(?P<x>[)\]}]+)|(?P<n>\n)",
     re.S,
 )
 _MARKER = "# clientgen-layout "
@@ -67,9 +67,9 @@ def scan(text: str) -> Scan:
             line += newlines
             spans = spans or newlines > 0
         elif kind == "o":
-            depth += 1
+            depth += match.end() - match.start()
         elif kind == "x":
-            depth -= 1
+            depth -= match.end() - match.start()
         elif kind == "n":
             line += 1
             if depth == 0:
@@ -102,7 +102,7 @@ def _classify(lines: list[str], first: int, end: int, spans: bool, found: Scan) 
             found.docstrings.append(Statement(first, end, indent // 4, False))
         found.after_header = False
         return  # black does not wrap strings
-    tail = _without_comment(body[-1]).rstrip()
+    tail = (_without_comment(body[-1]) if "#" in body[-1] else body[-1]).rstrip()
     compound = tail.endswith(":")
     found.after_header = compound
     if max(len(line) for line in body) <= LINE_LENGTH:
@@ -193,11 +193,12 @@ def _brackets(line: str) -> list[tuple[int, int, int]] | None:
     for match in _SCAN.finditer(line):
         kind = match.lastgroup
         if kind == "o":
-            stack.append(match.start())
+            stack.extend(range(match.start(), match.end()))
         elif kind == "x":
-            if not stack:
-                return None
-            pairs.append((stack.pop(), match.start(), len(stack)))
+            for offset in range(match.start(), match.end()):
+                if not stack:
+                    return None
+                pairs.append((stack.pop(), offset, len(stack)))
         elif kind in ("c", "n"):
             return None
     if stack:
@@ -230,6 +231,29 @@ _CALL_HEAD = re.compile(
     r"|[A-Za-z_][A-Za-z_0-9]*=|[0-9]+: |\"[A-Za-z_0-9/.+-]*\": )?[A-Za-z_][A-Za-z_0-9.]*\($"
 )
 _IMPORT = re.compile(r"from [A-Za-z_0-9.]+ import ([A-Za-z_0-9, ]+)$")
+_CLASS_HEAD = re.compile(r"class [A-Za-z_][A-Za-z_0-9]*\($")
+# an assignment whose value is a call: ``name: T = f(...)`` (``f`` a plain name)
+_ASSIGNED_CALL = re.compile(r"([A-Za-z_][A-Za-z_0-9]*(?:: [A-Za-z_0-9. |\[\],]+)? = )([A-Za-z_][A-Za-z_0-9]*\(.*\))$")
+
+
+def _parenthesized(indent: str, statement: str) -> list[str] | None:
+    """``name: T = f(a, b, c)`` whose ``name: T = f(`` does not fit: black puts the value in
+    parentheses, ``name: T = (`` / ``f(...)`` / ``)``, when that line fits and the call has
+    more than one comma (with fewer, black may keep the call's own parentheses instead)."""
+    assigned = _ASSIGNED_CALL.match(statement)
+    if not assigned:
+        return None
+    target, value = assigned.groups()
+    if len(indent) + len(target) + 1 > LINE_LENGTH - 1:
+        return None
+    call = value[value.index("(") + 1 : -1]
+    if len(_commas(call)) < 2:
+        return None
+    inner = indent + "    "
+    body = [inner + value] if len(inner) + len(value) <= LINE_LENGTH else split_line(inner + value)
+    if body is None:
+        return None
+    return [indent + target + "(", *body, indent + ")"]
 
 
 def split_line(line: str) -> list[str] | None:
@@ -251,6 +275,9 @@ def split_line(line: str) -> list[str] | None:
             return None
         head = stripped[: imported.start(1)]
         return [f"{indent}{head}(", *(f"{inner}{name}," for name in names), f"{indent})"]
+    if stripped.startswith("class ") and stripped.endswith("):"):
+        split = split_line(indent + stripped[:-1])  # the bases, as a call's arguments
+        return None if split is None else [*split[:-1], split[-1] + ":"]
     element = stripped.endswith(",")
     statement = stripped[:-1] if element else stripped
     pairs = _brackets(statement)
@@ -262,8 +289,12 @@ def split_line(line: str) -> list[str] | None:
     opening, closing, _ = ending[0]
     head, body = statement[: opening + 1], statement[opening + 1 : closing]
     atom = head in ("(", "[") and element  # a tuple or list as an argument
-    if not (atom or _CALL_HEAD.match(head)) or len(indent) + len(head) > LINE_LENGTH:
-        return None  # black would look for other brackets
+    if not (atom or _CALL_HEAD.match(head) or _CLASS_HEAD.match(head)):
+        return None
+    if len(indent) + len(head) > LINE_LENGTH:
+        return _parenthesized(indent, statement)  # black wraps the value in parentheses instead
+    if head.startswith("class ") and _CALL_HEAD.match(head):
+        return None
     if not body.strip() or body.rstrip().endswith(","):
         return None  # nothing to split, or a magic trailing comma
     tail = indent + statement[closing] + ("," if element else "")
@@ -315,8 +346,7 @@ def plan(text: str) -> list[tuple[Statement, list[str] | None]]:
     lines = text.split("\n")
     found = scan(text)
     changes: list[tuple[Statement, list[str] | None]] = [
-        (statement, None if statement.compound else split_statement(lines[statement.first : statement.end]))
-        for statement in found.long
+        (statement, split_statement(lines[statement.first : statement.end])) for statement in found.long
     ]
     for statement in found.docstrings:
         old = lines[statement.first : statement.end]

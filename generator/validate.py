@@ -56,12 +56,37 @@ class _Where:
     parts: tuple[Any, ...]  # the node it was looking at (a logical path; $refs not followed)
 
 
+class _Seen(list[int]):
+    """A list of ids with constant-time membership.
+
+    openapi-spec-validator's schema validator remembers the schemas it has checked in plain
+    lists and asks ``id in list`` for every schema it meets, which made large specs quadratic
+    (GitHub's spec spent most of its validation time there)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ids: set[int] = set()
+
+    def append(self, item: int) -> None:
+        self._ids.add(item)
+        super().append(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._ids
+
+
 def _located(cls: type[Any], keyword: str) -> type[Any]:
     """A keyword validator that tags each finding with the node it was checking."""
     from jsonschema_path import SchemaPath
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
     class Located(cls):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            for name in ("visited_schema_ids", "meta_checked_schema_ids"):
+                if isinstance(getattr(self, name, None), list):
+                    setattr(self, name, _Seen())
+
         def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
             node = next((a for a in args if isinstance(a, SchemaPath)), None)
             try:

@@ -31,6 +31,8 @@ CASES = [
     f'    body=Body("application/json", ModelOf(lambda: {LONG}{LONG}), "json"),',
     f'        "200": Response(ModelOf(lambda: {LONG}{LONG}), "json", Envelope("code", (0,), "m")),',
     f'        Param("{LONG}", "query", ListOf(EnumOf({LONG})), style="pipeDelimited", explode=False),',
+    f"class {LONG}{LONG}WithASuffix(str, Enum, SomeMixinClass):",
+    f'    status_value_of_the_thing: {LONG}Status | str | Unset = field("statusValue", EnumOf({LONG}Status), default=UNSET)',
 ]
 
 
@@ -48,6 +50,8 @@ def black_of(statement: str) -> list[str]:
         before, after = ELEMENT_CONTEXT[indent]
     else:
         before, after = ["    " * level + "if _:" for level in range(indent // 4)], []
+        if statement.endswith(":"):
+            after = [" " * indent + "    pass"]
     wrapped = "\n".join([*before, statement, *after]) + "\n"
     lines = black.format_str(wrapped, mode=MODE).split("\n")[:-1]
     assert lines[: len(before)] == before and lines[len(lines) - len(after) :] == after
