@@ -32,7 +32,8 @@ CASES = [
     f'        "200": Response(ModelOf(lambda: {LONG}{LONG}), "json", Envelope("code", (0,), "m")),',
     f'        Param("{LONG}", "query", ListOf(EnumOf({LONG})), style="pipeDelimited", explode=False),',
     f"class {LONG}{LONG}WithASuffix(str, Enum, SomeMixinClass):",
-    f'    status_value_of_the_thing: {LONG}Status | str | Unset = field("statusValue", EnumOf({LONG}Status), default=UNSET)',
+    f"    status_value_of_the_thing: {LONG}Status | str | Unset"
+    f' = field("statusValue", EnumOf({LONG}Status), default=UNSET)',
 ]
 
 
