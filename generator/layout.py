@@ -231,6 +231,9 @@ _CALL_HEAD = re.compile(
     r"|[A-Za-z_][A-Za-z_0-9]*=|[0-9]+: |\"[A-Za-z_0-9/.+-]*\": )?[A-Za-z_][A-Za-z_0-9.]*\($"
 )
 _IMPORT = re.compile(r"from [A-Za-z_0-9.]+ import ([A-Za-z_0-9, ]+)$")
+_UNSPLITTABLE = re.compile(
+    r' *(?:"(?:\\.|[^"\\])*"|[A-Za-z_][A-Za-z_0-9]*)(?:: (?:"(?:\\.|[^"\\])*"|[A-Za-z_][A-Za-z_0-9]*))?,$'
+)
 _CLASS_HEAD = re.compile(r"class [A-Za-z_][A-Za-z_0-9]*\($")
 # an assignment whose value is a call: ``name: T = f(...)`` (``f`` a plain name)
 _ASSIGNED_CALL = re.compile(r"([A-Za-z_][A-Za-z_0-9]*(?:: [A-Za-z_0-9. |\[\],]+)? = )([A-Za-z_][A-Za-z_0-9]*\(.*\))$")
@@ -333,6 +336,9 @@ def split_statement(lines: list[str]) -> list[str] | None:
             continue
         if len(lines) > 1 and not line.endswith(","):
             return None
+        if len(lines) > 1 and _UNSPLITTABLE.match(line):
+            out.append(line)  # an entry of an exploded collection with no brackets: black leaves it
+            continue
         split = split_line(line)
         if split is None:
             return None

@@ -99,6 +99,18 @@ class Thing:
     field_a: int | Unset = field("{long}", INT, default=UNSET)  # a comment
     field_b: int | Unset = field("{long}", INT, default=UNSET)
     value = {{"{long}": 1, "{long}_2": 2, "{long}_3": 3}}
+
+
+EXPORTS = {{
+    "{long}{long}{long}": ".{long}_{long}_module",
+}}
+
+
+def function(
+    self,
+    {long}_{long}: {long}{long}Type,
+) -> None:
+    pass
 '''.format(imports=", ".join(f"Model{i}" for i in range(12)), long=LONG)
 
 
