@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from .errors import SpecError
@@ -75,10 +76,90 @@ class _Seen(list[int]):
         return item in self._ids
 
 
+@lru_cache(maxsize=1)
+def _draft4_meta() -> Any:
+    """jsonschema-rs's validator for the meta-schema OpenAPI 3.0 schemas are checked against
+    (JSON Schema draft 4), formats off; None where jsonschema-rs is missing."""
+    try:
+        import jsonschema_rs
+        from openapi_schema_validator import OAS30Validator
+
+        return jsonschema_rs.validator_for(dict(OAS30Validator.META_SCHEMA), validate_formats=False)
+    except Exception:  # an optional speed-up: the pure-Python check remains
+        return None
+
+
+def _patterns_compile(value: Any) -> bool:
+    """The one format the meta-schema checks: every ``pattern`` is a regular expression Python reads."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            pattern = node.get("pattern")
+            if isinstance(pattern, str):
+                try:
+                    re.compile(pattern)
+                except (re.error, RecursionError, OverflowError):
+                    return False
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
+
+
+def _accepts(fast: Any, value: Any) -> bool:
+    """Whether jsonschema-rs finds ``value`` valid; False where it cannot take it (non-string keys, ...)."""
+    try:
+        return bool(fast.is_valid(value))
+    except Exception:
+        return False
+
+
+def _fast_first(slow: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A meta-schema check that asks jsonschema-rs first and jsonschema only for schemas it
+    rejects: the same findings (jsonschema words them), about ten times faster on large specs."""
+    fast = _draft4_meta()
+    if fast is None:
+        return slow
+
+    def check(value: Any) -> None:
+        if not (_accepts(fast, value) and _patterns_compile(value)):
+            slow(value)
+
+    return check
+
+
+class _DocumentCheck:
+    """The whole document against the OpenAPI JSON Schema: jsonschema-rs says whether it is
+    valid; only an invalid document goes through jsonschema, whose errors carry the detail
+    (the alternatives of a oneOf) the messages are made of. (openapi-spec-validator would use
+    jsonschema-rs alone once it is installed, and lose that detail.)"""
+
+    def __init__(self, schema: Any) -> None:
+        from jsonschema.validators import validator_for  # type: ignore[import-untyped]
+
+        self.schema = dict(schema)
+        self._slow = validator_for(self.schema)(self.schema)
+        try:
+            import jsonschema_rs
+
+            self._fast: Any = jsonschema_rs.validator_for(self.schema, validate_formats=False)
+        except Exception:  # an optional speed-up
+            self._fast = None
+
+    def iter_errors(self, instance: Any) -> Iterator[Any]:
+        if self._fast is not None and _accepts(self._fast, instance):
+            return iter(())
+        return iter(self._slow.iter_errors(instance))
+
+
 def _located(cls: type[Any], keyword: str) -> type[Any]:
     """A keyword validator that tags each finding with the node it was checking."""
     from jsonschema_path import SchemaPath
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+    from openapi_spec_validator.validation.keywords import OpenAPIV30SchemaValidator
+
+    draft4 = issubclass(cls, OpenAPIV30SchemaValidator)  # Swagger 2.0 and OpenAPI 3.0
 
     class Located(cls):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -86,6 +167,10 @@ def _located(cls: type[Any], keyword: str) -> type[Any]:
             for name in ("visited_schema_ids", "meta_checked_schema_ids"):
                 if isinstance(getattr(self, name, None), list):
                     setattr(self, name, _Seen())
+
+        def _get_schema_checker(self, *args: Any) -> Callable[[Any], None]:
+            checker: Callable[[Any], None] = super()._get_schema_checker(*args)
+            return _fast_first(checker) if draft4 else checker
 
         def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
             node = next((a for a in args if isinstance(a, SchemaPath)), None)
@@ -120,6 +205,7 @@ def _validator(version: str) -> type[Any]:
         keyword_validators: ClassVar[dict[str, Any]] = {
             key: _located(cls, key) for key, cls in base.keyword_validators.items()
         }
+        schema_validator = _DocumentCheck(base.schema_validator.schema)
 
     return Validator
 

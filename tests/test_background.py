@@ -66,3 +66,30 @@ def test_a_violation_wins_over_what_later_stages_raise(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as later:  # let through, the later stage's own error shows
         generate_many([spec], options=Options(allow_invalid=True))
     assert "duplicate operationId" not in later.value.message
+
+
+def test_the_fast_first_passes_hide_no_finding(tmp_path: Path) -> None:
+    """jsonschema-rs answers "valid" first; what only Python's checks reject must still be found:
+    a pattern ECMA-262 reads but Python's re does not (the meta-schema's one format)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: t, version: '1'}\n"
+        "x-python-client: {package: t_client}\n"
+        "paths:\n"
+        "  /a:\n"
+        "    get:\n"
+        "      operationId: getA\n"
+        "      responses:\n"
+        "        '200':\n"
+        "          description: ok\n"
+        "          content:\n"
+        "            application/json:\n"
+        '              schema: {type: string, pattern: "(?<name>x)"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError) as caught:
+        generate_many([spec])
+    assert caught.value.line == 13
+    assert caught.value.pointer.endswith("/schema/pattern")
+    assert "is not a 'regex'" in caught.value.message
