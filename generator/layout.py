@@ -247,8 +247,8 @@ def _parenthesized(indent: str, statement: str) -> list[str] | None:
     if not assigned:
         return None
     target, value = assigned.groups()
-    if len(indent) + len(target) + 1 > LINE_LENGTH - 1:
-        return None
+    if len(indent) + len(target) + 1 > LINE_LENGTH:
+        return _parenthesized_annotation(indent, target, value)
     call = value[value.index("(") + 1 : -1]
     if len(_commas(call)) < 2:
         return None
@@ -257,6 +257,23 @@ def _parenthesized(indent: str, statement: str) -> list[str] | None:
     if body is None:
         return None
     return [indent + target + "(", *body, indent + ")"]
+
+
+def _parenthesized_annotation(indent: str, target: str, value: str) -> list[str] | None:
+    """``name: T = f(...)`` where even ``name: T = (`` does not fit: black puts the annotation
+    in parentheses, ``name: (`` / ``T`` / ``) = f(`` ..., when those lines fit."""
+    name, _, annotation = target[: -len(" = ")].partition(": ")
+    inner = indent + "    "
+    if not annotation or "[" in annotation or len(inner) + len(annotation) > LINE_LENGTH:
+        return None
+    if len(indent) + len(name) + len(": (") > LINE_LENGTH:
+        return None
+    if len(indent) + len(") = ") + len(value) <= LINE_LENGTH:
+        return [f"{indent}{name}: (", inner + annotation, f"{indent}) = {value}"]
+    rest = split_line(f"{indent}_ = {value}")  # as long as ") = f(...)", which black splits the same way
+    if rest is None or len(rest) < 3 or not rest[0].endswith("("):
+        return None
+    return [f"{indent}{name}: (", inner + annotation, f"{indent}){rest[0][len(indent) + 1 :]}", *rest[1:]]
 
 
 def split_line(line: str) -> list[str] | None:

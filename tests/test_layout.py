@@ -34,6 +34,7 @@ CASES = [
     f"class {LONG}{LONG}WithASuffix(str, Enum, SomeMixinClass):",
     f"    status_value_of_the_thing: {LONG}Status | str | Unset"
     f' = field("statusValue", EnumOf({LONG}Status), default=UNSET)',
+    f'    {LONG}_{LONG}: {LONG}Value | str | Unset = field("x", EnumOf({LONG}Value), default=UNSET)',
 ]
 
 

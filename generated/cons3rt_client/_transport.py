@@ -344,7 +344,7 @@ class BaseTransport:
         self,
         base_url: str,
         *,
-        credentials: Mapping[str, str | tuple[str, str] | None],
+        credentials: Mapping[str, str | tuple[str | None, str | None] | None],
         timeout: TimeoutTypes | Unset,
         max_retries: int,
         headers: Mapping[str, str] | None,
@@ -364,8 +364,10 @@ class BaseTransport:
             if scheme.kind == "api_key" and scheme.location == "query":
                 _REDACT.add(scheme.name)
         for key, value in credentials.items():
-            if isinstance(value, tuple):
-                self._credentials[key] = (value[0], Secret(value[1]))
+            if isinstance(value, tuple):  # user name and password: both, or none
+                user, password = value
+                if user is not None and password is not None:
+                    self._credentials[key] = (user, Secret(password))
             elif value is not None:
                 self._credentials[key] = Secret(value)
 
@@ -659,7 +661,7 @@ class SyncTransport(BaseTransport):
         self,
         base_url: str,
         *,
-        credentials: Mapping[str, str | tuple[str, str] | None],
+        credentials: Mapping[str, str | tuple[str | None, str | None] | None],
         timeout: TimeoutTypes | Unset,
         max_retries: int,
         headers: Mapping[str, str] | None,
@@ -749,7 +751,7 @@ class AsyncTransport(BaseTransport):
         self,
         base_url: str,
         *,
-        credentials: Mapping[str, str | tuple[str, str] | None],
+        credentials: Mapping[str, str | tuple[str | None, str | None] | None],
         timeout: TimeoutTypes | Unset,
         max_retries: int,
         headers: Mapping[str, str] | None,

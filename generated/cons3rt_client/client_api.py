@@ -21,7 +21,8 @@ from .models import AbstractCompositionStatus, CompositionLaunchOptions
 
 __all__ = ["AsyncClientApi", "ClientApi"]
 
-_LIST_COMPOSITION_STATUS: Operation[list[AbstractCompositionStatus]] = Operation(
+_LIST_COMPOSITION_STATUS: Operation[list[AbstractCompositionStatus]]
+_LIST_COMPOSITION_STATUS = Operation(
     "list_composition_status",
     "GET",
     "/api/client",
@@ -32,7 +33,8 @@ _LIST_COMPOSITION_STATUS: Operation[list[AbstractCompositionStatus]] = Operation
     accept="application/json",
 )
 
-_LAUNCH_COMPOSITION: Operation[list[int]] = Operation(
+_LAUNCH_COMPOSITION: Operation[list[int]]
+_LAUNCH_COMPOSITION = Operation(
     "launch_composition",
     "POST",
     "/api/client/{id}",

@@ -26,7 +26,8 @@ from .models import (
 
 __all__ = ["AsyncSessionApi", "SessionApi"]
 
-_CREATE_SESSION_USING_GET: Operation[CreateSessionUsingGET200Response] = Operation(
+_CREATE_SESSION_USING_GET: Operation[CreateSessionUsingGET200Response]
+_CREATE_SESSION_USING_GET = Operation(
     "create_session_using_get",
     "GET",
     "/createSession",
@@ -51,7 +52,8 @@ _CREATE_SESSION_USING_GET: Operation[CreateSessionUsingGET200Response] = Operati
     accept="application/json",
 )
 
-_CREATE_SESSION_USING_POST: Operation[CreateSessionUsingGET200Response] = Operation(
+_CREATE_SESSION_USING_POST: Operation[CreateSessionUsingGET200Response]
+_CREATE_SESSION_USING_POST = Operation(
     "create_session_using_post",
     "POST",
     "/createSession",
@@ -76,7 +78,8 @@ _CREATE_SESSION_USING_POST: Operation[CreateSessionUsingGET200Response] = Operat
     accept="application/json",
 )
 
-_DELETE_SESSION_USING_GET: Operation[AppendChatMessageUsingGET200Response] = Operation(
+_DELETE_SESSION_USING_GET: Operation[AppendChatMessageUsingGET200Response]
+_DELETE_SESSION_USING_GET = Operation(
     "delete_session_using_get",
     "GET",
     "/deleteSession",
@@ -97,7 +100,8 @@ _DELETE_SESSION_USING_GET: Operation[AppendChatMessageUsingGET200Response] = Ope
     accept="application/json",
 )
 
-_DELETE_SESSION_USING_POST: Operation[AppendChatMessageUsingGET200Response] = Operation(
+_DELETE_SESSION_USING_POST: Operation[AppendChatMessageUsingGET200Response]
+_DELETE_SESSION_USING_POST = Operation(
     "delete_session_using_post",
     "POST",
     "/deleteSession",
@@ -118,7 +122,8 @@ _DELETE_SESSION_USING_POST: Operation[AppendChatMessageUsingGET200Response] = Op
     accept="application/json",
 )
 
-_GET_SESSION_INFO_USING_GET: Operation[GetSessionInfoUsingGET200Response] = Operation(
+_GET_SESSION_INFO_USING_GET: Operation[GetSessionInfoUsingGET200Response]
+_GET_SESSION_INFO_USING_GET = Operation(
     "get_session_info_using_get",
     "GET",
     "/getSessionInfo",
@@ -139,7 +144,8 @@ _GET_SESSION_INFO_USING_GET: Operation[GetSessionInfoUsingGET200Response] = Oper
     accept="application/json",
 )
 
-_GET_SESSION_INFO_USING_POST: Operation[GetSessionInfoUsingGET200Response] = Operation(
+_GET_SESSION_INFO_USING_POST: Operation[GetSessionInfoUsingGET200Response]
+_GET_SESSION_INFO_USING_POST = Operation(
     "get_session_info_using_post",
     "POST",
     "/getSessionInfo",

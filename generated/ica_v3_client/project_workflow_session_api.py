@@ -35,7 +35,8 @@ from .models import (
 
 __all__ = ["AsyncProjectWorkflowSessionApi", "ProjectWorkflowSessionApi"]
 
-_GET_WORKFLOW_SESSIONS: Operation[WorkflowSessionPagedListV3] = Operation(
+_GET_WORKFLOW_SESSIONS: Operation[WorkflowSessionPagedListV3]
+_GET_WORKFLOW_SESSIONS = Operation(
     "get_workflow_sessions",
     "GET",
     "/api/projects/{projectId}/workflowSessions",
@@ -61,7 +62,8 @@ _GET_WORKFLOW_SESSIONS: Operation[WorkflowSessionPagedListV3] = Operation(
     accept="application/vnd.illumina.v3+json, application/problem+json",
 )
 
-_GET_WORKFLOW_SESSION_INPUTS: Operation[WorkflowSessionInputList] = Operation(
+_GET_WORKFLOW_SESSION_INPUTS: Operation[WorkflowSessionInputList]
+_GET_WORKFLOW_SESSION_INPUTS = Operation(
     "get_workflow_session_inputs",
     "GET",
     "/api/projects/{projectId}/workflowSessions/{workflowSessionId}/inputs",
@@ -79,54 +81,51 @@ _GET_WORKFLOW_SESSION_INPUTS: Operation[WorkflowSessionInputList] = Operation(
     accept="application/vnd.illumina.v3+json, application/problem+json",
 )
 
-_GET_WORKFLOW_SESSION_CONFIGURATIONS: Operation[WorkflowSessionConfigurationList] = (
-    Operation(
-        "get_workflow_session_configurations",
-        "GET",
-        "/api/projects/{projectId}/workflowSessions/{workflowSessionId}/configurations",
-        params=(
-            Param("projectId", "path"),
-            Param("workflowSessionId", "path"),
-        ),
-        success={
-            "200": Response(ModelOf(lambda: WorkflowSessionConfigurationList), "json"),
-        },
-        errors={
-            "default": Response(ModelOf(lambda: Problem), "json"),
-        },
-        security=(("JwtAuth",), ("ApiKeyAuth",)),
-        accept="application/vnd.illumina.v3+json, application/problem+json",
-    )
+_GET_WORKFLOW_SESSION_CONFIGURATIONS: Operation[WorkflowSessionConfigurationList]
+_GET_WORKFLOW_SESSION_CONFIGURATIONS = Operation(
+    "get_workflow_session_configurations",
+    "GET",
+    "/api/projects/{projectId}/workflowSessions/{workflowSessionId}/configurations",
+    params=(
+        Param("projectId", "path"),
+        Param("workflowSessionId", "path"),
+    ),
+    success={
+        "200": Response(ModelOf(lambda: WorkflowSessionConfigurationList), "json"),
+    },
+    errors={
+        "default": Response(ModelOf(lambda: Problem), "json"),
+    },
+    security=(("JwtAuth",), ("ApiKeyAuth",)),
+    accept="application/vnd.illumina.v3+json, application/problem+json",
 )
 
-_SEARCH_ORCHESTRATED_ANALYSES: Operation[WorkflowSessionAnalysisPagedListV4] = (
-    Operation(
-        "search_orchestrated_analyses",
-        "POST",
-        "/api/projects/{projectId}/workflowSessions/{workflowSessionId}/analyses:search",
-        params=(
-            Param("projectId", "path"),
-            Param("workflowSessionId", "path"),
-            Param("pageOffset", "query"),
-            Param("pageToken", "query"),
-            Param("pageSize", "query"),
-            Param("sort", "query"),
-        ),
-        body=Body("application/json", ModelOf(lambda: AnalysisQueryParameters), "json"),
-        success={
-            "200": Response(
-                ModelOf(lambda: WorkflowSessionAnalysisPagedListV4), "json"
-            ),
-        },
-        errors={
-            "default": Response(ModelOf(lambda: Problem), "json"),
-        },
-        security=(("JwtAuth",), ("ApiKeyAuth",)),
-        accept="application/vnd.illumina.v3+json, application/problem+json",
-    )
+_SEARCH_ORCHESTRATED_ANALYSES: Operation[WorkflowSessionAnalysisPagedListV4]
+_SEARCH_ORCHESTRATED_ANALYSES = Operation(
+    "search_orchestrated_analyses",
+    "POST",
+    "/api/projects/{projectId}/workflowSessions/{workflowSessionId}/analyses:search",
+    params=(
+        Param("projectId", "path"),
+        Param("workflowSessionId", "path"),
+        Param("pageOffset", "query"),
+        Param("pageToken", "query"),
+        Param("pageSize", "query"),
+        Param("sort", "query"),
+    ),
+    body=Body("application/json", ModelOf(lambda: AnalysisQueryParameters), "json"),
+    success={
+        "200": Response(ModelOf(lambda: WorkflowSessionAnalysisPagedListV4), "json"),
+    },
+    errors={
+        "default": Response(ModelOf(lambda: Problem), "json"),
+    },
+    security=(("JwtAuth",), ("ApiKeyAuth",)),
+    accept="application/vnd.illumina.v3+json, application/problem+json",
 )
 
-_SEARCH_WORKFLOW_SESSIONS: Operation[WorkflowSessionPagedListV4] = Operation(
+_SEARCH_WORKFLOW_SESSIONS: Operation[WorkflowSessionPagedListV4]
+_SEARCH_WORKFLOW_SESSIONS = Operation(
     "search_workflow_sessions",
     "POST",
     "/api/projects/{projectId}/workflowSessions:search",

@@ -32,7 +32,8 @@ from .models import (
 
 __all__ = ["AsyncTaskVersionsApi", "TaskVersionsApi"]
 
-_LIST_TASK_VERSIONS: Operation[TaskVersionSummaryPagedItems] = Operation(
+_LIST_TASK_VERSIONS: Operation[TaskVersionSummaryPagedItems]
+_LIST_TASK_VERSIONS = Operation(
     "list_task_versions",
     "GET",
     "/v1/tasks/{taskId}/versions",
@@ -60,7 +61,8 @@ _LIST_TASK_VERSIONS: Operation[TaskVersionSummaryPagedItems] = Operation(
     accept="application/json",
 )
 
-_CREATE_TASK_VERSION: Operation[TaskVersion] = Operation(
+_CREATE_TASK_VERSION: Operation[TaskVersion]
+_CREATE_TASK_VERSION = Operation(
     "create_task_version",
     "POST",
     "/v1/tasks/{taskId}/versions",
@@ -82,7 +84,8 @@ _CREATE_TASK_VERSION: Operation[TaskVersion] = Operation(
     accept="application/json",
 )
 
-_GET_TASK_VERSION: Operation[TaskVersion] = Operation(
+_GET_TASK_VERSION: Operation[TaskVersion]
+_GET_TASK_VERSION = Operation(
     "get_task_version",
     "GET",
     "/v1/tasks/{taskId}/versions/{versionId}",
@@ -105,7 +108,8 @@ _GET_TASK_VERSION: Operation[TaskVersion] = Operation(
     accept="application/json",
 )
 
-_UPDATE_TASK_VERSION: Operation[TaskVersion] = Operation(
+_UPDATE_TASK_VERSION: Operation[TaskVersion]
+_UPDATE_TASK_VERSION = Operation(
     "update_task_version",
     "PATCH",
     "/v1/tasks/{taskId}/versions/{versionId}",
@@ -129,7 +133,8 @@ _UPDATE_TASK_VERSION: Operation[TaskVersion] = Operation(
     accept="application/json",
 )
 
-_LAUNCH_TASK_RUN: Operation[TaskRun] = Operation(
+_LAUNCH_TASK_RUN: Operation[TaskRun]
+_LAUNCH_TASK_RUN = Operation(
     "launch_task_run",
     "POST",
     "/v1/tasks/{taskId}/versions/{versionId}:launch",

@@ -56,11 +56,7 @@ class ApiClient(SyncTransport):
         super().__init__(
             base_url,
             credentials={
-                "basicAuth": (
-                    (username, password)
-                    if username is not None and password is not None
-                    else None
-                ),
+                "basicAuth": (username, password),
             },
             timeout=timeout,
             max_retries=max_retries,
@@ -101,11 +97,7 @@ class AsyncApiClient(AsyncTransport):
         super().__init__(
             base_url,
             credentials={
-                "basicAuth": (
-                    (username, password)
-                    if username is not None and password is not None
-                    else None
-                ),
+                "basicAuth": (username, password),
             },
             timeout=timeout,
             max_retries=max_retries,

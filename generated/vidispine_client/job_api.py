@@ -29,7 +29,8 @@ from .models import (
 
 __all__ = ["AsyncJobApi", "JobApi"]
 
-_GET_JOBS: Operation[JobListType] = Operation(
+_GET_JOBS: Operation[JobListType]
+_GET_JOBS = Operation(
     "get_jobs",
     "GET",
     "/job",
@@ -57,7 +58,8 @@ _GET_JOBS: Operation[JobListType] = Operation(
     accept="application/json",
 )
 
-_CREATE_CUSTOM_JOB: Operation[JobType] = Operation(
+_CREATE_CUSTOM_JOB: Operation[JobType]
+_CREATE_CUSTOM_JOB = Operation(
     "create_custom_job",
     "POST",
     "/job",
@@ -76,7 +78,8 @@ _CREATE_CUSTOM_JOB: Operation[JobType] = Operation(
     accept="application/json",
 )
 
-_DELETE_JOBS: Operation[None] = Operation(
+_DELETE_JOBS: Operation[None]
+_DELETE_JOBS = Operation(
     "delete_jobs",
     "DELETE",
     "/job",
@@ -88,7 +91,8 @@ _DELETE_JOBS: Operation[None] = Operation(
     accept="",
 )
 
-_GET_ALL_JOB_PROBLEMS: Operation[JobProblemListType] = Operation(
+_GET_ALL_JOB_PROBLEMS: Operation[JobProblemListType]
+_GET_ALL_JOB_PROBLEMS = Operation(
     "get_all_job_problems",
     "GET",
     "/job/problem",
@@ -99,7 +103,8 @@ _GET_ALL_JOB_PROBLEMS: Operation[JobProblemListType] = Operation(
     accept="application/json",
 )
 
-_GET_JOB: Operation[JobType] = Operation(
+_GET_JOB: Operation[JobType]
+_GET_JOB = Operation(
     "get_job",
     "GET",
     "/job/{job-id}",
@@ -115,7 +120,8 @@ _GET_JOB: Operation[JobType] = Operation(
     accept="application/json",
 )
 
-_UPDATE_JOB: Operation[None] = Operation(
+_UPDATE_JOB: Operation[None]
+_UPDATE_JOB = Operation(
     "update_job",
     "PUT",
     "/job/{job-id}",
@@ -130,7 +136,8 @@ _UPDATE_JOB: Operation[None] = Operation(
     accept="",
 )
 
-_ABORT_JOB: Operation[None] = Operation(
+_ABORT_JOB: Operation[None]
+_ABORT_JOB = Operation(
     "abort_job",
     "DELETE",
     "/job/{job-id}",
@@ -146,7 +153,8 @@ _ABORT_JOB: Operation[None] = Operation(
     accept="",
 )
 
-_GET_JOB_PROBLEMS: Operation[JobProblemListType] = Operation(
+_GET_JOB_PROBLEMS: Operation[JobProblemListType]
+_GET_JOB_PROBLEMS = Operation(
     "get_job_problems",
     "GET",
     "/job/{job-id}/problem",
@@ -158,7 +166,8 @@ _GET_JOB_PROBLEMS: Operation[JobProblemListType] = Operation(
     accept="application/json",
 )
 
-_CREATE_DUPLICATE_JOB: Operation[JobType] = Operation(
+_CREATE_DUPLICATE_JOB: Operation[JobType]
+_CREATE_DUPLICATE_JOB = Operation(
     "create_duplicate_job",
     "POST",
     "/job/{job-id}/re-run",
@@ -173,7 +182,8 @@ _CREATE_DUPLICATE_JOB: Operation[JobType] = Operation(
     accept="application/json",
 )
 
-_GET_JOB_TYPES: Operation[URIListType] = Operation(
+_GET_JOB_TYPES: Operation[URIListType]
+_GET_JOB_TYPES = Operation(
     "get_job_types",
     "GET",
     "/jobtype",
