@@ -13,6 +13,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from .errors import SpecError
@@ -25,14 +26,19 @@ def _fields(error: SpecError) -> tuple[str, str, str, str, int | None]:
     return error.file, error.pointer, error.message, error.hint, error.line
 
 
-def _check_all(docs: Sequence[Document], versions: Sequence[str], conn: Connection) -> None:
-    """The child: each document's findings (or the error that stops its check), as they come."""
-    from .validate import schema_findings
+def _check_all(sources: Sequence[tuple[Path, str]], conn: Connection) -> None:
+    """The child: imports the validator, reads each spec and sends its findings as they come
+    (or the error that stops its check; a spec it cannot read is the parent's to report)."""
+    from .loader import load_document
+    from .validate import check_document, schema_findings
 
     try:
-        for index, (doc, version) in enumerate(zip(docs, versions, strict=True)):
+        import openapi_spec_validator  # noqa: F401 - the slow import, while the parent reads the specs
+
+        for index, (path, shown) in enumerate(sources):
             try:
-                conn.send((index, "findings", [_fields(e) for e in schema_findings(doc, version)]))
+                doc = load_document(path, shown)
+                conn.send((index, "findings", [_fields(e) for e in schema_findings(doc, check_document(doc))]))
             except SpecError as error:
                 conn.send((index, "error", _fields(error)))
     except BaseException:  # reported to the parent, which raises it as a generator bug
@@ -44,23 +50,25 @@ def _check_all(docs: Sequence[Document], versions: Sequence[str], conn: Connecti
 class SchemaChecks:
     """openapi-spec-validator's findings for several documents, computed in one child process."""
 
-    def __init__(self, docs: Sequence[Document], versions: Sequence[str]) -> None:
-        self._docs = list(docs)
-        self._versions = list(versions)
+    def __init__(self, sources: Sequence[tuple[Path, str]]) -> None:
+        """Start checking the specs at ``sources`` (path, name as shown); the child reads them
+        itself, so it can start before the parent has."""
+        self._sources = list(sources)
         self._done: dict[int, list[SpecError] | SpecError] = {}
         self._conn: Connection | None = None
         self._process: Any = None
-        if self._docs and sys.platform.startswith("linux"):  # fork shares the parsed documents
+        if self._sources and sys.platform.startswith("linux"):  # fork: no re-import of the generator
             context = multiprocessing.get_context("fork")
             receiving, sending = context.Pipe(duplex=False)
-            self._process = context.Process(target=_check_all, args=(self._docs, self._versions, sending))
+            self._process = context.Process(target=_check_all, args=(self._sources, sending))
             self._process.daemon = True
             self._process.start()
             sending.close()
             self._conn = receiving
 
-    def findings(self, index: int) -> list[SpecError]:
-        """The findings for document ``index``; raises what stops its check (a SpecError)."""
+    def findings(self, index: int, doc: Document, version: str) -> list[SpecError]:
+        """The findings for spec ``index`` (read by the parent as ``doc``, of ``version``);
+        raises what stops its check (a SpecError)."""
         while index not in self._done and self._conn is not None:
             try:
                 number, kind, payload = self._conn.recv()
@@ -75,7 +83,7 @@ class SchemaChecks:
             from .validate import schema_findings
 
             try:
-                self._done[index] = schema_findings(self._docs[index], self._versions[index])
+                self._done[index] = schema_findings(doc, version)
             except SpecError as error:
                 self._done[index] = error
         result = self._done[index]

@@ -126,7 +126,7 @@ def _settle(spec: _Loaded, rendered: _Rendered | None, checks: Any) -> _Rendered
             places.add((problem.file, problem.pointer))
             warnings.append(_warning_text(problem))
 
-    report(checks.findings(spec.index), spec.options.allow_invalid, warn)
+    report(checks.findings(spec.index, spec.doc, spec.version), spec.options.allow_invalid, warn)
     if rendered is None:
         return None
     for problem in rendered.later:
@@ -163,6 +163,7 @@ def generate_many(
     cache = cache or Cache(None)
     per_spec = list(options) if isinstance(options, Sequence) else [options or Options()] * len(paths)
     done: dict[int, GeneratedPackage] = {}
+    todo: list[tuple[int, Path, str, Options, str | None]] = []
     specs: list[_Loaded] = []
     stop: SpecError | None = None  # a spec that cannot be read: reported after those before it
     for index, path in enumerate(paths):
@@ -178,13 +179,16 @@ def generate_many(
             if hit is not None:
                 done[index] = hit
                 continue
-        try:
-            specs.append(_load(len(specs), index, path, shown, options, key))
-        except SpecError as error:
-            stop = error
-            break
+        todo.append((index, path, shown, options, key))
 
-    with SchemaChecks([s.doc for s in specs], [s.version for s in specs]) as checks:
+    # the validator starts first, in its own process; it reads the specs itself
+    with SchemaChecks([(path, shown) for _, path, shown, _, _ in todo]) as checks:
+        for number, (index, path, shown, options, key) in enumerate(todo):
+            try:
+                specs.append(_load(number, index, path, shown, options, key))
+            except SpecError as error:
+                stop = error
+                break
         pending: list[tuple[int, _Rendered, str | None]] = []
         for spec in specs:
             try:

@@ -27,9 +27,9 @@ def _docs(paths: list[Path]) -> tuple[list[Document], list[str]]:
 def test_child_findings_equal_those_found_in_process() -> None:
     paths = [*VALIDATOR_CASES, ROOT / "specs" / "etherpad.yaml"]
     docs, versions = _docs(paths)
-    with background.SchemaChecks(docs, versions) as checks:
+    with background.SchemaChecks([(p, p.name) for p in paths]) as checks:
         assert checks._process is not None, "the validator runs in a child process on Linux"
-        got = [checks.findings(i) for i in range(len(paths))]
+        got = [checks.findings(i, d, v) for i, (d, v) in enumerate(zip(docs, versions, strict=True))]
     assert got == [schema_findings(d, v) for d, v in zip(docs, versions, strict=True)]
     assert all(got[:-1]) and got[-1] == []
 
@@ -37,8 +37,8 @@ def test_child_findings_equal_those_found_in_process() -> None:
 def test_a_child_that_dies_costs_only_time(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(background, "_check_all", lambda *_: os._exit(1))
     docs, versions = _docs(VALIDATOR_CASES[:2])
-    with background.SchemaChecks(docs, versions) as checks:
-        got = [checks.findings(i) for i in range(2)]
+    with background.SchemaChecks([(p, p.name) for p in VALIDATOR_CASES[:2]]) as checks:
+        got = [checks.findings(i, d, v) for i, (d, v) in enumerate(zip(docs, versions, strict=True))]
     assert got == [schema_findings(d, v) for d, v in zip(docs, versions, strict=True)]
 
 
