@@ -1496,9 +1496,10 @@ def _public_names(
     by_module: dict[str, set[str]] = {module: set(names) for module, names in RUNTIME_EXPORTS.items()}
     for api in apis:
         by_module["." + api.module] = {api.class_name, api.async_class_name}
-    if models:
-        by_module[".models"] = set(models)
+    # the models are not listed: ``from .models import *`` and a fallback in ``__getattr__``
+    # give them (listing each three times made __init__ the largest module of a large spec)
     public = tuple(sorted(((n, m) for m, names in by_module.items() for n in names), key=lambda p: isort_key(p[0])))
+    by_module[".models"] = set()  # a star import (no names)
     imports = tuple((m, _imports(by_module[m])) for m in sorted(by_module, key=lambda m: m.lstrip(".")))
     return public, imports
 

@@ -2,7 +2,8 @@
 # Do not edit: change the spec or the templates and regenerate.
 """CONS3RT API client (API version 1.0.0).
 
-Names are imported lazily on first use, so ``import cons3rt_client`` stays cheap.
+Names are imported lazily on first use, so importing the package stays cheap. The models can be
+imported from the package too, not only from its ``models`` module (``models.__all__`` lists them).
 """
 
 from __future__ import annotations
@@ -28,44 +29,10 @@ if TYPE_CHECKING:
         ResponseDecodeError,
         ServerError,
     )
-    from .models import (
-        AbstractCompositionStatus,
-        AbstractInstallation,
-        AbstractInstallationStatus,
-        ActiveCompositionStatus,
-        ActiveCompositionStatusDeploymentRunStatus,
-        CompositionLaunchOptions,
-        ContainerInstallation,
-        ContainerInstallationAssetType,
-        Disk,
-        InactiveCompositionStatus,
-        MinimalAppliance,
-        MinimalConfiguration,
-        MinimalConfigurationConfigurationScriptType,
-        MinimalDeploymentRunHost,
-        MinimalDeploymentRunHostFapStatus,
-        MinimalDeploymentRunHostSystemModuleType,
-        MinimalDeploymentRunHostVirtualizationRealmStatus,
-        MinimalDevice,
-        MinimalPhysicalHost,
-        MinimalScenarioHost,
-        MinimalSystemModule,
-        MinimalSystemModuleState,
-        MinimalSystemModuleVisibility,
-        MinimalVirtualHost,
-        NetworkInterface,
-        NetworkInterfaceNetworkFunction,
-        SoftwareInstallation,
-        SoftwareInstallationAssetType,
-    )
+    from .models import *  # noqa: F403 - every model, as models.__all__ lists them
 
 _EXPORTS: dict[str, str] = {
     "UNSET": "._model",
-    "AbstractCompositionStatus": ".models",
-    "AbstractInstallation": ".models",
-    "AbstractInstallationStatus": ".models",
-    "ActiveCompositionStatus": ".models",
-    "ActiveCompositionStatusDeploymentRunStatus": ".models",
     "ApiClient": ".client",
     "ApiConnectionError": ".errors",
     "ApiError": ".errors",
@@ -77,43 +44,15 @@ _EXPORTS: dict[str, str] = {
     "AsyncClientApi": ".client_api",
     "ClientApi": ".client_api",
     "ClientError": ".errors",
-    "CompositionLaunchOptions": ".models",
-    "ContainerInstallation": ".models",
-    "ContainerInstallationAssetType": ".models",
     "DecodeError": ".errors",
-    "Disk": ".models",
-    "InactiveCompositionStatus": ".models",
-    "MinimalAppliance": ".models",
-    "MinimalConfiguration": ".models",
-    "MinimalConfigurationConfigurationScriptType": ".models",
-    "MinimalDeploymentRunHost": ".models",
-    "MinimalDeploymentRunHostFapStatus": ".models",
-    "MinimalDeploymentRunHostSystemModuleType": ".models",
-    "MinimalDeploymentRunHostVirtualizationRealmStatus": ".models",
-    "MinimalDevice": ".models",
-    "MinimalPhysicalHost": ".models",
-    "MinimalScenarioHost": ".models",
-    "MinimalSystemModule": ".models",
-    "MinimalSystemModuleState": ".models",
-    "MinimalSystemModuleVisibility": ".models",
-    "MinimalVirtualHost": ".models",
-    "NetworkInterface": ".models",
-    "NetworkInterfaceNetworkFunction": ".models",
     "RequestOptions": "._transport",
     "ResponseDecodeError": ".errors",
     "ServerError": ".errors",
-    "SoftwareInstallation": ".models",
-    "SoftwareInstallationAssetType": ".models",
     "Unset": "._model",
 }
 
 __all__ = [
     "UNSET",
-    "AbstractCompositionStatus",
-    "AbstractInstallation",
-    "AbstractInstallationStatus",
-    "ActiveCompositionStatus",
-    "ActiveCompositionStatusDeploymentRunStatus",
     "ApiClient",
     "ApiConnectionError",
     "ApiError",
@@ -125,45 +64,24 @@ __all__ = [
     "AsyncClientApi",
     "ClientApi",
     "ClientError",
-    "CompositionLaunchOptions",
-    "ContainerInstallation",
-    "ContainerInstallationAssetType",
     "DecodeError",
-    "Disk",
-    "InactiveCompositionStatus",
-    "MinimalAppliance",
-    "MinimalConfiguration",
-    "MinimalConfigurationConfigurationScriptType",
-    "MinimalDeploymentRunHost",
-    "MinimalDeploymentRunHostFapStatus",
-    "MinimalDeploymentRunHostSystemModuleType",
-    "MinimalDeploymentRunHostVirtualizationRealmStatus",
-    "MinimalDevice",
-    "MinimalPhysicalHost",
-    "MinimalScenarioHost",
-    "MinimalSystemModule",
-    "MinimalSystemModuleState",
-    "MinimalSystemModuleVisibility",
-    "MinimalVirtualHost",
-    "NetworkInterface",
-    "NetworkInterfaceNetworkFunction",
     "RequestOptions",
     "ResponseDecodeError",
     "ServerError",
-    "SoftwareInstallation",
-    "SoftwareInstallationAssetType",
     "Unset",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name.startswith("__"):  # tools probing for dunders: no need to import the models
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    module = importlib.import_module(_EXPORTS.get(name, ".models"), __name__)
+    if name not in _EXPORTS and name not in module.__all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(module, name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    return sorted([*__all__, *importlib.import_module(".models", __name__).__all__])

@@ -87,7 +87,6 @@ class ClientApi(SyncApi):
 
         ``GET /api/client``
 
-
         Args:
             request_options: Per-call timeout, retries and extra headers.
 
@@ -111,7 +110,6 @@ class ClientApi(SyncApi):
         (optionally) the time to live.
 
         ``POST /api/client/{id}``
-
 
         Args:
             id: ID of composition to launch
@@ -164,7 +162,6 @@ class AsyncClientApi(AsyncApi):
 
         ``GET /api/client``
 
-
         Args:
             request_options: Per-call timeout, retries and extra headers.
 
@@ -188,7 +185,6 @@ class AsyncClientApi(AsyncApi):
         (optionally) the time to live.
 
         ``POST /api/client/{id}``
-
 
         Args:
             id: ID of composition to launch

@@ -2,7 +2,8 @@
 # Do not edit: change the spec or the templates and regenerate.
 """Etherpad API client (API version 1.2.15).
 
-Names are imported lazily on first use, so ``import etherpad_client`` stays cheap.
+Names are imported lazily on first use, so importing the package stays cheap. The models can be
+imported from the package too, not only from its ``models`` module (``models.__all__`` lists them).
 """
 
 from __future__ import annotations
@@ -27,14 +28,7 @@ if TYPE_CHECKING:
         ResponseDecodeError,
         ServerError,
     )
-    from .models import (
-        ApiErrorResponse,
-        AppendChatMessageUsingGET200Response,
-        CreateSessionUsingGET200Response,
-        CreateSessionUsingGET200ResponseData,
-        GetSessionInfoUsingGET200Response,
-        SessionInfo,
-    )
+    from .models import *  # noqa: F403 - every model, as models.__all__ lists them
     from .session_api import AsyncSessionApi, SessionApi
 
 _EXPORTS: dict[str, str] = {
@@ -42,24 +36,18 @@ _EXPORTS: dict[str, str] = {
     "ApiClient": ".client",
     "ApiConnectionError": ".errors",
     "ApiError": ".errors",
-    "ApiErrorResponse": ".models",
     "ApiResponse": "._transport",
     "ApiResultError": ".errors",
     "ApiStatusError": ".errors",
     "ApiTimeoutError": ".errors",
-    "AppendChatMessageUsingGET200Response": ".models",
     "AsyncApiClient": ".client",
     "AsyncSessionApi": ".session_api",
     "ClientError": ".errors",
-    "CreateSessionUsingGET200Response": ".models",
-    "CreateSessionUsingGET200ResponseData": ".models",
     "DecodeError": ".errors",
-    "GetSessionInfoUsingGET200Response": ".models",
     "RequestOptions": "._transport",
     "ResponseDecodeError": ".errors",
     "ServerError": ".errors",
     "SessionApi": ".session_api",
-    "SessionInfo": ".models",
     "Unset": "._model",
 }
 
@@ -68,36 +56,32 @@ __all__ = [
     "ApiClient",
     "ApiConnectionError",
     "ApiError",
-    "ApiErrorResponse",
     "ApiResponse",
     "ApiResultError",
     "ApiStatusError",
     "ApiTimeoutError",
-    "AppendChatMessageUsingGET200Response",
     "AsyncApiClient",
     "AsyncSessionApi",
     "ClientError",
-    "CreateSessionUsingGET200Response",
-    "CreateSessionUsingGET200ResponseData",
     "DecodeError",
-    "GetSessionInfoUsingGET200Response",
     "RequestOptions",
     "ResponseDecodeError",
     "ServerError",
     "SessionApi",
-    "SessionInfo",
     "Unset",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name.startswith("__"):  # tools probing for dunders: no need to import the models
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    module = importlib.import_module(_EXPORTS.get(name, ".models"), __name__)
+    if name not in _EXPORTS and name not in module.__all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(module, name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    return sorted([*__all__, *importlib.import_module(".models", __name__).__all__])

@@ -196,7 +196,6 @@ class SessionApi(SyncApi):
 
         ``GET /createSession``
 
-
         Args:
             group_id: query parameter groupID
             author_id: query parameter authorID
@@ -227,7 +226,6 @@ class SessionApi(SyncApi):
 
         ``POST /createSession``
 
-
         Args:
             group_id: query parameter groupID
             author_id: query parameter authorID
@@ -256,7 +254,6 @@ class SessionApi(SyncApi):
 
         ``GET /deleteSession``
 
-
         Args:
             session_id: query parameter sessionID
             request_options: Per-call timeout, retries and extra headers.
@@ -279,7 +276,6 @@ class SessionApi(SyncApi):
         """deletes a session
 
         ``POST /deleteSession``
-
 
         Args:
             session_id: query parameter sessionID
@@ -304,7 +300,6 @@ class SessionApi(SyncApi):
 
         ``GET /getSessionInfo``
 
-
         Args:
             session_id: query parameter sessionID
             request_options: Per-call timeout, retries and extra headers.
@@ -327,7 +322,6 @@ class SessionApi(SyncApi):
         """returns informations about a session
 
         ``POST /getSessionInfo``
-
 
         Args:
             session_id: query parameter sessionID
@@ -384,7 +378,6 @@ class AsyncSessionApi(AsyncApi):
 
         ``GET /createSession``
 
-
         Args:
             group_id: query parameter groupID
             author_id: query parameter authorID
@@ -415,7 +408,6 @@ class AsyncSessionApi(AsyncApi):
 
         ``POST /createSession``
 
-
         Args:
             group_id: query parameter groupID
             author_id: query parameter authorID
@@ -444,7 +436,6 @@ class AsyncSessionApi(AsyncApi):
 
         ``GET /deleteSession``
 
-
         Args:
             session_id: query parameter sessionID
             request_options: Per-call timeout, retries and extra headers.
@@ -467,7 +458,6 @@ class AsyncSessionApi(AsyncApi):
         """deletes a session
 
         ``POST /deleteSession``
-
 
         Args:
             session_id: query parameter sessionID
@@ -492,7 +482,6 @@ class AsyncSessionApi(AsyncApi):
 
         ``GET /getSessionInfo``
 
-
         Args:
             session_id: query parameter sessionID
             request_options: Per-call timeout, retries and extra headers.
@@ -515,7 +504,6 @@ class AsyncSessionApi(AsyncApi):
         """returns informations about a session
 
         ``POST /getSessionInfo``
-
 
         Args:
             session_id: query parameter sessionID

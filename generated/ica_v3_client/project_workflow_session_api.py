@@ -188,7 +188,6 @@ class ProjectWorkflowSessionApi(SyncApi):
 
         ``GET /api/projects/{projectId}/workflowSessions``
 
-
         Args:
             project_id: path parameter projectId
             reference: The reference to filter on.
@@ -314,7 +313,6 @@ class ProjectWorkflowSessionApi(SyncApi):
 
         ``GET /api/projects/{projectId}/workflowSessions/{workflowSessionId}/inputs``
 
-
         Args:
             project_id: path parameter projectId
             workflow_session_id: The ID of the workflow session to retrieve the
@@ -343,7 +341,6 @@ class ProjectWorkflowSessionApi(SyncApi):
         """Retrieve the configurations of a workflow session.
 
         ``GET /api/projects/{projectId}/workflowSessions/{workflowSessionId}/configurations``
-
 
         Args:
             project_id: path parameter projectId
@@ -378,7 +375,6 @@ class ProjectWorkflowSessionApi(SyncApi):
         """Search analyses orchestrated by the workflow session.
 
         ``POST /api/projects/{projectId}/workflowSessions/{workflowSessionId}/analyses:search``
-
 
         Args:
             project_id: path parameter projectId
@@ -481,7 +477,6 @@ class ProjectWorkflowSessionApi(SyncApi):
         """Search workflow sessions.
 
         ``POST /api/projects/{projectId}/workflowSessions:search``
-
 
         Args:
             project_id: path parameter projectId
@@ -615,7 +610,6 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
 
         ``GET /api/projects/{projectId}/workflowSessions``
 
-
         Args:
             project_id: path parameter projectId
             reference: The reference to filter on.
@@ -742,7 +736,6 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
 
         ``GET /api/projects/{projectId}/workflowSessions/{workflowSessionId}/inputs``
 
-
         Args:
             project_id: path parameter projectId
             workflow_session_id: The ID of the workflow session to retrieve the
@@ -771,7 +764,6 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
         """Retrieve the configurations of a workflow session.
 
         ``GET /api/projects/{projectId}/workflowSessions/{workflowSessionId}/configurations``
-
 
         Args:
             project_id: path parameter projectId
@@ -806,7 +798,6 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
         """Search analyses orchestrated by the workflow session.
 
         ``POST /api/projects/{projectId}/workflowSessions/{workflowSessionId}/analyses:search``
-
 
         Args:
             project_id: path parameter projectId
@@ -910,7 +901,6 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
         """Search workflow sessions.
 
         ``POST /api/projects/{projectId}/workflowSessions:search``
-
 
         Args:
             project_id: path parameter projectId

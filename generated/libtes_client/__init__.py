@@ -2,7 +2,8 @@
 # Do not edit: change the spec or the templates and regenerate.
 """Task Execution Service client (API version v1).
 
-Names are imported lazily on first use, so ``import libtes_client`` stays cheap.
+Names are imported lazily on first use, so importing the package stays cheap. The models can be
+imported from the package too, not only from its ``models`` module (``models.__all__`` lists them).
 """
 
 from __future__ import annotations
@@ -27,26 +28,7 @@ if TYPE_CHECKING:
         ResponseDecodeError,
         ServerError,
     )
-    from .models import (
-        CreateTaskVersionRequest,
-        Credentials,
-        Environment,
-        ErrorResponse,
-        Execution,
-        Image,
-        InputMountMappingWithCreds,
-        InputStreamSettings,
-        LaunchTaskRequest,
-        MountMappingWithCreds,
-        Resources,
-        SystemFiles,
-        TaskRun,
-        TaskRunLogs,
-        TaskVersion,
-        TaskVersionSummary,
-        TaskVersionSummaryPagedItems,
-        UpdateTaskVersionRequest,
-    )
+    from .models import *  # noqa: F403 - every model, as models.__all__ lists them
     from .task_versions_api import AsyncTaskVersionsApi, TaskVersionsApi
 
 _EXPORTS: dict[str, str] = {
@@ -61,30 +43,12 @@ _EXPORTS: dict[str, str] = {
     "AsyncApiClient": ".client",
     "AsyncTaskVersionsApi": ".task_versions_api",
     "ClientError": ".errors",
-    "CreateTaskVersionRequest": ".models",
-    "Credentials": ".models",
     "DecodeError": ".errors",
-    "Environment": ".models",
-    "ErrorResponse": ".models",
-    "Execution": ".models",
-    "Image": ".models",
-    "InputMountMappingWithCreds": ".models",
-    "InputStreamSettings": ".models",
-    "LaunchTaskRequest": ".models",
-    "MountMappingWithCreds": ".models",
     "RequestOptions": "._transport",
-    "Resources": ".models",
     "ResponseDecodeError": ".errors",
     "ServerError": ".errors",
-    "SystemFiles": ".models",
-    "TaskRun": ".models",
-    "TaskRunLogs": ".models",
-    "TaskVersion": ".models",
-    "TaskVersionSummary": ".models",
-    "TaskVersionSummaryPagedItems": ".models",
     "TaskVersionsApi": ".task_versions_api",
     "Unset": "._model",
-    "UpdateTaskVersionRequest": ".models",
 }
 
 __all__ = [
@@ -99,41 +63,25 @@ __all__ = [
     "AsyncApiClient",
     "AsyncTaskVersionsApi",
     "ClientError",
-    "CreateTaskVersionRequest",
-    "Credentials",
     "DecodeError",
-    "Environment",
-    "ErrorResponse",
-    "Execution",
-    "Image",
-    "InputMountMappingWithCreds",
-    "InputStreamSettings",
-    "LaunchTaskRequest",
-    "MountMappingWithCreds",
     "RequestOptions",
-    "Resources",
     "ResponseDecodeError",
     "ServerError",
-    "SystemFiles",
-    "TaskRun",
-    "TaskRunLogs",
-    "TaskVersion",
-    "TaskVersionSummary",
-    "TaskVersionSummaryPagedItems",
     "TaskVersionsApi",
     "Unset",
-    "UpdateTaskVersionRequest",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name.startswith("__"):  # tools probing for dunders: no need to import the models
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    module = importlib.import_module(_EXPORTS.get(name, ".models"), __name__)
+    if name not in _EXPORTS and name not in module.__all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(module, name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    return sorted([*__all__, *importlib.import_module(".models", __name__).__all__])

@@ -195,7 +195,6 @@ class TaskVersionsApi(SyncApi):
 
         ``GET /v1/tasks/{taskId}/versions``
 
-
         Args:
             task_id: path parameter taskId
             sort: Sort: Optional parameter to set the sort of the returned list.
@@ -273,7 +272,6 @@ class TaskVersionsApi(SyncApi):
 
         ``POST /v1/tasks/{taskId}/versions``
 
-
         Args:
             task_id: path parameter taskId
             body: The request body.
@@ -298,7 +296,6 @@ class TaskVersionsApi(SyncApi):
         Gets details of a task version for a given task version ID.
 
         ``GET /v1/tasks/{taskId}/versions/{versionId}``
-
 
         Args:
             task_id: path parameter taskId
@@ -327,7 +324,6 @@ class TaskVersionsApi(SyncApi):
         Update details of a task version for a given task version ID.
 
         ``PATCH /v1/tasks/{taskId}/versions/{versionId}``
-
 
         Args:
             task_id: path parameter taskId
@@ -359,7 +355,6 @@ class TaskVersionsApi(SyncApi):
         must be specified.
 
         ``POST /v1/tasks/{taskId}/versions/{versionId}:launch``
-
 
         Args:
             task_id: path parameter taskId
@@ -423,7 +418,6 @@ class AsyncTaskVersionsApi(AsyncApi):
         tenant ID.
 
         ``GET /v1/tasks/{taskId}/versions``
-
 
         Args:
             task_id: path parameter taskId
@@ -503,7 +497,6 @@ class AsyncTaskVersionsApi(AsyncApi):
 
         ``POST /v1/tasks/{taskId}/versions``
 
-
         Args:
             task_id: path parameter taskId
             body: The request body.
@@ -528,7 +521,6 @@ class AsyncTaskVersionsApi(AsyncApi):
         Gets details of a task version for a given task version ID.
 
         ``GET /v1/tasks/{taskId}/versions/{versionId}``
-
 
         Args:
             task_id: path parameter taskId
@@ -557,7 +549,6 @@ class AsyncTaskVersionsApi(AsyncApi):
         Update details of a task version for a given task version ID.
 
         ``PATCH /v1/tasks/{taskId}/versions/{versionId}``
-
 
         Args:
             task_id: path parameter taskId
@@ -589,7 +580,6 @@ class AsyncTaskVersionsApi(AsyncApi):
         must be specified.
 
         ``POST /v1/tasks/{taskId}/versions/{versionId}:launch``
-
 
         Args:
             task_id: path parameter taskId

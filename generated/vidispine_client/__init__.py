@@ -2,7 +2,8 @@
 # Do not edit: change the spec or the templates and regenerate.
 """Vidispine API client (API version 5.x).
 
-Names are imported lazily on first use, so ``import vidispine_client`` stays cheap.
+Names are imported lazily on first use, so importing the package stays cheap. The models can be
+imported from the package too, not only from its ``models`` module (``models.__all__`` lists them).
 """
 
 from __future__ import annotations
@@ -28,23 +29,7 @@ if TYPE_CHECKING:
         ServerError,
     )
     from .job_api import AsyncJobApi, JobApi
-    from .models import (
-        JobListType,
-        JobProblemListType,
-        JobProblemType,
-        JobTaskProgressType,
-        JobTaskProgressTypeUnit,
-        JobTaskType,
-        JobTaskTypeSubStep,
-        JobType,
-        JobTypeCurrentStep,
-        JobTypeLog,
-        JobTypeWaiting,
-        KeyValueType,
-        SimpleMetadataType,
-        StorageGroupTypeData,
-        URIListType,
-    )
+    from .models import *  # noqa: F403 - every model, as models.__all__ lists them
 
 _EXPORTS: dict[str, str] = {
     "UNSET": "._model",
@@ -60,24 +45,9 @@ _EXPORTS: dict[str, str] = {
     "ClientError": ".errors",
     "DecodeError": ".errors",
     "JobApi": ".job_api",
-    "JobListType": ".models",
-    "JobProblemListType": ".models",
-    "JobProblemType": ".models",
-    "JobTaskProgressType": ".models",
-    "JobTaskProgressTypeUnit": ".models",
-    "JobTaskType": ".models",
-    "JobTaskTypeSubStep": ".models",
-    "JobType": ".models",
-    "JobTypeCurrentStep": ".models",
-    "JobTypeLog": ".models",
-    "JobTypeWaiting": ".models",
-    "KeyValueType": ".models",
     "RequestOptions": "._transport",
     "ResponseDecodeError": ".errors",
     "ServerError": ".errors",
-    "SimpleMetadataType": ".models",
-    "StorageGroupTypeData": ".models",
-    "URIListType": ".models",
     "Unset": "._model",
 }
 
@@ -95,36 +65,23 @@ __all__ = [
     "ClientError",
     "DecodeError",
     "JobApi",
-    "JobListType",
-    "JobProblemListType",
-    "JobProblemType",
-    "JobTaskProgressType",
-    "JobTaskProgressTypeUnit",
-    "JobTaskType",
-    "JobTaskTypeSubStep",
-    "JobType",
-    "JobTypeCurrentStep",
-    "JobTypeLog",
-    "JobTypeWaiting",
-    "KeyValueType",
     "RequestOptions",
     "ResponseDecodeError",
     "ServerError",
-    "SimpleMetadataType",
-    "StorageGroupTypeData",
-    "URIListType",
     "Unset",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name.startswith("__"):  # tools probing for dunders: no need to import the models
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    module = importlib.import_module(_EXPORTS.get(name, ".models"), __name__)
+    if name not in _EXPORTS and name not in module.__all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(module, name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    return sorted([*__all__, *importlib.import_module(".models", __name__).__all__])

@@ -238,7 +238,6 @@ class JobApi(SyncApi):
 
         ``GET /job``
 
-
         Args:
             jobmetadata: Multiple query parameters can be specified.  If no query
                 parameters are specified, all jobs are returned.   - *key*
@@ -379,7 +378,6 @@ class JobApi(SyncApi):
 
         ``POST /job``
 
-
         Args:
             type: The job type name.
             jobmetadata: Additional information for the job task.
@@ -414,7 +412,6 @@ class JobApi(SyncApi):
 
         ``DELETE /job``
 
-
         Args:
             id: Comma-separated list of job ids.
             request_options: Per-call timeout, retries and extra headers.
@@ -437,7 +434,6 @@ class JobApi(SyncApi):
         for them to be resolved.
 
         ``GET /job/problem``
-
 
         Args:
             request_options: Per-call timeout, retries and extra headers.
@@ -463,7 +459,6 @@ class JobApi(SyncApi):
         `text/plain`, only a string representation of the state is returned.
 
         ``GET /job/{job-id}``
-
 
         Args:
             job_id: The job id.
@@ -491,7 +486,6 @@ class JobApi(SyncApi):
         Updates the job by setting job priority
 
         ``PUT /job/{job-id}``
-
 
         Args:
             job_id: The job id.
@@ -524,7 +518,6 @@ class JobApi(SyncApi):
 
         ``DELETE /job/{job-id}``
 
-
         Args:
             job_id: The job id.
             reason: Reason for cancellation.
@@ -553,7 +546,6 @@ class JobApi(SyncApi):
 
         ``GET /job/{job-id}/problem``
 
-
         Args:
             job_id: The job id.
             request_options: Per-call timeout, retries and extra headers.
@@ -577,7 +569,6 @@ class JobApi(SyncApi):
         Retrieves an existing job, duplicates it and starts the duplicated version.
 
         ``POST /job/{job-id}/re-run``
-
 
         Args:
             job_id: The job id.
@@ -604,7 +595,6 @@ class JobApi(SyncApi):
         Get list of job types
 
         ``GET /jobtype``
-
 
         Args:
             request_options: Per-call timeout, retries and extra headers.
@@ -675,7 +665,6 @@ class AsyncJobApi(AsyncApi):
         Return jobs matching the criteria given.
 
         ``GET /job``
-
 
         Args:
             jobmetadata: Multiple query parameters can be specified.  If no query
@@ -818,7 +807,6 @@ class AsyncJobApi(AsyncApi):
 
         ``POST /job``
 
-
         Args:
             type: The job type name.
             jobmetadata: Additional information for the job task.
@@ -853,7 +841,6 @@ class AsyncJobApi(AsyncApi):
 
         ``DELETE /job``
 
-
         Args:
             id: Comma-separated list of job ids.
             request_options: Per-call timeout, retries and extra headers.
@@ -876,7 +863,6 @@ class AsyncJobApi(AsyncApi):
         for them to be resolved.
 
         ``GET /job/problem``
-
 
         Args:
             request_options: Per-call timeout, retries and extra headers.
@@ -902,7 +888,6 @@ class AsyncJobApi(AsyncApi):
         `text/plain`, only a string representation of the state is returned.
 
         ``GET /job/{job-id}``
-
 
         Args:
             job_id: The job id.
@@ -932,7 +917,6 @@ class AsyncJobApi(AsyncApi):
         Updates the job by setting job priority
 
         ``PUT /job/{job-id}``
-
 
         Args:
             job_id: The job id.
@@ -965,7 +949,6 @@ class AsyncJobApi(AsyncApi):
 
         ``DELETE /job/{job-id}``
 
-
         Args:
             job_id: The job id.
             reason: Reason for cancellation.
@@ -996,7 +979,6 @@ class AsyncJobApi(AsyncApi):
 
         ``GET /job/{job-id}/problem``
 
-
         Args:
             job_id: The job id.
             request_options: Per-call timeout, retries and extra headers.
@@ -1020,7 +1002,6 @@ class AsyncJobApi(AsyncApi):
         Retrieves an existing job, duplicates it and starts the duplicated version.
 
         ``POST /job/{job-id}/re-run``
-
 
         Args:
             job_id: The job id.
@@ -1047,7 +1028,6 @@ class AsyncJobApi(AsyncApi):
         Get list of job types
 
         ``GET /jobtype``
-
 
         Args:
             request_options: Per-call timeout, retries and extra headers.
