@@ -264,16 +264,44 @@ def _parenthesized_annotation(indent: str, target: str, value: str) -> list[str]
     in parentheses, ``name: (`` / ``T`` / ``) = f(`` ..., when those lines fit."""
     name, _, annotation = target[: -len(" = ")].partition(": ")
     inner = indent + "    "
-    if not annotation or "[" in annotation or len(inner) + len(annotation) > LINE_LENGTH:
+    if not annotation or len(indent) + len(name) + len(": (") > LINE_LENGTH:
         return None
-    if len(indent) + len(name) + len(": (") > LINE_LENGTH:
-        return None
+    if "[" in annotation and len(_top_level_split(annotation, " | ")) < 2:
+        return None  # black splits ``list[...]`` at its own brackets instead
+    hint = [inner + annotation]
+    if len(hint[0]) > LINE_LENGTH:  # black puts each member of the union on its own line
+        members = _top_level_split(annotation, " | ")
+        hint = [inner + members[0], *(f"{inner}| {member}" for member in members[1:])]
+        if len(members) < 2 or any(len(line) > LINE_LENGTH for line in hint):
+            return None
     if len(indent) + len(") = ") + len(value) <= LINE_LENGTH:
-        return [f"{indent}{name}: (", inner + annotation, f"{indent}) = {value}"]
+        return [f"{indent}{name}: (", *hint, f"{indent}) = {value}"]
     rest = split_line(f"{indent}_ = {value}")  # as long as ") = f(...)", which black splits the same way
     if rest is None or len(rest) < 3 or not rest[0].endswith("("):
         return None
-    return [f"{indent}{name}: (", inner + annotation, f"{indent}){rest[0][len(indent) + 1 :]}", *rest[1:]]
+    return [f"{indent}{name}: (", *hint, f"{indent}){rest[0][len(indent) + 1 :]}", *rest[1:]]
+
+
+def _top_level_split(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` outside brackets."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, index):
+            parts.append(text[start:index])
+            index += len(separator)
+            start = index
+            continue
+        index += 1
+    parts.append(text[start:])
+    return parts
 
 
 def split_line(line: str) -> list[str] | None:
@@ -383,8 +411,11 @@ def plan(text: str) -> list[tuple[Statement, list[str] | None]]:
 def synthetic_module(statements: Sequence[tuple[int, str, Statement]]) -> str:
     """One module for black holding each ``(key, text, statement)``, in ``if _:`` blocks to its depth."""
     out: list[str] = []
+    split: dict[int, list[str]] = {}  # each source's lines, split once
     for key, text, statement in statements:
-        lines = text.split("\n")
+        lines = split.get(id(text))
+        if lines is None:
+            lines = split[id(text)] = text.split("\n")
         out.append(f"{_MARKER}{key}")
         out.extend("    " * level + "if _:" for level in range(statement.depth))
         out.extend(lines[statement.first : statement.end])

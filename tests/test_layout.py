@@ -35,6 +35,8 @@ CASES = [
     f"    status_value_of_the_thing: {LONG}Status | str | Unset"
     f' = field("statusValue", EnumOf({LONG}Status), default=UNSET)',
     f'    {LONG}_{LONG}: {LONG}Value | str | Unset = field("x", EnumOf({LONG}Value), default=UNSET)',
+    f'    some_field: {LONG}{LONG}Value | {LONG}Other | Unset = field("x", EnumOf({LONG}), default=UNSET)',
+    f'    some_field: list[{LONG}{LONG}] | Unset = field("x", ListOf(ModelOf(lambda: {LONG})), default=UNSET)',
 ]
 
 
