@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from typing import (
@@ -35,11 +36,17 @@ M = TypeVar("M", bound="Model")
 
 if TYPE_CHECKING:
     from typing_extensions import dataclass_transform
+
+    def _new(cls: type[T]) -> T: ...
+
 else:
 
     def dataclass_transform(**kwargs: Any) -> Callable[[T], T]:
         """Only type checkers need this (PEP 681); at run time it changes nothing."""
         return lambda cls: cls
+
+    # a model's views are made with ``_new(cls)`` and their two slots set directly: no __init__
+    _new = object.__new__
 
 
 class Unset:
@@ -87,6 +94,12 @@ class Codec(Generic[T]):
     passthrough: ClassVar[bool] = True
     mutable: ClassVar[bool] = False
     expected: ClassVar[str] = "any value"
+    # A type whose values this codec returns as they are with no further check: a field read
+    # returns such a value at once (the common case) and leaves everything else to ``decode``.
+    exact: ClassVar[type | None] = None
+    # Whether a model keeps what a read decoded, so the next read returns the same object.
+    # Needed for values the caller can change in place; saves work for the others.
+    cached: ClassVar[bool] = True
 
     def check(self, raw: Any) -> bool:
         """Whether ``raw`` has the JSON type this codec reads (cheap; used before decoding)."""
@@ -103,6 +116,7 @@ class Codec(Generic[T]):
 
 class _Str(Codec[str]):
     __slots__ = ()
+    exact = str
     expected = "string"
 
     def check(self, raw: Any) -> bool:
@@ -111,6 +125,7 @@ class _Str(Codec[str]):
 
 class _Int(Codec[int]):
     __slots__ = ()
+    exact = int
     expected = "integer"
 
     def check(self, raw: Any) -> bool:
@@ -119,6 +134,7 @@ class _Int(Codec[int]):
 
 class _Float(Codec[float]):
     __slots__ = ()
+    exact = float
     expected = "number"
 
     def check(self, raw: Any) -> bool:
@@ -127,6 +143,7 @@ class _Float(Codec[float]):
 
 class _Bool(Codec[bool]):
     __slots__ = ()
+    exact = bool
     expected = "boolean"
 
     def check(self, raw: Any) -> bool:
@@ -135,6 +152,7 @@ class _Bool(Codec[bool]):
 
 class _Object(Codec[dict[str, Any]]):
     __slots__ = ()
+    exact = dict
     expected = "object"
 
     def check(self, raw: Any) -> bool:
@@ -150,7 +168,8 @@ OBJECT: Codec[dict[str, Any]] = _Object()
 
 
 class _Converting(Codec[T]):
-    """A codec whose Python value differs from the JSON value; decoded values are cached."""
+    """A codec whose Python value differs from the JSON value; decoded values are cached
+    (unless ``cached`` is false)."""
 
     __slots__ = ()
     passthrough = False
@@ -160,6 +179,11 @@ class _Converting(Codec[T]):
 
 
 _FRACTION = re.compile(r"^(.*T\d\d:\d\d:\d\d)\.(\d+)(.*)$")
+# Python 3.11+ reads "Z" and any number of fractional digits itself, so the usual
+# "2024-05-02T08:16:00.123Z" needs no rewriting first (where it reads the text at all, it gives
+# the same value as for the rewritten text below)
+_ISO_READS_Z = sys.version_info >= (3, 11)
+_fromisoformat = _dt.datetime.fromisoformat
 
 
 class _DateTime(_Converting[_dt.datetime]):
@@ -171,9 +195,14 @@ class _DateTime(_Converting[_dt.datetime]):
 
     def decode(self, raw: Any, where: str) -> _dt.datetime:
         if type(raw) is str:
+            if _ISO_READS_Z:
+                try:
+                    return _fromisoformat(raw)
+                except ValueError:
+                    pass  # e.g. a lowercase "z": the rewriting below
             text = raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw
             try:
-                return _dt.datetime.fromisoformat(text)
+                return _fromisoformat(text)
             except ValueError:
                 pass
             # Python 3.10 reads only 0, 3 or 6 fractional digits: pad or cut to microseconds
@@ -181,9 +210,7 @@ class _DateTime(_Converting[_dt.datetime]):
             if match is not None:
                 head, fraction, tail = match.groups()
                 try:
-                    return _dt.datetime.fromisoformat(
-                        f"{head}.{fraction[:6]:0<6}{tail}"
-                    )
+                    return _fromisoformat(f"{head}.{fraction[:6]:0<6}{tail}")
                 except ValueError:
                     pass
         raise DecodeError(f"{where}: expected {self.expected}, got {raw!r}")
@@ -220,15 +247,22 @@ E = TypeVar("E", bound=Enum)
 class EnumOf(_Converting["E | Any"]):
     """An enum; a value the spec does not list decodes to the raw value instead of failing."""
 
-    __slots__ = ("enum",)
+    __slots__ = ("_members", "enum")
+    cached = False  # the lookup costs what the cache would, and members are singletons
 
     def __init__(self, enum: type[E]) -> None:
         self.enum = enum
+        # value -> member, made on first use (not at import: most enums are never read)
+        self._members: dict[Any, Any] | None = None
 
     def decode(self, raw: Any, where: str) -> Any:
+        # what ``self.enum(raw)`` finds, for a fraction of its cost
+        members = self._members
+        if members is None:
+            members = self._members = {member.value: member for member in self.enum}
         try:
-            return self.enum(raw)
-        except ValueError:
+            return members.get(raw, raw)
+        except TypeError:  # an array or object: no member's value
             return raw
 
     def encode(self, value: Any) -> Any:
@@ -254,12 +288,19 @@ class ListOf(Codec[list[T]]):
             raise DecodeError(f"{where}: expected array, got {_kind(raw)}")
         item = self.item
         if self.passthrough:
+            exact = item.exact
             for index, value in enumerate(raw):
-                if value is not None and not item.check(value):
+                if (
+                    type(value) is not exact
+                    and value is not None
+                    and not item.check(value)
+                ):
                     raise DecodeError(
                         f"{where}[{index}]: expected {item.expected}, got {_kind(value)}"
                     )
             return cast("list[T]", raw)
+        if type(item) is ModelOf:
+            return cast("list[T]", item.decode_list(raw, where))
         return [
             item.decode(value, f"{where}[{index}]") for index, value in enumerate(raw)
         ]
@@ -290,8 +331,13 @@ class DictOf(Codec[dict[str, T]]):
             raise DecodeError(f"{where}: expected object, got {_kind(raw)}")
         item = self.item
         if self.passthrough:
+            exact = item.exact
             for key, value in raw.items():
-                if value is not None and not item.check(value):
+                if (
+                    type(value) is not exact
+                    and value is not None
+                    and not item.check(value)
+                ):
                     raise DecodeError(
                         f"{where}[{key!r}]: expected {item.expected}, got {_kind(value)}"
                     )
@@ -310,21 +356,20 @@ class DictOf(Codec[dict[str, T]]):
 class ModelOf(_Converting[M]):
     """A model class; takes the class itself or a function returning it (forward references)."""
 
-    __slots__ = ("_target",)
+    __slots__ = ("_model", "_target")
     expected = "object"
     mutable = True
 
     def __init__(self, target: type[M] | Callable[[], type[M]]) -> None:
         self._target = target
+        self._model: type[M] | None = target if isinstance(target, type) else None
 
     @property
     def model(self) -> type[M]:
-        target = self._target
-        if isinstance(target, type):
-            return target
-        resolved = target()
-        self._target = resolved
-        return resolved
+        model = self._model
+        if model is None:
+            model = self._model = cast("Callable[[], type[M]]", self._target)()
+        return model
 
     def check(self, raw: Any) -> bool:
         return type(raw) is dict
@@ -332,7 +377,42 @@ class ModelOf(_Converting[M]):
     def decode(self, raw: Any, where: str) -> M:
         if type(raw) is not dict:
             raise DecodeError(f"{where}: expected object, got {_kind(raw)}")
-        return self.model._wrap(raw, where)
+        model = self._model or self.model
+        if model._discriminator is not None:
+            return model._wrap(raw, where)
+        # Model._wrap without the call: this runs for every nested object read
+        obj = _new(model)
+        obj._data = raw
+        obj._cache = None
+        return obj
+
+    def decode_list(self, raw: list[Any], where: str) -> list[M]:
+        """``decode`` for each item of a JSON array, in one loop without a call per item: a page
+        of thousands of objects is the common large response, and the calls would cost more
+        than the wrapping."""
+        model = self._model or self.model
+        if model._discriminator is not None:
+            return [
+                (
+                    model._wrap(value, where)
+                    if type(value) is dict
+                    else self.decode(value, f"{where}[{index}]")
+                )
+                for index, value in enumerate(raw)
+            ]
+        models: list[M] = []
+        append = models.append
+        for value in raw:
+            if type(value) is not dict:
+                index = len(models)
+                raise DecodeError(
+                    f"{where}[{index}]: expected object, got {_kind(value)}"
+                )
+            obj = _new(model)
+            obj._data = value
+            obj._cache = None
+            append(obj)
+        return models
 
     def encode(self, value: M) -> Any:
         return value._encode()
@@ -458,8 +538,10 @@ REQUIRED: Any = _Required()
 class Field:
     """One property of a model: its wire name, its codec, its default and whether null is allowed.
 
-    Declared with ``field()``; type checkers read the annotation (``dataclass_transform``), the
-    runtime reads and writes the wrapped JSON object through this descriptor.
+    Declared with ``field()``; type checkers read the annotation (``dataclass_transform``).
+    ``Model.__init_subclass__`` puts a ``property`` from ``accessor()`` in its place, which reads
+    and writes the wrapped JSON object: Python calls a property's getter faster than a descriptor
+    class's ``__get__``, and a field is read far more often than anything else in this module.
     """
 
     __slots__ = ("codec", "default", "name", "nullable", "where", "wire")
@@ -478,35 +560,59 @@ class Field:
         self.name = name
         self.where = f"{owner.__name__}.{name}"
 
-    def __get__(self, obj: Model | None, owner: Any) -> Any:
-        if obj is None:
-            return self
-        cache = obj._cache
-        if cache is not None and self.name in cache:
-            return cache[self.name]
-        raw = obj._data.get(self.wire, UNSET)
+    def accessor(self) -> property:
+        """The property that reads and writes this field on a model."""
+        name, wire, where, codec = self.name, self.wire, self.where, self.codec
+        decode, absent = codec.decode, self._absent
+        get: Callable[[Model], Any]
+        if codec.passthrough:
+            # The value read is the JSON value itself, so nothing is cached: the common case
+            # (a value of the codec's ``exact`` type) is one dict lookup and one type check.
+            exact = codec.exact
+
+            def get(obj: Model) -> Any:
+                raw = obj._data.get(wire, UNSET)
+                if type(raw) is exact:
+                    return raw
+                if raw is None or raw is UNSET:
+                    return absent(raw)
+                return decode(raw, where)  # checks the type; returns raw
+
+        else:
+            # The cache first: it holds what ``write`` was given, and what an earlier read
+            # decoded when ``codec.cached``.
+            cached = codec.cached
+
+            def get(obj: Model) -> Any:
+                cache = obj._cache
+                if cache is not None and name in cache:
+                    return cache[name]
+                raw = obj._data.get(wire, UNSET)
+                if raw is None or raw is UNSET:
+                    return absent(raw)
+                value = decode(raw, where)
+                if cached:
+                    if cache is None:
+                        obj._cache = {name: value}
+                    else:
+                        cache[name] = value
+                return value
+
+        return property(get, self.write)
+
+    def _absent(self, raw: Unset | None) -> Any:
+        """The value of a field that is null or missing, or the error for it."""
         if raw is None:
             if self.nullable:
                 return None
             raise DecodeError(f"{self.where}: expected {self.codec.expected}, got null")
-        if raw is UNSET:
-            if self.default is REQUIRED:
-                raise DecodeError(
-                    f"{self.where}: required field {self.wire!r} is missing"
-                )
-            return UNSET
-        codec = self.codec
-        value = codec.decode(
-            raw, self.where
-        )  # checks types; plain values come back as they are
-        if codec.passthrough:
-            return value
-        if cache is None:
-            obj._cache = cache = {}
-        cache[self.name] = value
-        return value
+        if self.default is REQUIRED:
+            raise DecodeError(f"{self.where}: required field {self.wire!r} is missing")
+        return UNSET
 
-    def __set__(self, obj: Model, value: Any) -> None:
+    def write(self, obj: Model, value: Any) -> None:
+        """Set this field on a model: the JSON value goes into its object, the value into its
+        cache (``UNSET`` removes the field)."""
         cache = obj._cache
         if cache is not None:
             cache.pop(self.name, None)
@@ -571,11 +677,14 @@ class Model:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        # the bases' fields, then this class's own (an override keeps its base's place)
         fields: dict[str, Field] = {}
-        for klass in reversed(cls.__mro__):
-            for name, value in vars(klass).items():
-                if isinstance(value, Field):
-                    fields[name] = value
+        for klass in reversed(cls.__mro__[1:]):
+            fields.update(vars(klass).get("_fields", {}))
+        for name, value in list(vars(cls).items()):
+            if isinstance(value, Field):
+                fields[name] = value
+                setattr(cls, name, value.accessor())
         cls._fields = fields
         cls._by_wire = {f.wire: f for f in fields.values()}
         if "_subtypes" not in vars(cls):
@@ -592,7 +701,7 @@ class Model:
                     f"{type(self).__name__}() got an unexpected keyword argument {name!r}"
                 )
             if value is not UNSET:
-                found.__set__(self, value)
+                found.write(self, value)
         for name, declared in fields.items():
             if name not in values:
                 if declared.default is REQUIRED:
@@ -600,7 +709,7 @@ class Model:
                         f"{type(self).__name__}() missing required keyword argument {name!r}"
                     )
                 if declared.default is not UNSET:
-                    declared.__set__(self, declared.default)
+                    declared.write(self, declared.default)
 
     @classmethod
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
@@ -615,7 +724,7 @@ class Model:
             subtype = cls._subtypes.get(value) if type(value) is str else None
             if subtype is not None and issubclass(subtype, cls):
                 target = subtype
-        obj = object.__new__(target)
+        obj = _new(target)
         obj._data = data
         obj._cache = None
         return obj

@@ -4,6 +4,7 @@ surprising success bodies. Sync and async."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import importlib
 import json
 import re
@@ -316,6 +317,111 @@ def test_surprising_success_body_raises_response_decode_error(
     assert err.headers["x-trace"] == "t-9"
     assert err.method == server.only_request().method
     assert err.url == server.url + server.only_request().path
+
+
+# ------------------------------------------------------------------------- reading without a server
+# The model layer's shortcuts (a property per field, a plain value returned at once, enum lookups,
+# date-times read directly on Python 3.11+, arrays of objects wrapped in one loop) must give what
+# the general path gives.
+
+
+def _session(**changes):
+    session = {
+        "id": "ws-1",
+        "timeCreated": "2024-03-01T10:00:00Z",
+        "ownerId": "u",
+        "tenantId": "t",
+        "userReference": "r",
+        "workflow": {"id": "w", "code": "c", "urn": "u", "description": "d", "analysisStorage": {"id": "s"}},
+        "status": "REQUESTED",
+        "tags": {"technicalTags": ["a"]},
+    }
+    session.update(changes)
+    return session
+
+
+def test_enum_reads_give_the_member_or_the_raw_value():
+    ica = importlib.import_module("ica_v3_client")
+    models = ica.models
+    ws = models.WorkflowSessionV3.from_dict(_session(status="SUCCEEDED"))
+    assert ws.status is models.WorkflowSessionV3Status.SUCCEEDED
+    for raw in ("succeeded", 7, ["SUCCEEDED"], {"status": "SUCCEEDED"}):
+        ws = models.WorkflowSessionV3.from_dict(_session(status=raw))
+        assert ws.status == raw and type(ws.status) is type(raw)
+    ws.status = "SUCCEEDED"  # a plain string given is read back as given
+    assert type(ws.status) is str and ws["status"] == "SUCCEEDED"
+    ws.status = models.WorkflowSessionV3Status.FAILED
+    assert ws.status is models.WorkflowSessionV3Status.FAILED and ws.to_dict()["status"] == "FAILED"
+
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-03-01T10:00:00Z", dt.datetime(2024, 3, 1, 10, tzinfo=UTC)),
+        ("2024-03-01T10:00:00.123Z", dt.datetime(2024, 3, 1, 10, 0, 0, 123000, tzinfo=UTC)),
+        ("2024-03-01T10:00:00.1234567Z", dt.datetime(2024, 3, 1, 10, 0, 0, 123456, tzinfo=UTC)),
+        ("2024-03-01T10:00:00.5z", dt.datetime(2024, 3, 1, 10, 0, 0, 500000, tzinfo=UTC)),
+        ("2024-03-01T10:00:00+01:00", dt.datetime(2024, 3, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=1)))),
+        ("2024-03-01T10:00:00", dt.datetime(2024, 3, 1, 10)),
+    ],
+)
+def test_date_time_forms(text, expected):
+    ica = importlib.import_module("ica_v3_client")
+    ws = ica.models.WorkflowSessionV3.from_dict(_session(timeCreated=text))
+    assert ws.time_created == expected
+    assert ws.time_created.utcoffset() == expected.utcoffset()
+    assert ws.to_dict()["timeCreated"] == text  # reading does not rewrite the JSON
+
+
+@pytest.mark.parametrize("raw", ["yesterday", 1709287200, None])
+def test_a_bad_date_time_is_a_decode_error_when_read(raw):
+    ica = importlib.import_module("ica_v3_client")
+    ws = ica.models.WorkflowSessionV3.from_dict(_session(timeCreated=raw))
+    kind = "null" if raw is None else repr(raw)
+    with pytest.raises(
+        ica.DecodeError,
+        match=re.escape(f"WorkflowSessionV3.time_created: expected date-time string, got {kind}"),
+    ):
+        _ = ws.time_created
+
+
+def test_plain_fields_are_type_checked_on_every_read():
+    ica = importlib.import_module("ica_v3_client")
+    page = ica.models.WorkflowSessionPagedListV3.from_dict({"items": [], "remainingRecords": 3.0})
+    assert page.remaining_records == 3.0  # an integral number is an integer
+    page["remainingRecords"] = True
+    with pytest.raises(ica.DecodeError, match="remaining_records: expected integer, got boolean"):
+        _ = page.remaining_records
+    page.remaining_records = None
+    assert page.remaining_records is None and page.to_dict() == {"items": [], "remainingRecords": None}
+
+
+def test_nested_models_are_read_once_and_changes_in_place_are_kept():
+    ica = importlib.import_module("ica_v3_client")
+    models = ica.models
+    page = models.WorkflowSessionPagedListV3.from_dict({"items": [_session(), _session(id="ws-2")]})
+    assert page.items is page.items
+    first = page.items[0]
+    assert isinstance(first, models.WorkflowSessionV3)
+    assert first.workflow is first.workflow
+    first.workflow.code = "changed"
+    page.items.append(models.WorkflowSessionV3.from_dict(_session(id="ws-3")))
+    out = page.to_dict()
+    assert [s["id"] for s in out["items"]] == ["ws-1", "ws-2", "ws-3"]
+    assert out["items"][0]["workflow"]["code"] == "changed"
+
+
+def test_a_list_item_that_is_not_an_object_is_a_decode_error_naming_its_index():
+    ica = importlib.import_module("ica_v3_client")
+    page = ica.models.WorkflowSessionPagedListV3.from_dict({"items": [_session(), 5]})
+    with pytest.raises(
+        ica.DecodeError,
+        match=re.escape("WorkflowSessionPagedListV3.items[1]: expected object, got integer"),
+    ):
+        _ = page.items
 
 
 # ------------------------------------------------------------------------------------------ bugs
