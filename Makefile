@@ -41,7 +41,7 @@ validate: $(STAMP)
 	$(BIN)/clientgen validate
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests generated
+	$(BIN)/ruff check generator tests generated benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy generator

@@ -176,7 +176,7 @@ def schema_edit(path: Path, preferred: str | None = None) -> SchemaEdit:
     else:
         import yaml
 
-        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loaders
     schemas = doc.get("components", {}).get("schemas", {})
     names = [n for n, s in schemas.items() if isinstance(s, dict) and "properties" in s and "description" not in s]
     if preferred in names:
