@@ -8,8 +8,8 @@ import black
 import pytest
 from black.mode import Mode, TargetVersion
 
+from generator import black_style
 from generator import format as format_stage
-from generator import layout
 from generator.cache import Cache
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,8 +68,8 @@ def test_splits_equal_blacks(statement: str, width: int) -> None:
     """Each case padded to cross the limit in different places: split by layout or left to black."""
     padded = statement.replace(LONG, LONG + "x" * width, 1)
     lines = [padded]
-    if len(padded) > layout.LINE_LENGTH:
-        split = layout.split_line(padded)
+    if len(padded) > black_style.LINE_LENGTH:
+        split = black_style.split_line(padded)
         if split is not None:
             assert split == black_of(padded)
     else:
@@ -79,8 +79,8 @@ def test_splits_equal_blacks(statement: str, width: int) -> None:
 def test_the_templates_shapes_are_split_without_black() -> None:
     """The common shapes never need black: a statement a template writes long is split here."""
     for statement in CASES:
-        assert len(statement) > layout.LINE_LENGTH
-        assert layout.split_line(statement) is not None, statement
+        assert len(statement) > black_style.LINE_LENGTH
+        assert black_style.split_line(statement) is not None, statement
 
 
 SOURCE = '''"""A module."""
@@ -170,4 +170,4 @@ def test_docstrings_are_written_as_black_writes_them(literal: str, depth: int) -
     header = "".join("    " * level + "def f():\n" for level in range(depth))
     source = header + indent + literal + "\n"
     expected = black.format_str(source, mode=MODE)
-    assert header + indent + layout.docstring(literal, depth) + "\n" == expected
+    assert header + indent + black_style.docstring(literal, depth) + "\n" == expected
