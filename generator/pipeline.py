@@ -12,10 +12,13 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, digest, generator_fingerprint
 from .options import Options
+
+if TYPE_CHECKING:
+    from .errors import SpecError
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,22 @@ def _warning_text(problem: Any) -> str:
     from dataclasses import replace
 
     return str(replace(problem, hint=problem.hint.split(", or pass --allow-invalid")[0]))
+
+
+class _Warnings:
+    """Violations let through by --allow-invalid, as printable text: one per place, in order."""
+
+    def __init__(self) -> None:
+        self._texts: list[str] = []
+        self._places: set[tuple[str, str]] = set()
+
+    def add(self, problem: SpecError) -> None:
+        if (problem.file, problem.pointer) not in self._places:
+            self._places.add((problem.file, problem.pointer))
+            self._texts.append(_warning_text(problem))
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self._texts))
 
 
 def display_path(path: Path) -> str:
@@ -85,7 +104,6 @@ def _load(index: int, position: int, path: Path, shown: str, options: Options, k
 
 def _render(spec: _Loaded) -> _Rendered:
     """Normalize and render one spec (its validation runs meanwhile, see ``_settle``)."""
-    from .errors import SpecError
     from .loader import track_loads
     from .normalize import normalize
     from .render import STATIC_FILES, render_package
@@ -115,23 +133,15 @@ def _render(spec: _Loaded) -> _Rendered:
 def _settle(spec: _Loaded, rendered: _Rendered | None, checks: Any) -> _Rendered | None:
     """The spec's validation outcome: its first violation is raised (unless --allow-invalid),
     before whatever went wrong later on the invalid document; else the warnings, in order."""
-    from .errors import SpecError
     from .validate import report
 
-    warnings: list[str] = []
-    places: set[tuple[str, str]] = set()
-
-    def warn(problem: SpecError) -> None:
-        if (problem.file, problem.pointer) not in places:  # one warning per place
-            places.add((problem.file, problem.pointer))
-            warnings.append(_warning_text(problem))
-
-    report(checks.findings(spec.index, spec.doc, spec.version), spec.options.allow_invalid, warn)
+    warnings = _Warnings()
+    report(checks.findings(spec.index, spec.doc, spec.version), spec.options.allow_invalid, warnings.add)
     if rendered is None:
         return None
     for problem in rendered.later:
-        warn(problem)
-    return replace(rendered, warnings=tuple(dict.fromkeys(warnings)), later=())
+        warnings.add(problem)
+    return replace(rendered, warnings=warnings.texts(), later=())
 
 
 def _cached(entry: Any, shown: str) -> GeneratedPackage | None:
@@ -234,24 +244,16 @@ def generate(path: Path, cache: Cache | None = None, options: Options | None = N
 
 def check_only(path: Path, options: Options | None = None) -> GeneratedPackage:
     """Validate and normalize without rendering (the ``validate`` command)."""
-    from .errors import SpecError
     from .loader import load_document
     from .normalize import normalize
     from .settings import read_settings
     from .validate import validate
 
     options = options or Options()
-    warnings: list[str] = []
-    places: set[tuple[str, str]] = set()
-
-    def warn(problem: SpecError) -> None:
-        if (problem.file, problem.pointer) not in places:  # one warning per place
-            places.add((problem.file, problem.pointer))
-            warnings.append(_warning_text(problem))
-
+    warnings = _Warnings()
     shown = display_path(path)
-    doc = validate(load_document(path, shown), options.allow_invalid, warn)
+    doc = validate(load_document(path, shown), options.allow_invalid, warnings.add)
     settings = read_settings(doc, options)
-    package = normalize(doc, settings, shown, options.allow_invalid, warn)
+    package = normalize(doc, settings, shown, options.allow_invalid, warnings.add)
     operations = sum(len(a.operations) for a in package.apis)
-    return GeneratedPackage(shown, package.package, {}, operations, len(package.models), tuple(dict.fromkeys(warnings)))
+    return GeneratedPackage(shown, package.package, {}, operations, len(package.models), warnings.texts())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar
 
 from .errors import SpecError
@@ -194,6 +194,7 @@ def _located(cls: type[Any], keyword: str) -> type[Any]:
     return Located
 
 
+@cache  # one class per version: its document check compiles the OpenAPI schema
 def _validator(version: str) -> type[Any]:
     from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
