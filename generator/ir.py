@@ -37,6 +37,11 @@ class Field:
     write_only: bool = False
     secret: bool = False  # format: password; never shown by repr
 
+    @property
+    def wire_argument(self) -> str | None:
+        """The wire name to write in ``field()``: none where it is the attribute's own name."""
+        return None if self.wire_name == self.python_name else self.wire_name
+
 
 @dataclass(frozen=True)
 class DiscriminatorCase:

@@ -20,10 +20,10 @@ LONG = "a_rather_long_identifier_name"
 CASES = [
     "from .models import " + ", ".join(f"Model{i}" for i in range(12)),
     "    from .errors import " + ", ".join(f"Error{i}" for i in range(9)),
-    f'    {LONG}: int | Unset = field("{LONG}", INT, default=UNSET)',
-    f'    {LONG}: list[{LONG}] | Unset = field("x", ListOf(ModelOf(lambda: {LONG})), default=UNSET)',
-    f'    status: {LONG}Enum | str | Unset = field("status", EnumOf({LONG}Enum), default=UNSET)',
-    f'    {LONG}: dict[str, str] | Unset | None = field("{LONG}", DictOf(STR), default=UNSET, nullable=True)',
+    f'    {LONG}: int | Unset = field(INT, "{LONG}", default=UNSET)',
+    f'    {LONG}: list[{LONG}] | Unset = field(ListOf(ModelOf(lambda: {LONG})), "x", default=UNSET)',
+    f'    status: {LONG}Enum | str | Unset = field(EnumOf({LONG}Enum), "status", default=UNSET)',
+    f'    {LONG}: dict[str, str] | Unset | None = field(DictOf(STR), "{LONG}", default=UNSET, nullable=True)',
     f"        return self._call(_{LONG.upper()}, ({LONG}, {LONG}_2), body, request_options)",
     f"        return await self._call(_{LONG.upper()}, ({LONG}, {LONG}_2, {LONG}_3), None, request_options)",
     f"            page = await self._call(_{LONG.upper()}, ({LONG}, {LONG}_2), None, request_options)",
@@ -33,10 +33,10 @@ CASES = [
     f'        Param("{LONG}", "query", ListOf(EnumOf({LONG})), style="pipeDelimited", explode=False),',
     f"class {LONG}{LONG}WithASuffix(str, Enum, SomeMixinClass):",
     f"    status_value_of_the_thing: {LONG}Status | str | Unset"
-    f' = field("statusValue", EnumOf({LONG}Status), default=UNSET)',
-    f'    {LONG}_{LONG}: {LONG}Value | str | Unset = field("x", EnumOf({LONG}Value), default=UNSET)',
-    f'    some_field: {LONG}{LONG}Value | {LONG}Other | Unset = field("x", EnumOf({LONG}), default=UNSET)',
-    f'    some_field: list[{LONG}{LONG}] | Unset = field("x", ListOf(ModelOf(lambda: {LONG})), default=UNSET)',
+    f' = field(EnumOf({LONG}Status), "statusValue", default=UNSET)',
+    f'    {LONG}_{LONG}: {LONG}Value | str | Unset = field(EnumOf({LONG}Value), "x", default=UNSET)',
+    f'    some_field: {LONG}{LONG}Value | {LONG}Other | Unset = field(EnumOf({LONG}), "x", default=UNSET)',
+    f'    some_field: list[{LONG}{LONG}] | Unset = field(ListOf(ModelOf(lambda: {LONG})), "x", default=UNSET)',
 ]
 
 
@@ -99,8 +99,8 @@ string over lines""", {long})
 class Thing:
     """A docstring line that is longer than the limit, which black leaves as it is, as we do."""
 
-    field_a: int | Unset = field("{long}", INT, default=UNSET)  # a comment
-    field_b: int | Unset = field("{long}", INT, default=UNSET)
+    field_a: int | Unset = field(INT, "{long}", default=UNSET)  # a comment
+    field_b: int | Unset = field(INT, "{long}", default=UNSET)
     value = {{"{long}": 1, "{long}_2": 2, "{long}_3": 3}}
 
 

@@ -216,13 +216,13 @@ class AbstractCompositionStatus(Model):
     __slots__ = ()
     _discriminator = "type"
 
-    id: int | Unset = field("id", INT, default=UNSET)
-    name: str | Unset = field("name", STR, default=UNSET)
-    project_id: int | Unset = field("projectId", INT, default=UNSET)
-    stoppable: bool | Unset = field("stoppable", BOOL, default=UNSET)
-    connectable: bool | Unset = field("connectable", BOOL, default=UNSET)
-    startable: bool | Unset = field("startable", BOOL, default=UNSET)
-    type: str = field("type", STR)
+    id: int | Unset = field(INT, default=UNSET)
+    name: str | Unset = field(STR, default=UNSET)
+    project_id: int | Unset = field(INT, "projectId", default=UNSET)
+    stoppable: bool | Unset = field(BOOL, default=UNSET)
+    connectable: bool | Unset = field(BOOL, default=UNSET)
+    startable: bool | Unset = field(BOOL, default=UNSET)
+    type: str = field(STR)
 
 
 class AbstractInstallation(Model):
@@ -231,20 +231,20 @@ class AbstractInstallation(Model):
     __slots__ = ()
     _discriminator = "subtype"
 
-    asset_id: int | Unset = field("assetId", INT, default=UNSET)
-    asset_name: str | Unset = field("assetName", STR, default=UNSET)
+    asset_id: int | Unset = field(INT, "assetId", default=UNSET)
+    asset_name: str | Unset = field(STR, "assetName", default=UNSET)
     average_installation_time: int | Unset = field(
-        "averageInstallationTime", INT, default=UNSET
+        INT, "averageInstallationTime", default=UNSET
     )
-    end_date: datetime.datetime | Unset = field("endDate", DATETIME, default=UNSET)
-    error: str | Unset = field("error", STR, default=UNSET)
-    id: int | Unset = field("id", INT, default=UNSET)
-    load_order: int | Unset = field("loadOrder", INT, default=UNSET)
-    start_date: datetime.datetime | Unset = field("startDate", DATETIME, default=UNSET)
+    end_date: datetime.datetime | Unset = field(DATETIME, "endDate", default=UNSET)
+    error: str | Unset = field(STR, default=UNSET)
+    id: int | Unset = field(INT, default=UNSET)
+    load_order: int | Unset = field(INT, "loadOrder", default=UNSET)
+    start_date: datetime.datetime | Unset = field(DATETIME, "startDate", default=UNSET)
     status: AbstractInstallationStatus | str | Unset = field(
-        "status", EnumOf(AbstractInstallationStatus), default=UNSET
+        EnumOf(AbstractInstallationStatus), default=UNSET
     )
-    subtype: str = field("subtype", STR)
+    subtype: str = field(STR)
 
 
 class ActiveCompositionStatus(AbstractCompositionStatus):
@@ -252,18 +252,18 @@ class ActiveCompositionStatus(AbstractCompositionStatus):
 
     __slots__ = ()
 
-    type: str = field("type", STR, default="ActiveCompositionStatus")
-    deployment_run_id: int | Unset = field("deploymentRunId", INT, default=UNSET)
+    type: str = field(STR, default="ActiveCompositionStatus")
+    deployment_run_id: int | Unset = field(INT, "deploymentRunId", default=UNSET)
     deployment_run_status: ActiveCompositionStatusDeploymentRunStatus | str | Unset = (
         field(
-            "deploymentRunStatus",
             EnumOf(ActiveCompositionStatusDeploymentRunStatus),
+            "deploymentRunStatus",
             default=UNSET,
         )
     )
     deployment_run_host: list[MinimalDeploymentRunHost] | Unset = field(
-        "deploymentRunHost",
         ListOf(ModelOf(lambda: MinimalDeploymentRunHost)),
+        "deploymentRunHost",
         default=UNSET,
     )
 
@@ -274,9 +274,9 @@ class CompositionLaunchOptions(Model):
     __slots__ = ()
     _secret = frozenset({"password"})
 
-    username: str = field("username", STR)
-    password: str = field("password", STR)
-    time_to_live: int | Unset = field("timeToLive", INT, default=UNSET)
+    username: str = field(STR)
+    password: str = field(STR)
+    time_to_live: int | Unset = field(INT, "timeToLive", default=UNSET)
 
 
 class ContainerInstallation(AbstractInstallation):
@@ -284,11 +284,11 @@ class ContainerInstallation(AbstractInstallation):
 
     __slots__ = ()
 
-    subtype: str = field("subtype", STR, default="ContainerInstallation")
+    subtype: str = field(STR, default="ContainerInstallation")
     asset_type: ContainerInstallationAssetType | str | Unset = field(
-        "assetType", EnumOf(ContainerInstallationAssetType), default=UNSET
+        EnumOf(ContainerInstallationAssetType), "assetType", default=UNSET
     )
-    run_arguments: str | Unset = field("runArguments", STR, default=UNSET)
+    run_arguments: str | Unset = field(STR, "runArguments", default=UNSET)
 
 
 class Disk(Model):
@@ -296,13 +296,13 @@ class Disk(Model):
 
     __slots__ = ()
 
-    additional_disk: bool | Unset = field("additionalDisk", BOOL, default=UNSET)
-    boot_disk: bool | Unset = field("bootDisk", BOOL, default=UNSET)
-    capacity_in_megabytes: int = field("capacityInMegabytes", INT)
-    create_order: int | Unset = field("createOrder", INT, default=UNSET)
-    is_additional_disk: bool | Unset = field("isAdditionalDisk", BOOL, default=UNSET)
-    is_boot_disk: bool | Unset = field("isBootDisk", BOOL, default=UNSET)
-    id: int | Unset = field("id", INT, default=UNSET)
+    additional_disk: bool | Unset = field(BOOL, "additionalDisk", default=UNSET)
+    boot_disk: bool | Unset = field(BOOL, "bootDisk", default=UNSET)
+    capacity_in_megabytes: int = field(INT, "capacityInMegabytes")
+    create_order: int | Unset = field(INT, "createOrder", default=UNSET)
+    is_additional_disk: bool | Unset = field(BOOL, "isAdditionalDisk", default=UNSET)
+    is_boot_disk: bool | Unset = field(BOOL, "isBootDisk", default=UNSET)
+    id: int | Unset = field(INT, default=UNSET)
 
 
 class InactiveCompositionStatus(AbstractCompositionStatus):
@@ -310,9 +310,9 @@ class InactiveCompositionStatus(AbstractCompositionStatus):
 
     __slots__ = ()
 
-    type: str = field("type", STR, default="InactiveCompositionStatus")
+    type: str = field(STR, default="InactiveCompositionStatus")
     scenario_hosts: list[MinimalScenarioHost] | Unset = field(
-        "scenarioHosts", ListOf(ModelOf(lambda: MinimalScenarioHost)), default=UNSET
+        ListOf(ModelOf(lambda: MinimalScenarioHost)), "scenarioHosts", default=UNSET
     )
 
 
@@ -322,17 +322,17 @@ class MinimalSystemModule(Model):
     __slots__ = ()
     _discriminator = "subtype"
 
-    id: str | Unset = field("id", STR, default=UNSET)
-    name: str | Unset = field("name", STR, default=UNSET)
-    description: str | Unset = field("description", STR, default=UNSET)
-    offline: bool | Unset = field("offline", BOOL, default=UNSET)
+    id: str | Unset = field(STR, default=UNSET)
+    name: str | Unset = field(STR, default=UNSET)
+    description: str | Unset = field(STR, default=UNSET)
+    offline: bool | Unset = field(BOOL, default=UNSET)
     state: MinimalSystemModuleState | str | Unset = field(
-        "state", EnumOf(MinimalSystemModuleState), default=UNSET
+        EnumOf(MinimalSystemModuleState), default=UNSET
     )
     visibility: MinimalSystemModuleVisibility | str | Unset = field(
-        "visibility", EnumOf(MinimalSystemModuleVisibility), default=UNSET
+        EnumOf(MinimalSystemModuleVisibility), default=UNSET
     )
-    subtype: str = field("subtype", STR)
+    subtype: str = field(STR)
 
 
 class MinimalAppliance(MinimalSystemModule):
@@ -340,7 +340,7 @@ class MinimalAppliance(MinimalSystemModule):
 
     __slots__ = ()
 
-    subtype: str = field("subtype", STR, default="MinimalAppliance")
+    subtype: str = field(STR, default="MinimalAppliance")
 
 
 class MinimalConfiguration(Model):
@@ -351,12 +351,12 @@ class MinimalConfiguration(Model):
     configuration_script_type: (
         MinimalConfigurationConfigurationScriptType | str | Unset
     ) = field(
-        "configurationScriptType",
         EnumOf(MinimalConfigurationConfigurationScriptType),
+        "configurationScriptType",
         default=UNSET,
     )
-    script_name: str | Unset = field("scriptName", STR, default=UNSET)
-    script: str | Unset = field("script", STR, default=UNSET)
+    script_name: str | Unset = field(STR, "scriptName", default=UNSET)
+    script: str | Unset = field(STR, default=UNSET)
 
 
 class MinimalDeploymentRunHost(Model):
@@ -365,58 +365,56 @@ class MinimalDeploymentRunHost(Model):
     __slots__ = ()
 
     fap_status: MinimalDeploymentRunHostFapStatus | str | Unset = field(
-        "fapStatus", EnumOf(MinimalDeploymentRunHostFapStatus), default=UNSET
+        EnumOf(MinimalDeploymentRunHostFapStatus), "fapStatus", default=UNSET
     )
-    hostname: str | Unset = field("hostname", STR, default=UNSET)
-    created_password: str | Unset = field("createdPassword", STR, default=UNSET)
-    created_username: str | Unset = field("createdUsername", STR, default=UNSET)
-    default_password: str | Unset = field("defaultPassword", STR, default=UNSET)
-    default_username: str | Unset = field("defaultUsername", STR, default=UNSET)
-    num_cpus: int | Unset = field("numCpus", INT, default=UNSET)
-    ram: int | Unset = field("ram", INT, default=UNSET)
+    hostname: str | Unset = field(STR, default=UNSET)
+    created_password: str | Unset = field(STR, "createdPassword", default=UNSET)
+    created_username: str | Unset = field(STR, "createdUsername", default=UNSET)
+    default_password: str | Unset = field(STR, "defaultPassword", default=UNSET)
+    default_username: str | Unset = field(STR, "defaultUsername", default=UNSET)
+    num_cpus: int | Unset = field(INT, "numCpus", default=UNSET)
+    ram: int | Unset = field(INT, default=UNSET)
     host_action_in_process: bool | Unset = field(
-        "hostActionInProcess", BOOL, default=UNSET
+        BOOL, "hostActionInProcess", default=UNSET
     )
-    disks: list[Disk] | Unset = field(
-        "disks", ListOf(ModelOf(lambda: Disk)), default=UNSET
-    )
+    disks: list[Disk] | Unset = field(ListOf(ModelOf(lambda: Disk)), default=UNSET)
     nested_virtualization: bool | Unset = field(
-        "nestedVirtualization", BOOL, default=UNSET
+        BOOL, "nestedVirtualization", default=UNSET
     )
     network_interfaces: list[NetworkInterface] | Unset = field(
-        "networkInterfaces", ListOf(ModelOf(lambda: NetworkInterface)), default=UNSET
+        ListOf(ModelOf(lambda: NetworkInterface)), "networkInterfaces", default=UNSET
     )
     virtualization_realm_status: (
         MinimalDeploymentRunHostVirtualizationRealmStatus | str | Unset
     ) = field(
-        "VirtualizationRealmStatus",
         EnumOf(MinimalDeploymentRunHostVirtualizationRealmStatus),
+        "VirtualizationRealmStatus",
         default=UNSET,
     )
-    build_order: int | Unset = field("buildOrder", INT, default=UNSET)
-    id: int | Unset = field("id", INT, default=UNSET)
-    snapshot_available: bool | Unset = field("snapshotAvailable", BOOL, default=UNSET)
+    build_order: int | Unset = field(INT, "buildOrder", default=UNSET)
+    id: int | Unset = field(INT, default=UNSET)
+    snapshot_available: bool | Unset = field(BOOL, "snapshotAvailable", default=UNSET)
     snapshot_date: datetime.datetime | Unset = field(
-        "snapshotDate", DATETIME, default=UNSET
+        DATETIME, "snapshotDate", default=UNSET
     )
-    system_role: str | Unset = field("systemRole", STR, default=UNSET)
+    system_role: str | Unset = field(STR, "systemRole", default=UNSET)
     physical_machine_data_or_template_uuid: str | Unset = field(
-        "physicalMachineDataOrTemplateUuid", STR, default=UNSET
+        STR, "physicalMachineDataOrTemplateUuid", default=UNSET
     )
     physical_machine_or_template_name: str | Unset = field(
-        "physicalMachineOrTemplateName", STR, default=UNSET
+        STR, "physicalMachineOrTemplateName", default=UNSET
     )
     installations: list[AbstractInstallation] | Unset = field(
-        "installations", ListOf(ModelOf(lambda: AbstractInstallation)), default=UNSET
+        ListOf(ModelOf(lambda: AbstractInstallation)), default=UNSET
     )
-    system_module_id: int | Unset = field("systemModuleId", INT, default=UNSET)
+    system_module_id: int | Unset = field(INT, "systemModuleId", default=UNSET)
     system_module_type: MinimalDeploymentRunHostSystemModuleType | str | Unset = field(
-        "systemModuleType",
         EnumOf(MinimalDeploymentRunHostSystemModuleType),
+        "systemModuleType",
         default=UNSET,
     )
-    virtual: bool | Unset = field("virtual", BOOL, default=UNSET)
-    provisionable: bool | Unset = field("provisionable", BOOL, default=UNSET)
+    virtual: bool | Unset = field(BOOL, default=UNSET)
+    provisionable: bool | Unset = field(BOOL, default=UNSET)
 
 
 class MinimalDevice(MinimalSystemModule):
@@ -424,7 +422,7 @@ class MinimalDevice(MinimalSystemModule):
 
     __slots__ = ()
 
-    subtype: str = field("subtype", STR, default="MinimalDevice")
+    subtype: str = field(STR, default="MinimalDevice")
 
 
 class MinimalPhysicalHost(MinimalSystemModule):
@@ -432,7 +430,7 @@ class MinimalPhysicalHost(MinimalSystemModule):
 
     __slots__ = ()
 
-    subtype: str = field("subtype", STR, default="MinimalPhysicalHost")
+    subtype: str = field(STR, default="MinimalPhysicalHost")
 
 
 class MinimalScenarioHost(Model):
@@ -440,21 +438,21 @@ class MinimalScenarioHost(Model):
 
     __slots__ = ()
 
-    id: int | Unset = field("id", INT, default=UNSET)
-    build_order: int | Unset = field("buildOrder", INT, default=UNSET)
-    master: bool | Unset = field("master", BOOL, default=UNSET)
-    system_role: str | Unset = field("systemRole", STR, default=UNSET)
+    id: int | Unset = field(INT, default=UNSET)
+    build_order: int | Unset = field(INT, "buildOrder", default=UNSET)
+    master: bool | Unset = field(BOOL, default=UNSET)
+    system_role: str | Unset = field(STR, "systemRole", default=UNSET)
     system_module: MinimalSystemModule | Unset = field(
-        "systemModule", ModelOf(lambda: MinimalSystemModule), default=UNSET
+        ModelOf(lambda: MinimalSystemModule), "systemModule", default=UNSET
     )
     configure_scenario_configuration: MinimalConfiguration | Unset = field(
-        "configureScenarioConfiguration",
         ModelOf(lambda: MinimalConfiguration),
+        "configureScenarioConfiguration",
         default=UNSET,
     )
     teardown_scenario_configuration: MinimalConfiguration | Unset = field(
-        "teardownScenarioConfiguration",
         ModelOf(lambda: MinimalConfiguration),
+        "teardownScenarioConfiguration",
         default=UNSET,
     )
 
@@ -464,7 +462,7 @@ class MinimalVirtualHost(MinimalSystemModule):
 
     __slots__ = ()
 
-    subtype: str = field("subtype", STR, default="MinimalVirtualHost")
+    subtype: str = field(STR, default="MinimalVirtualHost")
 
 
 class NetworkInterface(Model):
@@ -472,15 +470,15 @@ class NetworkInterface(Model):
 
     __slots__ = ()
 
-    external_ip_address: str | Unset = field("externalIpAddress", STR, default=UNSET)
-    interface_name: str | Unset = field("interfaceName", STR, default=UNSET)
-    internal_ip_address: str | Unset = field("internalIpAddress", STR, default=UNSET)
+    external_ip_address: str | Unset = field(STR, "externalIpAddress", default=UNSET)
+    interface_name: str | Unset = field(STR, "interfaceName", default=UNSET)
+    internal_ip_address: str | Unset = field(STR, "internalIpAddress", default=UNSET)
     network_function: NetworkInterfaceNetworkFunction | str | Unset = field(
-        "networkFunction", EnumOf(NetworkInterfaceNetworkFunction), default=UNSET
+        EnumOf(NetworkInterfaceNetworkFunction), "networkFunction", default=UNSET
     )
-    mac_address: str | Unset = field("macAddress", STR, default=UNSET)
-    network_name: str | Unset = field("networkName", STR, default=UNSET)
-    network_identifier: str | Unset = field("networkIdentifier", STR, default=UNSET)
+    mac_address: str | Unset = field(STR, "macAddress", default=UNSET)
+    network_name: str | Unset = field(STR, "networkName", default=UNSET)
+    network_identifier: str | Unset = field(STR, "networkIdentifier", default=UNSET)
 
 
 class SoftwareInstallation(AbstractInstallation):
@@ -488,12 +486,12 @@ class SoftwareInstallation(AbstractInstallation):
 
     __slots__ = ()
 
-    subtype: str = field("subtype", STR, default="SoftwareInstallation")
+    subtype: str = field(STR, default="SoftwareInstallation")
     asset_type: SoftwareInstallationAssetType | str | Unset = field(
-        "assetType", EnumOf(SoftwareInstallationAssetType), default=UNSET
+        EnumOf(SoftwareInstallationAssetType), "assetType", default=UNSET
     )
-    reboot_delay_seconds: int | Unset = field("rebootDelaySeconds", INT, default=UNSET)
-    reboot_required: bool | Unset = field("rebootRequired", BOOL, default=UNSET)
+    reboot_delay_seconds: int | Unset = field(INT, "rebootDelaySeconds", default=UNSET)
+    reboot_required: bool | Unset = field(BOOL, "rebootRequired", default=UNSET)
 
 
 AbstractCompositionStatus._subtypes = {

@@ -29,15 +29,13 @@ class ApiErrorResponse(Model):
 
     __slots__ = ()
 
-    code: int | Unset = field("code", INT, default=UNSET)
+    code: int | Unset = field(INT, default=UNSET)
     """1: generic api error (wrong or missing parameters; the real server answers it
     with HTTP 200), 2: internal api error, 3: no such function, 4: no or wrong API
     key."""
-    message: str | Unset = field("message", STR, default=UNSET)
+    message: str | Unset = field(STR, default=UNSET)
     """Error message."""
-    data: dict[str, Any] | Unset | None = field(
-        "data", OBJECT, default=UNSET, nullable=True
-    )
+    data: dict[str, Any] | Unset | None = field(OBJECT, default=UNSET, nullable=True)
     """Always null on errors."""
 
 
@@ -46,12 +44,10 @@ class AppendChatMessageUsingGET200Response(Model):
 
     __slots__ = ()
 
-    code: int | Unset = field("code", INT, default=UNSET)
+    code: int | Unset = field(INT, default=UNSET)
     """0: ok. 1: wrong parameters (sent with HTTP 200 by the real server)."""
-    message: str | Unset = field("message", STR, default=UNSET)
-    data: dict[str, Any] | Unset | None = field(
-        "data", OBJECT, default=UNSET, nullable=True
-    )
+    message: str | Unset = field(STR, default=UNSET)
+    data: dict[str, Any] | Unset | None = field(OBJECT, default=UNSET, nullable=True)
 
 
 class CreateSessionUsingGET200Response(Model):
@@ -59,12 +55,11 @@ class CreateSessionUsingGET200Response(Model):
 
     __slots__ = ()
 
-    code: int | Unset = field("code", INT, default=UNSET)
+    code: int | Unset = field(INT, default=UNSET)
     """0: ok. 1: wrong parameters (sent with HTTP 200 by the real server, with data
     null)."""
-    message: str | Unset = field("message", STR, default=UNSET)
+    message: str | Unset = field(STR, default=UNSET)
     data: CreateSessionUsingGET200ResponseData | Unset | None = field(
-        "data",
         ModelOf(lambda: CreateSessionUsingGET200ResponseData),
         default=UNSET,
         nullable=True,
@@ -76,7 +71,7 @@ class CreateSessionUsingGET200ResponseData(Model):
 
     __slots__ = ()
 
-    session_id: str | Unset = field("sessionID", STR, default=UNSET)
+    session_id: str | Unset = field(STR, "sessionID", default=UNSET)
 
 
 class GetSessionInfoUsingGET200Response(Model):
@@ -84,12 +79,12 @@ class GetSessionInfoUsingGET200Response(Model):
 
     __slots__ = ()
 
-    code: int | Unset = field("code", INT, default=UNSET)
+    code: int | Unset = field(INT, default=UNSET)
     """0: ok. 1: wrong parameters, e.g. "sessionID does not exist" (sent with HTTP 200
     by the real server, with data null)."""
-    message: str | Unset = field("message", STR, default=UNSET)
+    message: str | Unset = field(STR, default=UNSET)
     data: SessionInfo | Unset | None = field(
-        "data", ModelOf(lambda: SessionInfo), default=UNSET, nullable=True
+        ModelOf(lambda: SessionInfo), default=UNSET, nullable=True
     )
 
 
@@ -98,7 +93,7 @@ class SessionInfo(Model):
 
     __slots__ = ()
 
-    group_id: str | Unset = field("groupID", STR, default=UNSET)
-    author_id: str | Unset = field("authorID", STR, default=UNSET)
-    valid_until: int | Unset = field("validUntil", INT, default=UNSET)
+    group_id: str | Unset = field(STR, "groupID", default=UNSET)
+    author_id: str | Unset = field(STR, "authorID", default=UNSET)
+    valid_until: int | Unset = field(INT, "validUntil", default=UNSET)
     """Unix timestamp in seconds until which the session is valid."""

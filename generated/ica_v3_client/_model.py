@@ -544,21 +544,30 @@ class Field:
     class's ``__get__``, and a field is read far more often than anything else in this module.
     """
 
-    __slots__ = ("codec", "default", "name", "nullable", "where", "wire")
+    __slots__ = (
+        "_wire_is_name",
+        "codec",
+        "default",
+        "name",
+        "nullable",
+        "where",
+        "wire",
+    )
 
     def __init__(
-        self, wire: str, codec: Codec[Any], default: Any, nullable: bool
+        self, codec: Codec[Any], wire: str | None, default: Any, nullable: bool
     ) -> None:
-        self.wire = wire
         self.codec = codec
         self.default = default
         self.nullable = nullable
-        self.name = wire
-        self.where = wire
+        self.wire = self.name = self.where = wire or ""
+        self._wire_is_name = wire is None  # "" is a wire name a spec may use
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
         self.where = f"{owner.__name__}.{name}"
+        if self._wire_is_name:
+            self.wire = name
 
     def accessor(self) -> property:
         """The property that reads and writes this field on a model."""
@@ -630,23 +639,24 @@ class Field:
 
 @overload
 def field(
-    wire: str, codec: Codec[Any] = ..., *, default: T, nullable: bool = ...
+    codec: Codec[Any] = ..., wire: str = ..., *, default: T, nullable: bool = ...
 ) -> T: ...
 
 
 @overload
-def field(wire: str, codec: Codec[Any] = ..., *, nullable: bool = ...) -> Any: ...
+def field(codec: Codec[Any] = ..., wire: str = ..., *, nullable: bool = ...) -> Any: ...
 
 
 def field(
-    wire: str,
     codec: Codec[Any] = ANY,
+    wire: str | None = None,
     *,
     default: Any = REQUIRED,
     nullable: bool = False,
 ) -> Any:
-    """Declare a model property: ``name: type = field("wireName", CODEC, default=UNSET)``."""
-    return Field(wire, codec, default, nullable)
+    """Declare a model property: ``name: type = field(CODEC, "wireName", default=UNSET)``;
+    the wire name is left out where it is the attribute's own name."""
+    return Field(codec, wire, default, nullable)
 
 
 def _copy_json(value: Any) -> Any:

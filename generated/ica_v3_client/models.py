@@ -189,25 +189,23 @@ class AnalysisQueryParameters(Model):
 
     __slots__ = ()
 
-    reference: str | Unset | None = field(
-        "reference", STR, default=UNSET, nullable=True
-    )
+    reference: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The reference to filter on."""
     user_reference: str | Unset | None = field(
-        "userReference", STR, default=UNSET, nullable=True
+        STR, "userReference", default=UNSET, nullable=True
     )
     """The user-reference to filter on."""
-    status: list[str] | Unset = field("status", ListOf(STR), default=UNSET)
+    status: list[str] | Unset = field(ListOf(STR), default=UNSET)
     user_tags: list[str] | Unset | None = field(
-        "userTags", ListOf(STR), default=UNSET, nullable=True
+        ListOf(STR), "userTags", default=UNSET, nullable=True
     )
     """The user-tags to filter on."""
     technical_tags: list[str] | Unset | None = field(
-        "technicalTags", ListOf(STR), default=UNSET, nullable=True
+        ListOf(STR), "technicalTags", default=UNSET, nullable=True
     )
     """The technical-tags to filter on."""
     reference_tags: list[str] | Unset | None = field(
-        "referenceTags", ListOf(STR), default=UNSET, nullable=True
+        ListOf(STR), "referenceTags", default=UNSET, nullable=True
     )
     """The reference-data-tags to filter on."""
 
@@ -217,19 +215,17 @@ class AnalysisStorageV3(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    time_created: datetime.datetime = field("timeCreated", DATETIME)
-    time_modified: datetime.datetime = field("timeModified", DATETIME)
-    owner_id: str = field("ownerId", STR)
-    tenant_id: str = field("tenantId", STR)
+    id: str = field(STR)
+    time_created: datetime.datetime = field(DATETIME, "timeCreated")
+    time_modified: datetime.datetime = field(DATETIME, "timeModified")
+    owner_id: str = field(STR, "ownerId")
+    tenant_id: str = field(STR, "tenantId")
     tenant_name: str | Unset | None = field(
-        "tenantName", STR, default=UNSET, nullable=True
+        STR, "tenantName", default=UNSET, nullable=True
     )
-    name: str = field("name", STR)
+    name: str = field(STR)
     """The name of the storage option"""
-    description: str | Unset | None = field(
-        "description", STR, default=UNSET, nullable=True
-    )
+    description: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The description about the storage option"""
 
 
@@ -238,12 +234,10 @@ class AnalysisStorageV4(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    name: str = field("name", STR)
+    id: str = field(STR)
+    name: str = field(STR)
     """The name of the storage option"""
-    description: str | Unset | None = field(
-        "description", STR, default=UNSET, nullable=True
-    )
+    description: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The description about the storage option"""
 
 
@@ -252,11 +246,11 @@ class AnalysisTag(Model):
 
     __slots__ = ()
 
-    technical_tags: list[str] = field("technicalTags", ListOf(STR))
+    technical_tags: list[str] = field(ListOf(STR), "technicalTags")
     """Technical tags"""
-    user_tags: list[str] = field("userTags", ListOf(STR))
+    user_tags: list[str] = field(ListOf(STR), "userTags")
     """User tags"""
-    reference_tags: list[str] = field("referenceTags", ListOf(STR))
+    reference_tags: list[str] = field(ListOf(STR), "referenceTags")
     """Reference tags"""
 
 
@@ -265,44 +259,44 @@ class AnalysisV4(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    time_created: datetime.datetime = field("timeCreated", DATETIME)
-    time_modified: datetime.datetime = field("timeModified", DATETIME)
-    owner: UserIdentifier = field("owner", ModelOf(lambda: UserIdentifier))
-    tenant: TenantIdentifier = field("tenant", ModelOf(lambda: TenantIdentifier))
-    reference: str = field("reference", STR)
+    id: str = field(STR)
+    time_created: datetime.datetime = field(DATETIME, "timeCreated")
+    time_modified: datetime.datetime = field(DATETIME, "timeModified")
+    owner: UserIdentifier = field(ModelOf(lambda: UserIdentifier))
+    tenant: TenantIdentifier = field(ModelOf(lambda: TenantIdentifier))
+    reference: str = field(STR)
     """The unique reference of the analysis"""
-    user_reference: str = field("userReference", STR)
+    user_reference: str = field(STR, "userReference")
     """The user reference of the analysis"""
-    pipeline: PipelineV4 = field("pipeline", ModelOf(lambda: PipelineV4))
+    pipeline: PipelineV4 = field(ModelOf(lambda: PipelineV4))
     workflow_session: WorkflowSessionV4 | Unset = field(
-        "workflowSession", ModelOf(lambda: WorkflowSessionV4), default=UNSET
+        ModelOf(lambda: WorkflowSessionV4), "workflowSession", default=UNSET
     )
-    status: str = field("status", STR)
+    status: str = field(STR)
     """The status of the analysis"""
     start_date: datetime.datetime | Unset | None = field(
-        "startDate", DATETIME, default=UNSET, nullable=True
+        DATETIME, "startDate", default=UNSET, nullable=True
     )
     """When the analysis was started"""
     end_date: datetime.datetime | Unset | None = field(
-        "endDate", DATETIME, default=UNSET, nullable=True
+        DATETIME, "endDate", default=UNSET, nullable=True
     )
     """When the analysis was finished"""
-    summary: str | Unset | None = field("summary", STR, default=UNSET, nullable=True)
+    summary: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The summary of the analysis"""
     analysis_storage: AnalysisStorageV4 | Unset = field(
-        "analysisStorage", ModelOf(lambda: AnalysisStorageV4), default=UNSET
+        ModelOf(lambda: AnalysisStorageV4), "analysisStorage", default=UNSET
     )
     analysis_priority: str | Unset | None = field(
-        "analysisPriority", STR, default=UNSET, nullable=True
+        STR, "analysisPriority", default=UNSET, nullable=True
     )
     """The priority of the analysis"""
-    tags: AnalysisTag = field("tags", ModelOf(lambda: AnalysisTag))
+    tags: AnalysisTag = field(ModelOf(lambda: AnalysisTag))
     application: ApplicationV4 | Unset | None = field(
-        "application", ModelOf(lambda: ApplicationV4), default=UNSET, nullable=True
+        ModelOf(lambda: ApplicationV4), default=UNSET, nullable=True
     )
     project_id: str | Unset | None = field(
-        "projectId", STR, default=UNSET, nullable=True
+        STR, "projectId", default=UNSET, nullable=True
     )
 
 
@@ -311,13 +305,13 @@ class Application(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    name: str = field("name", STR)
+    id: str = field(STR)
+    name: str = field(STR)
     """The unique name identifying the application"""
-    type: ApplicationType | str = field("type", EnumOf(ApplicationType))
+    type: ApplicationType | str = field(EnumOf(ApplicationType))
     """The type of the application"""
     display_name: str | Unset | None = field(
-        "displayName", STR, default=UNSET, nullable=True
+        STR, "displayName", default=UNSET, nullable=True
     )
     """The display name of the application"""
 
@@ -327,8 +321,8 @@ class ApplicationV4(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    name: str = field("name", STR)
+    id: str = field(STR)
+    name: str = field(STR)
 
 
 class Config(Model):
@@ -336,14 +330,14 @@ class Config(Model):
 
     __slots__ = ()
 
-    name: str = field("name", STR)
+    name: str = field(STR)
     """name of the report"""
-    regex: str = field("regex", STR)
+    regex: str = field(STR)
     """regex pattern of the filename"""
-    format: str | Unset | None = field("format", STR, default=UNSET, nullable=True)
+    format: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """Format of the file"""
     match_target: str | Unset | None = field(
-        "matchTarget", STR, default=UNSET, nullable=True
+        STR, "matchTarget", default=UNSET, nullable=True
     )
     """Selects which part of the analysis output file the regex is matched against.
     FILE_NAME matches against the file name only (segment after the last /).
@@ -356,19 +350,19 @@ class Country(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    time_created: datetime.datetime = field("timeCreated", DATETIME)
-    time_modified: datetime.datetime = field("timeModified", DATETIME)
-    owner_id: str = field("ownerId", STR)
-    tenant_id: str = field("tenantId", STR)
+    id: str = field(STR)
+    time_created: datetime.datetime = field(DATETIME, "timeCreated")
+    time_modified: datetime.datetime = field(DATETIME, "timeModified")
+    owner_id: str = field(STR, "ownerId")
+    tenant_id: str = field(STR, "tenantId")
     tenant_name: str | Unset | None = field(
-        "tenantName", STR, default=UNSET, nullable=True
+        STR, "tenantName", default=UNSET, nullable=True
     )
-    code: str = field("code", STR)
+    code: str = field(STR)
     """The country code as defined by ISO."""
-    name: str = field("name", STR)
+    name: str = field(STR)
     """The full name of the country."""
-    region: str = field("region", STR)
+    region: str = field(STR)
     """The region where the country belong to."""
 
 
@@ -377,20 +371,18 @@ class DataFormat(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    time_created: datetime.datetime = field("timeCreated", DATETIME)
-    time_modified: datetime.datetime = field("timeModified", DATETIME)
-    owner_id: str = field("ownerId", STR)
-    tenant_id: str = field("tenantId", STR)
+    id: str = field(STR)
+    time_created: datetime.datetime = field(DATETIME, "timeCreated")
+    time_modified: datetime.datetime = field(DATETIME, "timeModified")
+    owner_id: str = field(STR, "ownerId")
+    tenant_id: str = field(STR, "tenantId")
     tenant_name: str | Unset | None = field(
-        "tenantName", STR, default=UNSET, nullable=True
+        STR, "tenantName", default=UNSET, nullable=True
     )
-    code: str = field("code", STR)
+    code: str = field(STR)
     """The code of the format. For example: FASTQ, BAM, ..."""
-    description: str | Unset | None = field(
-        "description", STR, default=UNSET, nullable=True
-    )
-    mime_type: str | Unset | None = field("mimeType", STR, default=UNSET, nullable=True)
+    description: str | Unset | None = field(STR, default=UNSET, nullable=True)
+    mime_type: str | Unset | None = field(STR, "mimeType", default=UNSET, nullable=True)
 
 
 class GitPipelineImport(Model):
@@ -398,24 +390,24 @@ class GitPipelineImport(Model):
 
     __slots__ = ()
 
-    repository_url: str = field("repositoryUrl", STR)
+    repository_url: str = field(STR, "repositoryUrl")
     """URL to the repository"""
     git_credential_id: str | Unset | None = field(
-        "gitCredentialId", STR, default=UNSET, nullable=True
+        STR, "gitCredentialId", default=UNSET, nullable=True
     )
     """Id of the git credential"""
     main_file_path: str | Unset | None = field(
-        "mainFilePath", STR, default=UNSET, nullable=True
+        STR, "mainFilePath", default=UNSET, nullable=True
     )
     """Path of the main file"""
-    commit_id: str = field("commitId", STR)
+    commit_id: str = field(STR, "commitId")
     """Id of the git commit"""
     config_file_path: str | Unset | None = field(
-        "configFilePath", STR, default=UNSET, nullable=True
+        STR, "configFilePath", default=UNSET, nullable=True
     )
     """Path of the config file"""
     schema_file_path: str | Unset | None = field(
-        "schemaFilePath", STR, default=UNSET, nullable=True
+        STR, "schemaFilePath", default=UNSET, nullable=True
     )
     """Path of the schema file"""
 
@@ -425,21 +417,19 @@ class MetadataModel(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    time_created: datetime.datetime = field("timeCreated", DATETIME)
-    time_modified: datetime.datetime = field("timeModified", DATETIME)
-    owner_id: str = field("ownerId", STR)
-    tenant_id: str = field("tenantId", STR)
+    id: str = field(STR)
+    time_created: datetime.datetime = field(DATETIME, "timeCreated")
+    time_modified: datetime.datetime = field(DATETIME, "timeModified")
+    owner_id: str = field(STR, "ownerId")
+    tenant_id: str = field(STR, "tenantId")
     tenant_name: str | Unset | None = field(
-        "tenantName", STR, default=UNSET, nullable=True
+        STR, "tenantName", default=UNSET, nullable=True
     )
-    name: str = field("name", STR)
-    description: str | Unset | None = field(
-        "description", STR, default=UNSET, nullable=True
-    )
-    state: MetadataModelState | str = field("state", EnumOf(MetadataModelState))
+    name: str = field(STR)
+    description: str | Unset | None = field(STR, default=UNSET, nullable=True)
+    state: MetadataModelState | str = field(EnumOf(MetadataModelState))
     parent_model_id: str | Unset | None = field(
-        "parentModelId", STR, default=UNSET, nullable=True
+        STR, "parentModelId", default=UNSET, nullable=True
     )
 
 
@@ -448,7 +438,7 @@ class PipelineGroupIdentifier(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
+    id: str = field(STR)
 
 
 class PipelineLanguageVersion(Model):
@@ -456,14 +446,14 @@ class PipelineLanguageVersion(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    name: str = field("name", STR)
+    id: str = field(STR)
+    name: str = field(STR)
     """The name of the version"""
     language: PipelineLanguageVersionLanguage | str = field(
-        "language", EnumOf(PipelineLanguageVersionLanguage)
+        EnumOf(PipelineLanguageVersionLanguage)
     )
     """The language of the version"""
-    status: str | Unset = field("status", STR, default=UNSET)
+    status: str | Unset = field(STR, default=UNSET)
     """The status of the version"""
 
 
@@ -472,9 +462,9 @@ class PipelineLastUsed(Model):
 
     __slots__ = ()
 
-    date: datetime.datetime | Unset = field("date", DATETIME, default=UNSET)
+    date: datetime.datetime | Unset = field(DATETIME, default=UNSET)
     """The requested date of the last analysis started with the pipeline"""
-    analysis_id: str | Unset = field("analysisId", STR, default=UNSET)
+    analysis_id: str | Unset = field(STR, "analysisId", default=UNSET)
     """The id of the last analysis started with the pipeline"""
 
 
@@ -484,7 +474,7 @@ class PipelineReportConfig(Model):
     __slots__ = ()
 
     configs: list[Config] | Unset = field(
-        "configs", ListOf(ModelOf(lambda: Config)), default=UNSET
+        ListOf(ModelOf(lambda: Config)), default=UNSET
     )
 
 
@@ -493,11 +483,11 @@ class PipelineResources(Model):
 
     __slots__ = ()
 
-    f1: bool | Unset | None = field("f1", BOOL, default=UNSET, nullable=True)
-    f2: bool | Unset | None = field("f2", BOOL, default=UNSET, nullable=True)
-    gpu: bool | Unset | None = field("gpu", BOOL, default=UNSET, nullable=True)
+    f1: bool | Unset | None = field(BOOL, default=UNSET, nullable=True)
+    f2: bool | Unset | None = field(BOOL, default=UNSET, nullable=True)
+    gpu: bool | Unset | None = field(BOOL, default=UNSET, nullable=True)
     software_only: bool | Unset | None = field(
-        "software-only", BOOL, default=UNSET, nullable=True
+        BOOL, "software-only", default=UNSET, nullable=True
     )
     """Can not be true in case one of [f1,f2,gpu] is also true."""
 
@@ -507,7 +497,7 @@ class PipelineTag(Model):
 
     __slots__ = ()
 
-    technical_tags: list[str] = field("technicalTags", ListOf(STR))
+    technical_tags: list[str] = field(ListOf(STR), "technicalTags")
     """Technical tags"""
 
 
@@ -517,9 +507,9 @@ class PipelineUsage(Model):
     __slots__ = ()
 
     last_used: PipelineLastUsed | Unset = field(
-        "lastUsed", ModelOf(lambda: PipelineLastUsed), default=UNSET
+        ModelOf(lambda: PipelineLastUsed), "lastUsed", default=UNSET
     )
-    pinned_in_project: bool | Unset = field("pinnedInProject", BOOL, default=UNSET)
+    pinned_in_project: bool | Unset = field(BOOL, "pinnedInProject", default=UNSET)
     """The pinned state of the pipeline within the project"""
 
 
@@ -528,78 +518,76 @@ class PipelineV4(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    urn: str | Unset | None = field("urn", STR, default=UNSET, nullable=True)
+    id: str = field(STR)
+    urn: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The URN of the pipeline. The format is urn:ilmn:ica:\\<type of the
     object\\>:\\<ID of the object\\>#\\<optional human readable hint representing the
     object\\>. The hint can be omitted, in that case the hashtag (#) must also be
     omitted."""
-    time_created: datetime.datetime = field("timeCreated", DATETIME)
-    time_modified: datetime.datetime = field("timeModified", DATETIME)
-    owner: UserIdentifier = field("owner", ModelOf(lambda: UserIdentifier))
-    tenant: TenantIdentifier = field("tenant", ModelOf(lambda: TenantIdentifier))
+    time_created: datetime.datetime = field(DATETIME, "timeCreated")
+    time_modified: datetime.datetime = field(DATETIME, "timeModified")
+    owner: UserIdentifier = field(ModelOf(lambda: UserIdentifier))
+    tenant: TenantIdentifier = field(ModelOf(lambda: TenantIdentifier))
     pipeline_group: PipelineGroupIdentifier | Unset = field(
-        "pipelineGroup", ModelOf(lambda: PipelineGroupIdentifier), default=UNSET
+        ModelOf(lambda: PipelineGroupIdentifier), "pipelineGroup", default=UNSET
     )
-    code: str = field("code", STR)
+    code: str = field(STR)
     """The code of the pipeline. This is deprecated, use the name & version attributes
     instead"""
-    name: str | Unset = field("name", STR, default=UNSET)
+    name: str | Unset = field(STR, default=UNSET)
     """The name of the pipeline"""
-    description: str = field("description", STR)
+    description: str = field(STR)
     """The description of the pipeline"""
     status: PipelineV4Status | str | Unset | None = field(
-        "status", EnumOf(PipelineV4Status), default=UNSET, nullable=True
+        EnumOf(PipelineV4Status), default=UNSET, nullable=True
     )
     """The status of the pipeline"""
-    status_as_string: str | Unset = field("statusAsString", STR, default=UNSET)
+    status_as_string: str | Unset = field(STR, "statusAsString", default=UNSET)
     """The status of the pipeline as string ('Draft', 'Released', 'Deprecated',
     'Archived', 'Importing', 'Import Cancelling', 'Import Incomplete', 'Import
     Failed')"""
-    language: PipelineV4Language | str = field("language", EnumOf(PipelineV4Language))
+    language: PipelineV4Language | str = field(EnumOf(PipelineV4Language))
     """The language that is used by the pipeline"""
     language_version: PipelineLanguageVersion | Unset | None = field(
-        "languageVersion",
         ModelOf(lambda: PipelineLanguageVersion),
+        "languageVersion",
         default=UNSET,
         nullable=True,
     )
-    pipeline_tags: PipelineTag = field("pipelineTags", ModelOf(lambda: PipelineTag))
+    pipeline_tags: PipelineTag = field(ModelOf(lambda: PipelineTag), "pipelineTags")
     analysis_storage: AnalysisStorageV4 = field(
-        "analysisStorage", ModelOf(lambda: AnalysisStorageV4)
+        ModelOf(lambda: AnalysisStorageV4), "analysisStorage"
     )
-    proprietary: bool | Unset | None = field(
-        "proprietary", BOOL, default=UNSET, nullable=True
-    )
+    proprietary: bool | Unset | None = field(BOOL, default=UNSET, nullable=True)
     """A boolean which indicates if the code of this pipeline is proprietary"""
     input_form_type: PipelineV4InputFormType | str | Unset = field(
-        "inputFormType", EnumOf(PipelineV4InputFormType), default=UNSET
+        EnumOf(PipelineV4InputFormType), "inputFormType", default=UNSET
     )
     """The type of the inputform used."""
     report_configs: PipelineReportConfig | Unset | None = field(
-        "reportConfigs",
         ModelOf(lambda: PipelineReportConfig),
+        "reportConfigs",
         default=UNSET,
         nullable=True,
     )
     resources: PipelineResources | Unset | None = field(
-        "resources", ModelOf(lambda: PipelineResources), default=UNSET, nullable=True
+        ModelOf(lambda: PipelineResources), default=UNSET, nullable=True
     )
     git_pipeline_import: GitPipelineImport | Unset | None = field(
-        "gitPipelineImport",
         ModelOf(lambda: GitPipelineImport),
+        "gitPipelineImport",
         default=UNSET,
         nullable=True,
     )
-    version: str | Unset | None = field("version", STR, default=UNSET, nullable=True)
+    version: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The version number of the pipeline"""
     latest_version_in_group: bool | Unset | None = field(
-        "latestVersionInGroup", BOOL, default=UNSET, nullable=True
+        BOOL, "latestVersionInGroup", default=UNSET, nullable=True
     )
     pipeline_usage: PipelineUsage | Unset | None = field(
-        "pipelineUsage", ModelOf(lambda: PipelineUsage), default=UNSET, nullable=True
+        ModelOf(lambda: PipelineUsage), "pipelineUsage", default=UNSET, nullable=True
     )
-    icon_name: str | Unset | None = field("iconName", STR, default=UNSET, nullable=True)
+    icon_name: str | Unset | None = field(STR, "iconName", default=UNSET, nullable=True)
     """The icon name of the pipeline"""
 
 
@@ -608,27 +596,27 @@ class Problem(Model):
 
     __slots__ = ()
 
-    id: str | Unset = field("id", STR, default=UNSET)
-    type: str = field("type", STR)
+    id: str | Unset = field(STR, default=UNSET)
+    type: str = field(STR)
     """A URI reference that identifies the problem type. This specification encourages
     that, when dereferenced, it provide human-readable documentation for the problem
     type. When this member is not present, its value is assumed to be "about:blank"."""
-    title: str = field("title", STR)
+    title: str = field(STR)
     """A short, human-readable summary of the problem type. It SHOULD NOT change from
     occurrence to occurrence of the problem, except for purposes of localization
     (e.g., using proactive content negotiation;"""
-    status: int = field("status", INT)
+    status: int = field(INT)
     """The HTTP status code ([RFC7231], Section 6) generated by the origin server for
     this occurrence of the problem."""
-    detail: str | Unset = field("detail", STR, default=UNSET)
+    detail: str | Unset = field(STR, default=UNSET)
     """A human-readable explanation specific to this occurrence of the problem."""
-    instance: str | Unset = field("instance", STR, default=UNSET)
+    instance: str | Unset = field(STR, default=UNSET)
     """A URI reference that identifies the specific occurrence of the problem.  It may
     or may not yield further information if dereferenced."""
-    parameters: dict[str, str] = field("parameters", DictOf(STR))
+    parameters: dict[str, str] = field(DictOf(STR))
     """Problem parameters for e.g. request body attribute validation. This attribute is
     not in scope of RFC 7807."""
-    timestamp: datetime.datetime = field("timestamp", DATETIME)
+    timestamp: datetime.datetime = field(DATETIME)
 
 
 class Project(Model):
@@ -636,57 +624,55 @@ class Project(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    time_created: datetime.datetime = field("timeCreated", DATETIME)
-    time_modified: datetime.datetime = field("timeModified", DATETIME)
-    owner_id: str = field("ownerId", STR)
-    tenant_id: str = field("tenantId", STR)
+    id: str = field(STR)
+    time_created: datetime.datetime = field(DATETIME, "timeCreated")
+    time_modified: datetime.datetime = field(DATETIME, "timeModified")
+    owner_id: str = field(STR, "ownerId")
+    tenant_id: str = field(STR, "tenantId")
     tenant_name: str | Unset | None = field(
-        "tenantName", STR, default=UNSET, nullable=True
+        STR, "tenantName", default=UNSET, nullable=True
     )
-    urn: str | Unset | None = field("urn", STR, default=UNSET, nullable=True)
+    urn: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The URN of the project. The format is urn:ilmn:ica:\\<type of the object\\>:\\<ID
     of the object\\>#\\<optional human readable hint representing the object\\>. The
     hint can be omitted, in that case the hashtag (#) must also be omitted."""
-    name: str = field("name", STR)
-    active: bool = field("active", BOOL)
+    name: str = field(STR)
+    active: bool = field(BOOL)
     """Indicates whether the project is active or hidden."""
     base_enabled: bool | Unset | None = field(
-        "baseEnabled", BOOL, default=UNSET, nullable=True
+        BOOL, "baseEnabled", default=UNSET, nullable=True
     )
     """Indicates whether the project is base enabled."""
     short_description: str | Unset | None = field(
-        "shortDescription", STR, default=UNSET, nullable=True
+        STR, "shortDescription", default=UNSET, nullable=True
     )
-    information: str | Unset | None = field(
-        "information", STR, default=UNSET, nullable=True
-    )
+    information: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """Information about the project. Note that the value of this field can be arbitrary
     large."""
-    region: Region = field("region", ModelOf(lambda: Region))
+    region: Region = field(ModelOf(lambda: Region))
     billing_mode: ProjectBillingMode | str = field(
-        "billingMode", EnumOf(ProjectBillingMode)
+        EnumOf(ProjectBillingMode), "billingMode"
     )
     """The billing mode of the project. It determines who pays for the costs linked to
     the project."""
     data_sharing_enabled: bool | Unset | None = field(
-        "dataSharingEnabled", BOOL, default=UNSET, nullable=True
+        BOOL, "dataSharingEnabled", default=UNSET, nullable=True
     )
     """Indicates whether the Data and Samples created in this Project can be linked to
     other Projects."""
-    tags: ProjectTag = field("tags", ModelOf(lambda: ProjectTag))
+    tags: ProjectTag = field(ModelOf(lambda: ProjectTag))
     storage_bundle: StorageBundle | Unset = field(
-        "storageBundle", ModelOf(lambda: StorageBundle), default=UNSET
+        ModelOf(lambda: StorageBundle), "storageBundle", default=UNSET
     )
     self_managed_storage_configuration: StorageConfiguration | Unset | None = field(
-        "selfManagedStorageConfiguration",
         ModelOf(lambda: StorageConfiguration),
+        "selfManagedStorageConfiguration",
         default=UNSET,
         nullable=True,
     )
     analysis_priority: ProjectAnalysisPriority | str | Unset | None = field(
-        "analysisPriority",
         EnumOf(ProjectAnalysisPriority),
+        "analysisPriority",
         default=UNSET,
         nullable=True,
     )
@@ -694,13 +680,13 @@ class Project(Model):
     tenant. Note that for a PUT call, when not providing a value for this attribute
     (null value or absent attribute), the persisted value will not change."""
     metadata_model: MetadataModel | Unset | None = field(
-        "metadataModel", ModelOf(lambda: MetadataModel), default=UNSET, nullable=True
+        ModelOf(lambda: MetadataModel), "metadataModel", default=UNSET, nullable=True
     )
     application: Application | Unset | None = field(
-        "application", ModelOf(lambda: Application), default=UNSET, nullable=True
+        ModelOf(lambda: Application), default=UNSET, nullable=True
     )
     project_owner: str | Unset | None = field(
-        "projectOwner", STR, default=UNSET, nullable=True
+        STR, "projectOwner", default=UNSET, nullable=True
     )
     """projectOwner is the current project owner, ownerId is the original project
     creator. These can be different because you can transfer ownership of a project."""
@@ -711,8 +697,8 @@ class ProjectTag(Model):
 
     __slots__ = ()
 
-    technical_tags: list[str] = field("technicalTags", ListOf(STR))
-    user_tags: list[str] = field("userTags", ListOf(STR))
+    technical_tags: list[str] = field(ListOf(STR), "technicalTags")
+    user_tags: list[str] = field(ListOf(STR), "userTags")
 
 
 class Region(Model):
@@ -720,18 +706,18 @@ class Region(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    time_created: datetime.datetime = field("timeCreated", DATETIME)
-    time_modified: datetime.datetime = field("timeModified", DATETIME)
-    owner_id: str = field("ownerId", STR)
-    tenant_id: str = field("tenantId", STR)
+    id: str = field(STR)
+    time_created: datetime.datetime = field(DATETIME, "timeCreated")
+    time_modified: datetime.datetime = field(DATETIME, "timeModified")
+    owner_id: str = field(STR, "ownerId")
+    tenant_id: str = field(STR, "tenantId")
     tenant_name: str | Unset | None = field(
-        "tenantName", STR, default=UNSET, nullable=True
+        STR, "tenantName", default=UNSET, nullable=True
     )
-    code: str = field("code", STR)
-    country: Country = field("country", ModelOf(lambda: Country))
-    city_name: str = field("cityName", STR)
-    active: bool | Unset = field("active", BOOL, default=UNSET)
+    code: str = field(STR)
+    country: Country = field(ModelOf(lambda: Country))
+    city_name: str = field(STR, "cityName")
+    active: bool | Unset = field(BOOL, default=UNSET)
 
 
 class StorageBundle(Model):
@@ -739,19 +725,19 @@ class StorageBundle(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    time_created: datetime.datetime = field("timeCreated", DATETIME)
-    time_modified: datetime.datetime = field("timeModified", DATETIME)
-    owner_id: str = field("ownerId", STR)
-    tenant_id: str = field("tenantId", STR)
+    id: str = field(STR)
+    time_created: datetime.datetime = field(DATETIME, "timeCreated")
+    time_modified: datetime.datetime = field(DATETIME, "timeModified")
+    owner_id: str = field(STR, "ownerId")
+    tenant_id: str = field(STR, "tenantId")
     tenant_name: str | Unset | None = field(
-        "tenantName", STR, default=UNSET, nullable=True
+        STR, "tenantName", default=UNSET, nullable=True
     )
-    bundle_name: str = field("bundleName", STR)
+    bundle_name: str = field(STR, "bundleName")
     """The name of the storage bundle"""
-    entitlement_name: str = field("entitlementName", STR)
+    entitlement_name: str = field(STR, "entitlementName")
     """The name of the parent entitlement"""
-    region: Region = field("region", ModelOf(lambda: Region))
+    region: Region = field(ModelOf(lambda: Region))
 
 
 class StorageConfiguration(Model):
@@ -759,34 +745,28 @@ class StorageConfiguration(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    time_created: datetime.datetime = field("timeCreated", DATETIME)
-    time_modified: datetime.datetime = field("timeModified", DATETIME)
-    owner_id: str = field("ownerId", STR)
-    tenant_id: str = field("tenantId", STR)
+    id: str = field(STR)
+    time_created: datetime.datetime = field(DATETIME, "timeCreated")
+    time_modified: datetime.datetime = field(DATETIME, "timeModified")
+    owner_id: str = field(STR, "ownerId")
+    tenant_id: str = field(STR, "tenantId")
     tenant_name: str | Unset | None = field(
-        "tenantName", STR, default=UNSET, nullable=True
+        STR, "tenantName", default=UNSET, nullable=True
     )
-    name: str = field("name", STR)
+    name: str = field(STR)
     """The name of the storage configuration"""
-    description: str | Unset | None = field(
-        "description", STR, default=UNSET, nullable=True
-    )
+    description: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """An optional description"""
-    type: StorageConfigurationType | str = field(
-        "type", EnumOf(StorageConfigurationType)
-    )
-    status: StorageConfigurationStatus | str = field(
-        "status", EnumOf(StorageConfigurationStatus)
-    )
+    type: StorageConfigurationType | str = field(EnumOf(StorageConfigurationType))
+    status: StorageConfigurationStatus | str = field(EnumOf(StorageConfigurationStatus))
     error_message: str | Unset | None = field(
-        "errorMessage", STR, default=UNSET, nullable=True
+        STR, "errorMessage", default=UNSET, nullable=True
     )
     """An optional error message when something went wrong with the configuration"""
-    region: Region = field("region", ModelOf(lambda: Region))
-    is_default: bool = field("isDefault", BOOL)
+    region: Region = field(ModelOf(lambda: Region))
+    is_default: bool = field(BOOL, "isDefault")
     """An indication if this is the default in region for new projects"""
-    role_arn: str | Unset = field("roleARN", STR, default=UNSET)
+    role_arn: str | Unset = field(STR, "roleARN", default=UNSET)
     """The ARN (Amazon resource name) of the configuration, required for credential
     storage type AWS_ROLE, forbidden for others."""
 
@@ -796,8 +776,8 @@ class TenantIdentifier(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    name: str | Unset = field("name", STR, default=UNSET)
+    id: str = field(STR)
+    name: str | Unset = field(STR, default=UNSET)
     """The unique name of the tenant."""
 
 
@@ -806,7 +786,7 @@ class UserIdentifier(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
+    id: str = field(STR)
 
 
 class WorkflowSessionAnalysisPagedListV4(Model):
@@ -815,19 +795,19 @@ class WorkflowSessionAnalysisPagedListV4(Model):
     __slots__ = ()
 
     items: list[WorkflowSessionAnalysisV4] = field(
-        "items", ListOf(ModelOf(lambda: WorkflowSessionAnalysisV4))
+        ListOf(ModelOf(lambda: WorkflowSessionAnalysisV4))
     )
     next_page_token: str | Unset | None = field(
-        "nextPageToken", STR, default=UNSET, nullable=True
+        STR, "nextPageToken", default=UNSET, nullable=True
     )
     """The cursor to request the next page. For offset-based paging the value is an
     empty string."""
     remaining_records: int | Unset | None = field(
-        "remainingRecords", INT, default=UNSET, nullable=True
+        INT, "remainingRecords", default=UNSET, nullable=True
     )
     """The number of records remaining (used in cursor based pagination)"""
     total_item_count: int | Unset | None = field(
-        "totalItemCount", INT, default=UNSET, nullable=True
+        INT, "totalItemCount", default=UNSET, nullable=True
     )
     """The total number of records matching the search criteria (used in offset based
     pagination)"""
@@ -838,9 +818,9 @@ class WorkflowSessionAnalysisV4(Model):
 
     __slots__ = ()
 
-    analysis: AnalysisV4 = field("analysis", ModelOf(lambda: AnalysisV4))
-    project: Project = field("project", ModelOf(lambda: Project))
-    workflow_session_id: str = field("workflowSessionId", STR)
+    analysis: AnalysisV4 = field(ModelOf(lambda: AnalysisV4))
+    project: Project = field(ModelOf(lambda: Project))
+    workflow_session_id: str = field(STR, "workflowSessionId")
 
 
 class WorkflowSessionConfiguration(Model):
@@ -848,11 +828,11 @@ class WorkflowSessionConfiguration(Model):
 
     __slots__ = ()
 
-    name: str = field("name", STR)
+    name: str = field(STR)
     """The name of the configuration"""
-    multi_value: bool = field("multiValue", BOOL)
+    multi_value: bool = field(BOOL, "multiValue")
     """Whether the configuration has multiple values"""
-    values: list[str] = field("values", ListOf(STR))
+    values: list[str] = field(ListOf(STR))
     """The configuration values"""
 
 
@@ -862,7 +842,7 @@ class WorkflowSessionConfigurationList(Model):
     __slots__ = ()
 
     items: list[WorkflowSessionConfiguration] = field(
-        "items", ListOf(ModelOf(lambda: WorkflowSessionConfiguration))
+        ListOf(ModelOf(lambda: WorkflowSessionConfiguration))
     )
 
 
@@ -871,17 +851,15 @@ class WorkflowSessionData(Model):
 
     __slots__ = ()
 
-    data_id: str = field("dataId", STR)
+    data_id: str = field(STR, "dataId")
     """The id of the file/folder."""
-    format: DataFormat | None = field(
-        "format", ModelOf(lambda: DataFormat), nullable=True
-    )
-    name: str = field("name", STR)
+    format: DataFormat | None = field(ModelOf(lambda: DataFormat), nullable=True)
+    name: str = field(STR)
     """The name of the file/folder as it was processed by the workflow session."""
     data_type: WorkflowSessionDataDataType | str = field(
-        "dataType", EnumOf(WorkflowSessionDataDataType)
+        EnumOf(WorkflowSessionDataDataType), "dataType"
     )
-    mount_path: str | Unset = field("mountPath", STR, default=UNSET)
+    mount_path: str | Unset = field(STR, "mountPath", default=UNSET)
     """The requested location where the input file was located on the machine that was
     running the workflow."""
 
@@ -891,11 +869,11 @@ class WorkflowSessionExternalData(Model):
 
     __slots__ = ()
 
-    url: str = field("url", STR)
-    type: str = field("type", STR)
+    url: str = field(STR)
+    type: str = field(STR)
     """Possible values are: s3, http, basespace. More types could be added in a future
     release."""
-    mount_path: str = field("mountPath", STR)
+    mount_path: str = field(STR, "mountPath")
 
 
 class WorkflowSessionInput(Model):
@@ -903,18 +881,18 @@ class WorkflowSessionInput(Model):
 
     __slots__ = ()
 
-    code: str = field("code", STR)
+    code: str = field(STR)
     """The name of the input-parameter."""
     analysis_data: list[WorkflowSessionData] | Unset | None = field(
-        "analysisData",
         ListOf(ModelOf(lambda: WorkflowSessionData)),
+        "analysisData",
         default=UNSET,
         nullable=True,
     )
     """The workflow-session-data used as input by the workflow session."""
     external_data: list[WorkflowSessionExternalData] | Unset | None = field(
-        "externalData",
         ListOf(ModelOf(lambda: WorkflowSessionExternalData)),
+        "externalData",
         default=UNSET,
         nullable=True,
     )
@@ -927,7 +905,7 @@ class WorkflowSessionInputList(Model):
     __slots__ = ()
 
     items: list[WorkflowSessionInput] = field(
-        "items", ListOf(ModelOf(lambda: WorkflowSessionInput))
+        ListOf(ModelOf(lambda: WorkflowSessionInput))
     )
 
 
@@ -936,20 +914,18 @@ class WorkflowSessionPagedListV3(Model):
 
     __slots__ = ()
 
-    items: list[WorkflowSessionV3] = field(
-        "items", ListOf(ModelOf(lambda: WorkflowSessionV3))
-    )
+    items: list[WorkflowSessionV3] = field(ListOf(ModelOf(lambda: WorkflowSessionV3)))
     next_page_token: str | Unset | None = field(
-        "nextPageToken", STR, default=UNSET, nullable=True
+        STR, "nextPageToken", default=UNSET, nullable=True
     )
     """The cursor to request the next page. For offset-based paging the value is an
     empty string."""
     remaining_records: int | Unset | None = field(
-        "remainingRecords", INT, default=UNSET, nullable=True
+        INT, "remainingRecords", default=UNSET, nullable=True
     )
     """The number of records remaining (used in cursor based pagination)"""
     total_item_count: int | Unset | None = field(
-        "totalItemCount", INT, default=UNSET, nullable=True
+        INT, "totalItemCount", default=UNSET, nullable=True
     )
     """The total number of records matching the search criteria (used in offset based
     pagination)"""
@@ -960,20 +936,18 @@ class WorkflowSessionPagedListV4(Model):
 
     __slots__ = ()
 
-    items: list[WorkflowSessionV4] = field(
-        "items", ListOf(ModelOf(lambda: WorkflowSessionV4))
-    )
+    items: list[WorkflowSessionV4] = field(ListOf(ModelOf(lambda: WorkflowSessionV4)))
     next_page_token: str | Unset | None = field(
-        "nextPageToken", STR, default=UNSET, nullable=True
+        STR, "nextPageToken", default=UNSET, nullable=True
     )
     """The cursor to request the next page. For offset-based paging the value is an
     empty string."""
     remaining_records: int | Unset | None = field(
-        "remainingRecords", INT, default=UNSET, nullable=True
+        INT, "remainingRecords", default=UNSET, nullable=True
     )
     """The number of records remaining (used in cursor based pagination)"""
     total_item_count: int | Unset | None = field(
-        "totalItemCount", INT, default=UNSET, nullable=True
+        INT, "totalItemCount", default=UNSET, nullable=True
     )
     """The total number of records matching the search criteria (used in offset based
     pagination)"""
@@ -984,14 +958,14 @@ class WorkflowSessionSequencingRun(Model):
 
     __slots__ = ()
 
-    id: str | Unset | None = field("id", STR, default=UNSET, nullable=True)
+    id: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The sequencing run number (SRN) related to the workflow session."""
     instrument_run_id: str | Unset | None = field(
-        "instrumentRunId", STR, default=UNSET, nullable=True
+        STR, "instrumentRunId", default=UNSET, nullable=True
     )
     """The instrument run id related to the workflow session."""
     external_run_id: str | Unset | None = field(
-        "externalRunId", STR, default=UNSET, nullable=True
+        STR, "externalRunId", default=UNSET, nullable=True
     )
     """The external sequencing run id related to the workflow session."""
 
@@ -1002,11 +976,11 @@ class WorkflowSessionTag(Model):
     __slots__ = ()
 
     technical_tags: list[str] | Unset | None = field(
-        "technicalTags", ListOf(STR), default=UNSET, nullable=True
+        ListOf(STR), "technicalTags", default=UNSET, nullable=True
     )
     """Technical tags"""
     user_tags: list[str] | Unset | None = field(
-        "userTags", ListOf(STR), default=UNSET, nullable=True
+        ListOf(STR), "userTags", default=UNSET, nullable=True
     )
     """User tags"""
 
@@ -1016,31 +990,29 @@ class WorkflowSessionV3(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    time_created: datetime.datetime = field("timeCreated", DATETIME)
-    owner_id: str = field("ownerId", STR)
-    tenant_id: str = field("tenantId", STR)
+    id: str = field(STR)
+    time_created: datetime.datetime = field(DATETIME, "timeCreated")
+    owner_id: str = field(STR, "ownerId")
+    tenant_id: str = field(STR, "tenantId")
     tenant_name: str | Unset | None = field(
-        "tenantName", STR, default=UNSET, nullable=True
+        STR, "tenantName", default=UNSET, nullable=True
     )
-    user_reference: str = field("userReference", STR)
+    user_reference: str = field(STR, "userReference")
     """The user reference of the workflow session"""
-    workflow: WorkflowV3 = field("workflow", ModelOf(lambda: WorkflowV3))
-    status: WorkflowSessionV3Status | str = field(
-        "status", EnumOf(WorkflowSessionV3Status)
-    )
+    workflow: WorkflowV3 = field(ModelOf(lambda: WorkflowV3))
+    status: WorkflowSessionV3Status | str = field(EnumOf(WorkflowSessionV3Status))
     """The status of the workflow session"""
     start_date: datetime.datetime | Unset | None = field(
-        "startDate", DATETIME, default=UNSET, nullable=True
+        DATETIME, "startDate", default=UNSET, nullable=True
     )
     """When the workflow session was started"""
     end_date: datetime.datetime | Unset | None = field(
-        "endDate", DATETIME, default=UNSET, nullable=True
+        DATETIME, "endDate", default=UNSET, nullable=True
     )
     """When the workflow session was finished"""
-    summary: str | Unset | None = field("summary", STR, default=UNSET, nullable=True)
+    summary: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The summary of the workflow session"""
-    tags: WorkflowSessionTag = field("tags", ModelOf(lambda: WorkflowSessionTag))
+    tags: WorkflowSessionTag = field(ModelOf(lambda: WorkflowSessionTag))
 
 
 class WorkflowSessionV4(Model):
@@ -1048,34 +1020,34 @@ class WorkflowSessionV4(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    time_created: datetime.datetime = field("timeCreated", DATETIME)
-    owner: UserIdentifier = field("owner", ModelOf(lambda: UserIdentifier))
-    tenant: TenantIdentifier = field("tenant", ModelOf(lambda: TenantIdentifier))
-    user_reference: str = field("userReference", STR)
+    id: str = field(STR)
+    time_created: datetime.datetime = field(DATETIME, "timeCreated")
+    owner: UserIdentifier = field(ModelOf(lambda: UserIdentifier))
+    tenant: TenantIdentifier = field(ModelOf(lambda: TenantIdentifier))
+    user_reference: str = field(STR, "userReference")
     """The user reference of the workflow session"""
-    workflow: WorkflowV4 = field("workflow", ModelOf(lambda: WorkflowV4))
-    status: str = field("status", STR)
+    workflow: WorkflowV4 = field(ModelOf(lambda: WorkflowV4))
+    status: str = field(STR)
     """The status of the workflow session"""
     start_date: datetime.datetime | Unset | None = field(
-        "startDate", DATETIME, default=UNSET, nullable=True
+        DATETIME, "startDate", default=UNSET, nullable=True
     )
     """When the workflow session was started"""
     end_date: datetime.datetime | Unset | None = field(
-        "endDate", DATETIME, default=UNSET, nullable=True
+        DATETIME, "endDate", default=UNSET, nullable=True
     )
     """When the workflow session was finished"""
-    summary: str | Unset | None = field("summary", STR, default=UNSET, nullable=True)
+    summary: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The summary of the workflow session"""
-    tags: WorkflowSessionTag = field("tags", ModelOf(lambda: WorkflowSessionTag))
+    tags: WorkflowSessionTag = field(ModelOf(lambda: WorkflowSessionTag))
     sequencing_run: WorkflowSessionSequencingRun | Unset | None = field(
-        "sequencingRun",
         ModelOf(lambda: WorkflowSessionSequencingRun),
+        "sequencingRun",
         default=UNSET,
         nullable=True,
     )
     application: ApplicationV4 | Unset | None = field(
-        "application", ModelOf(lambda: ApplicationV4), default=UNSET, nullable=True
+        ModelOf(lambda: ApplicationV4), default=UNSET, nullable=True
     )
 
 
@@ -1084,27 +1056,27 @@ class WorkflowV3(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    code: str = field("code", STR)
+    id: str = field(STR)
+    code: str = field(STR)
     """The code of the workflow"""
-    urn: str = field("urn", STR)
+    urn: str = field(STR)
     """The URN of the workflow. The format is urn:ilmn:ica:\\<type of the
     object\\>:\\<ID of the object\\>#\\<optional human readable hint representing the
     object\\>. The hint can be omitted, in that case the hashtag (#) must also be
     omitted."""
-    description: str = field("description", STR)
+    description: str = field(STR)
     """The description of the workflow"""
     language_version: PipelineLanguageVersion | Unset | None = field(
-        "languageVersion",
         ModelOf(lambda: PipelineLanguageVersion),
+        "languageVersion",
         default=UNSET,
         nullable=True,
     )
     workflow_tags: PipelineTag | Unset = field(
-        "workflowTags", ModelOf(lambda: PipelineTag), default=UNSET
+        ModelOf(lambda: PipelineTag), "workflowTags", default=UNSET
     )
     analysis_storage: AnalysisStorageV3 = field(
-        "analysisStorage", ModelOf(lambda: AnalysisStorageV3)
+        ModelOf(lambda: AnalysisStorageV3), "analysisStorage"
     )
 
 
@@ -1113,25 +1085,25 @@ class WorkflowV4(Model):
 
     __slots__ = ()
 
-    id: str = field("id", STR)
-    code: str = field("code", STR)
+    id: str = field(STR)
+    code: str = field(STR)
     """The code of the workflow"""
-    urn: str = field("urn", STR)
+    urn: str = field(STR)
     """The URN of the workflow. The format is urn:ilmn:ica:\\<type of the
     object\\>:\\<ID of the object\\>#\\<optional human readable hint representing the
     object\\>. The hint can be omitted, in that case the hashtag (#) must also be
     omitted."""
-    description: str = field("description", STR)
+    description: str = field(STR)
     """The description of the workflow"""
     language_version: PipelineLanguageVersion | Unset | None = field(
-        "languageVersion",
         ModelOf(lambda: PipelineLanguageVersion),
+        "languageVersion",
         default=UNSET,
         nullable=True,
     )
     workflow_tags: PipelineTag | Unset = field(
-        "workflowTags", ModelOf(lambda: PipelineTag), default=UNSET
+        ModelOf(lambda: PipelineTag), "workflowTags", default=UNSET
     )
     analysis_storage: AnalysisStorageV4 = field(
-        "analysisStorage", ModelOf(lambda: AnalysisStorageV4)
+        ModelOf(lambda: AnalysisStorageV4), "analysisStorage"
     )

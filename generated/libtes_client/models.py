@@ -55,14 +55,12 @@ class CreateTaskVersionRequest(Model):
 
     __slots__ = ()
 
-    version: str = field("version", STR)
+    version: str = field(STR)
     """User-defined version of task version"""
-    description: str | Unset = field("description", STR, default=UNSET)
+    description: str | Unset = field(STR, default=UNSET)
     """User-defined description of task version"""
-    execution: Execution | Unset = field(
-        "execution", ModelOf(lambda: Execution), default=UNSET
-    )
-    acl: list[str] | Unset = field("acl", ListOf(STR), default=UNSET)
+    execution: Execution | Unset = field(ModelOf(lambda: Execution), default=UNSET)
+    acl: list[str] | Unset = field(ListOf(STR), default=UNSET)
 
 
 class Credentials(Model):
@@ -71,8 +69,8 @@ class Credentials(Model):
     __slots__ = ()
     _secret = frozenset({"password"})
 
-    username: str | Unset = field("username", STR, default=UNSET)
-    password: str | Unset = field("password", STR, default=UNSET)
+    username: str | Unset = field(STR, default=UNSET)
+    password: str | Unset = field(STR, default=UNSET)
 
 
 class Environment(Model):
@@ -80,12 +78,10 @@ class Environment(Model):
 
     __slots__ = ()
 
-    variables: dict[str, str] | Unset = field("variables", DictOf(STR), default=UNSET)
-    resources: Resources | Unset = field(
-        "resources", ModelOf(lambda: Resources), default=UNSET
-    )
+    variables: dict[str, str] | Unset = field(DictOf(STR), default=UNSET)
+    resources: Resources | Unset = field(ModelOf(lambda: Resources), default=UNSET)
     input_stream_settings: InputStreamSettings | Unset = field(
-        "inputStreamSettings", ModelOf(lambda: InputStreamSettings), default=UNSET
+        ModelOf(lambda: InputStreamSettings), "inputStreamSettings", default=UNSET
     )
 
 
@@ -94,9 +90,9 @@ class ErrorResponse(Model):
 
     __slots__ = ()
 
-    code: str | Unset = field("code", STR, default=UNSET)
-    message: str | Unset = field("message", STR, default=UNSET)
-    details: list[Any] | Unset = field("details", ListOf(ANY), default=UNSET)
+    code: str | Unset = field(STR, default=UNSET)
+    message: str | Unset = field(STR, default=UNSET)
+    details: list[Any] | Unset = field(ListOf(ANY), default=UNSET)
 
 
 class Execution(Model):
@@ -104,29 +100,29 @@ class Execution(Model):
 
     __slots__ = ()
 
-    image: Image | Unset = field("image", ModelOf(lambda: Image), default=UNSET)
-    command: str | Unset = field("command", STR, default=UNSET)
-    args: list[str] | Unset = field("args", ListOf(STR), default=UNSET)
+    image: Image | Unset = field(ModelOf(lambda: Image), default=UNSET)
+    command: str | Unset = field(STR, default=UNSET)
+    args: list[str] | Unset = field(ListOf(STR), default=UNSET)
     """Argument to run specified task"""
     inputs: list[InputMountMappingWithCreds] | Unset = field(
-        "inputs", ListOf(ModelOf(lambda: InputMountMappingWithCreds)), default=UNSET
+        ListOf(ModelOf(lambda: InputMountMappingWithCreds)), default=UNSET
     )
     """Path (Inputs) - Path to mount file at valid Url URL (Inputs) - Url of file
     mounted at specified path"""
     outputs: list[MountMappingWithCreds] | Unset = field(
-        "outputs", ListOf(ModelOf(lambda: MountMappingWithCreds)), default=UNSET
+        ListOf(ModelOf(lambda: MountMappingWithCreds)), default=UNSET
     )
     """Path (Outputs) - Path where files will be output to valid Url URL (Outputs) - Url
     of folder with files from the path will be uploaded"""
     system_files: SystemFiles | Unset = field(
-        "systemFiles", ModelOf(lambda: SystemFiles), default=UNSET
+        ModelOf(lambda: SystemFiles), "systemFiles", default=UNSET
     )
     environment: Environment | Unset = field(
-        "environment", ModelOf(lambda: Environment), default=UNSET
+        ModelOf(lambda: Environment), default=UNSET
     )
-    working_directory: str | Unset = field("workingDirectory", STR, default=UNSET)
-    retry_limit: int | Unset = field("retryLimit", INT, default=UNSET)
-    retry_count: int | Unset = field("retryCount", INT, default=UNSET)
+    working_directory: str | Unset = field(STR, "workingDirectory", default=UNSET)
+    retry_limit: int | Unset = field(INT, "retryLimit", default=UNSET)
+    retry_count: int | Unset = field(INT, "retryCount", default=UNSET)
 
 
 class Image(Model):
@@ -134,14 +130,14 @@ class Image(Model):
 
     __slots__ = ()
 
-    name: str = field("name", STR)
+    name: str = field(STR)
     """Name of url for Docker Image"""
-    tag: str | Unset = field("tag", STR, default=UNSET)
+    tag: str | Unset = field(STR, default=UNSET)
     """Version of image as defined in repository"""
-    digest: str | Unset = field("digest", STR, default=UNSET)
+    digest: str | Unset = field(STR, default=UNSET)
     """Version of image as defined in repository"""
     credentials: Credentials | Unset = field(
-        "credentials", ModelOf(lambda: Credentials), default=UNSET
+        ModelOf(lambda: Credentials), default=UNSET
     )
 
 
@@ -150,15 +146,13 @@ class InputMountMappingWithCreds(Model):
 
     __slots__ = ()
 
-    storage_provider: str | Unset = field("storageProvider", STR, default=UNSET)
-    credentials: dict[str, str] | Unset = field(
-        "credentials", DictOf(STR), default=UNSET
-    )
-    path: str | Unset = field("path", STR, default=UNSET)
-    url: str | Unset = field("url", STR, default=UNSET)
-    urn: str | Unset = field("urn", STR, default=UNSET)
-    mode: str | Unset = field("mode", STR, default=UNSET)
-    type: str | Unset = field("type", STR, default=UNSET)
+    storage_provider: str | Unset = field(STR, "storageProvider", default=UNSET)
+    credentials: dict[str, str] | Unset = field(DictOf(STR), default=UNSET)
+    path: str | Unset = field(STR, default=UNSET)
+    url: str | Unset = field(STR, default=UNSET)
+    urn: str | Unset = field(STR, default=UNSET)
+    mode: str | Unset = field(STR, default=UNSET)
+    type: str | Unset = field(STR, default=UNSET)
 
 
 class InputStreamSettings(Model):
@@ -166,10 +160,10 @@ class InputStreamSettings(Model):
 
     __slots__ = ()
 
-    access_pattern: str | Unset = field("accessPattern", STR, default=UNSET)
-    cache_size_gb: int | Unset = field("cacheSizeGB", INT, default=UNSET)
-    block_size_mb: float | Unset = field("blockSizeMB", FLOAT, default=UNSET)
-    prefetch_blocks: int | Unset = field("prefetchBlocks", INT, default=UNSET)
+    access_pattern: str | Unset = field(STR, "accessPattern", default=UNSET)
+    cache_size_gb: int | Unset = field(INT, "cacheSizeGB", default=UNSET)
+    block_size_mb: float | Unset = field(FLOAT, "blockSizeMB", default=UNSET)
+    prefetch_blocks: int | Unset = field(INT, "prefetchBlocks", default=UNSET)
 
 
 class LaunchTaskRequest(Model):
@@ -177,15 +171,15 @@ class LaunchTaskRequest(Model):
 
     __slots__ = ()
 
-    name: str | Unset = field("name", STR, default=UNSET)
+    name: str | Unset = field(STR, default=UNSET)
     """User-defined name for the task run, if not specified version string of task
     version will be used"""
-    description: str | Unset = field("description", STR, default=UNSET)
+    description: str | Unset = field(STR, default=UNSET)
     """User-defined description for the task run, if not specified task version
     description will be used"""
-    arguments: dict[str, str] | Unset = field("arguments", DictOf(STR), default=UNSET)
+    arguments: dict[str, str] | Unset = field(DictOf(STR), default=UNSET)
     """Arguments to launch a task run"""
-    acl: list[str] | Unset = field("acl", ListOf(STR), default=UNSET)
+    acl: list[str] | Unset = field(ListOf(STR), default=UNSET)
     """Access Control List"""
 
 
@@ -194,15 +188,13 @@ class MountMappingWithCreds(Model):
 
     __slots__ = ()
 
-    path: str | Unset = field("path", STR, default=UNSET)
-    url: str | Unset = field("url", STR, default=UNSET)
-    urn: str | Unset = field("urn", STR, default=UNSET)
-    type: str | Unset = field("type", STR, default=UNSET)
-    storage_provider: str | Unset = field("storageProvider", STR, default=UNSET)
-    credentials: dict[str, str] | Unset = field(
-        "credentials", DictOf(STR), default=UNSET
-    )
-    service_url: str | Unset = field("serviceUrl", STR, default=UNSET)
+    path: str | Unset = field(STR, default=UNSET)
+    url: str | Unset = field(STR, default=UNSET)
+    urn: str | Unset = field(STR, default=UNSET)
+    type: str | Unset = field(STR, default=UNSET)
+    storage_provider: str | Unset = field(STR, "storageProvider", default=UNSET)
+    credentials: dict[str, str] | Unset = field(DictOf(STR), default=UNSET)
+    service_url: str | Unset = field(STR, "serviceUrl", default=UNSET)
 
 
 class Resources(Model):
@@ -210,12 +202,12 @@ class Resources(Model):
 
     __slots__ = ()
 
-    type: str | Unset = field("type", STR, default=UNSET)
-    size: str | Unset = field("size", STR, default=UNSET)
-    cpu_cores: float | Unset = field("cpuCores", FLOAT, default=UNSET)
-    memory_gb: float | Unset = field("memoryGb", FLOAT, default=UNSET)
-    hardware: list[str] | Unset = field("hardware", ListOf(STR), default=UNSET)
-    tier: str | Unset = field("tier", STR, default=UNSET)
+    type: str | Unset = field(STR, default=UNSET)
+    size: str | Unset = field(STR, default=UNSET)
+    cpu_cores: float | Unset = field(FLOAT, "cpuCores", default=UNSET)
+    memory_gb: float | Unset = field(FLOAT, "memoryGb", default=UNSET)
+    hardware: list[str] | Unset = field(ListOf(STR), default=UNSET)
+    tier: str | Unset = field(STR, default=UNSET)
 
 
 class SystemFiles(Model):
@@ -223,12 +215,10 @@ class SystemFiles(Model):
 
     __slots__ = ()
 
-    url: str | Unset = field("url", STR, default=UNSET)
-    urn: str | Unset = field("urn", STR, default=UNSET)
-    storage_provider: str | Unset = field("storageProvider", STR, default=UNSET)
-    credentials: dict[str, str] | Unset = field(
-        "credentials", DictOf(STR), default=UNSET
-    )
+    url: str | Unset = field(STR, default=UNSET)
+    urn: str | Unset = field(STR, default=UNSET)
+    storage_provider: str | Unset = field(STR, "storageProvider", default=UNSET)
+    credentials: dict[str, str] | Unset = field(DictOf(STR), default=UNSET)
 
 
 class TaskRun(Model):
@@ -236,43 +226,41 @@ class TaskRun(Model):
 
     __slots__ = ()
 
-    id: str | Unset = field("id", STR, default=UNSET)
+    id: str | Unset = field(STR, default=UNSET)
     """Global identifier for object"""
-    href: str | Unset = field("href", STR, default=UNSET)
+    href: str | Unset = field(STR, default=UNSET)
     """Href of the object"""
-    urn: str | Unset = field("urn", STR, default=UNSET)
+    urn: str | Unset = field(STR, default=UNSET)
     """URN of the resource"""
-    name: str | Unset = field("name", STR, default=UNSET)
-    description: str | Unset = field("description", STR, default=UNSET)
-    status: str | Unset = field("status", STR, default=UNSET)
-    status_details: str | Unset = field("statusDetails", STR, default=UNSET)
-    type_of_resource: str | Unset = field("typeOfResource", STR, default=UNSET)
-    size_of_resource: str | Unset = field("sizeOfResource", STR, default=UNSET)
-    tier_of_resource: str | Unset = field("tierOfResource", STR, default=UNSET)
-    execution: Execution | Unset = field(
-        "execution", ModelOf(lambda: Execution), default=UNSET
-    )
+    name: str | Unset = field(STR, default=UNSET)
+    description: str | Unset = field(STR, default=UNSET)
+    status: str | Unset = field(STR, default=UNSET)
+    status_details: str | Unset = field(STR, "statusDetails", default=UNSET)
+    type_of_resource: str | Unset = field(STR, "typeOfResource", default=UNSET)
+    size_of_resource: str | Unset = field(STR, "sizeOfResource", default=UNSET)
+    tier_of_resource: str | Unset = field(STR, "tierOfResource", default=UNSET)
+    execution: Execution | Unset = field(ModelOf(lambda: Execution), default=UNSET)
     task_version_summary: TaskVersionSummary | Unset = field(
-        "taskVersionSummary", ModelOf(lambda: TaskVersionSummary), default=UNSET
+        ModelOf(lambda: TaskVersionSummary), "taskVersionSummary", default=UNSET
     )
     logs: list[TaskRunLogs] | Unset = field(
-        "logs", ListOf(ModelOf(lambda: TaskRunLogs)), default=UNSET
+        ListOf(ModelOf(lambda: TaskRunLogs)), default=UNSET
     )
-    execution_raw_json: str | Unset = field("executionRawJson", STR, default=UNSET)
-    acl: list[str] | Unset = field("acl", ListOf(STR), default=UNSET)
+    execution_raw_json: str | Unset = field(STR, "executionRawJson", default=UNSET)
+    acl: list[str] | Unset = field(ListOf(STR), default=UNSET)
     """Access Control List"""
-    tenant_id: str | Unset = field("tenantId", STR, default=UNSET)
-    sub_tenant_id: str | Unset = field("subTenantId", STR, default=UNSET)
-    created_by: str | Unset = field("createdBy", STR, default=UNSET)
+    tenant_id: str | Unset = field(STR, "tenantId", default=UNSET)
+    sub_tenant_id: str | Unset = field(STR, "subTenantId", default=UNSET)
+    created_by: str | Unset = field(STR, "createdBy", default=UNSET)
     """User who created the object"""
     time_created: datetime.datetime | Unset = field(
-        "timeCreated", DATETIME, default=UNSET
+        DATETIME, "timeCreated", default=UNSET
     )
     """Date and Time (in UTC) when object was created in TES"""
-    modified_by: str | Unset = field("modifiedBy", STR, default=UNSET)
+    modified_by: str | Unset = field(STR, "modifiedBy", default=UNSET)
     """User who updated the object"""
     time_modified: datetime.datetime | Unset = field(
-        "timeModified", DATETIME, default=UNSET
+        DATETIME, "timeModified", default=UNSET
     )
     """Date and Time (in UTC) when object was modified in TES"""
 
@@ -282,12 +270,12 @@ class TaskRunLogs(Model):
 
     __slots__ = ()
 
-    start_time: datetime.datetime | Unset = field("startTime", DATETIME, default=UNSET)
-    end_time: datetime.datetime | Unset = field("endTime", DATETIME, default=UNSET)
-    error: str | Unset = field("error", STR, default=UNSET)
-    error_details: str | Unset = field("errorDetails", STR, default=UNSET)
-    stdout: str | Unset = field("stdout", STR, default=UNSET)
-    stderr: str | Unset = field("stderr", STR, default=UNSET)
+    start_time: datetime.datetime | Unset = field(DATETIME, "startTime", default=UNSET)
+    end_time: datetime.datetime | Unset = field(DATETIME, "endTime", default=UNSET)
+    error: str | Unset = field(STR, default=UNSET)
+    error_details: str | Unset = field(STR, "errorDetails", default=UNSET)
+    stdout: str | Unset = field(STR, default=UNSET)
+    stderr: str | Unset = field(STR, default=UNSET)
 
 
 class TaskVersion(Model):
@@ -295,31 +283,29 @@ class TaskVersion(Model):
 
     __slots__ = ()
 
-    id: str | Unset = field("id", STR, default=UNSET)
+    id: str | Unset = field(STR, default=UNSET)
     """Global identifier for object"""
-    href: str | Unset = field("href", STR, default=UNSET)
+    href: str | Unset = field(STR, default=UNSET)
     """Href of the object"""
-    urn: str | Unset = field("urn", STR, default=UNSET)
+    urn: str | Unset = field(STR, default=UNSET)
     """URN of the resource"""
-    version: str | Unset = field("version", STR, default=UNSET)
-    description: str | Unset = field("description", STR, default=UNSET)
-    execution: Execution | Unset = field(
-        "execution", ModelOf(lambda: Execution), default=UNSET
-    )
-    acl: list[str] | Unset = field("acl", ListOf(STR), default=UNSET)
+    version: str | Unset = field(STR, default=UNSET)
+    description: str | Unset = field(STR, default=UNSET)
+    execution: Execution | Unset = field(ModelOf(lambda: Execution), default=UNSET)
+    acl: list[str] | Unset = field(ListOf(STR), default=UNSET)
     """Access Control List"""
-    tenant_id: str | Unset = field("tenantId", STR, default=UNSET)
-    sub_tenant_id: str | Unset = field("subTenantId", STR, default=UNSET)
-    created_by: str | Unset = field("createdBy", STR, default=UNSET)
+    tenant_id: str | Unset = field(STR, "tenantId", default=UNSET)
+    sub_tenant_id: str | Unset = field(STR, "subTenantId", default=UNSET)
+    created_by: str | Unset = field(STR, "createdBy", default=UNSET)
     """User who created the object"""
     time_created: datetime.datetime | Unset = field(
-        "timeCreated", DATETIME, default=UNSET
+        DATETIME, "timeCreated", default=UNSET
     )
     """Date and Time (in UTC) when object was created in TES"""
-    modified_by: str | Unset = field("modifiedBy", STR, default=UNSET)
+    modified_by: str | Unset = field(STR, "modifiedBy", default=UNSET)
     """User who updated the object"""
     time_modified: datetime.datetime | Unset = field(
-        "timeModified", DATETIME, default=UNSET
+        DATETIME, "timeModified", default=UNSET
     )
     """Date and Time (in UTC) when object was modified in TES"""
 
@@ -329,28 +315,28 @@ class TaskVersionSummary(Model):
 
     __slots__ = ()
 
-    id: str | Unset = field("id", STR, default=UNSET)
+    id: str | Unset = field(STR, default=UNSET)
     """Global identifier for object"""
-    href: str | Unset = field("href", STR, default=UNSET)
+    href: str | Unset = field(STR, default=UNSET)
     """Href of the object"""
-    urn: str | Unset = field("urn", STR, default=UNSET)
+    urn: str | Unset = field(STR, default=UNSET)
     """URN of the resource"""
-    version: str | Unset = field("version", STR, default=UNSET)
-    description: str | Unset = field("description", STR, default=UNSET)
-    acl: list[str] | Unset = field("acl", ListOf(STR), default=UNSET)
+    version: str | Unset = field(STR, default=UNSET)
+    description: str | Unset = field(STR, default=UNSET)
+    acl: list[str] | Unset = field(ListOf(STR), default=UNSET)
     """Access Control List"""
-    tenant_id: str | Unset = field("tenantId", STR, default=UNSET)
-    sub_tenant_id: str | Unset = field("subTenantId", STR, default=UNSET)
-    created_by: str | Unset = field("createdBy", STR, default=UNSET)
+    tenant_id: str | Unset = field(STR, "tenantId", default=UNSET)
+    sub_tenant_id: str | Unset = field(STR, "subTenantId", default=UNSET)
+    created_by: str | Unset = field(STR, "createdBy", default=UNSET)
     """User who created the object"""
     time_created: datetime.datetime | Unset = field(
-        "timeCreated", DATETIME, default=UNSET
+        DATETIME, "timeCreated", default=UNSET
     )
     """Date and Time (in UTC) when object was created in TES"""
-    modified_by: str | Unset = field("modifiedBy", STR, default=UNSET)
+    modified_by: str | Unset = field(STR, "modifiedBy", default=UNSET)
     """User who updated the object"""
     time_modified: datetime.datetime | Unset = field(
-        "timeModified", DATETIME, default=UNSET
+        DATETIME, "timeModified", default=UNSET
     )
     """Date and Time (in UTC) when object was modified in TES"""
 
@@ -361,15 +347,15 @@ class TaskVersionSummaryPagedItems(Model):
     __slots__ = ()
 
     items: list[TaskVersionSummary] | Unset = field(
-        "items", ListOf(ModelOf(lambda: TaskVersionSummary)), default=UNSET
+        ListOf(ModelOf(lambda: TaskVersionSummary)), default=UNSET
     )
-    item_count: int | Unset = field("itemCount", INT, default=UNSET)
-    first_page_token: str | Unset = field("firstPageToken", STR, default=UNSET)
-    next_page_token: str | Unset = field("nextPageToken", STR, default=UNSET)
-    prev_page_token: str | Unset = field("prevPageToken", STR, default=UNSET)
-    last_page_token: str | Unset = field("lastPageToken", STR, default=UNSET)
-    total_item_count: int | Unset = field("totalItemCount", INT, default=UNSET)
-    total_page_count: int | Unset = field("totalPageCount", INT, default=UNSET)
+    item_count: int | Unset = field(INT, "itemCount", default=UNSET)
+    first_page_token: str | Unset = field(STR, "firstPageToken", default=UNSET)
+    next_page_token: str | Unset = field(STR, "nextPageToken", default=UNSET)
+    prev_page_token: str | Unset = field(STR, "prevPageToken", default=UNSET)
+    last_page_token: str | Unset = field(STR, "lastPageToken", default=UNSET)
+    total_item_count: int | Unset = field(INT, "totalItemCount", default=UNSET)
+    total_page_count: int | Unset = field(INT, "totalPageCount", default=UNSET)
 
 
 class UpdateTaskVersionRequest(Model):
@@ -377,11 +363,9 @@ class UpdateTaskVersionRequest(Model):
 
     __slots__ = ()
 
-    version: str | Unset = field("version", STR, default=UNSET)
+    version: str | Unset = field(STR, default=UNSET)
     """User-defined version of task version"""
-    description: str | Unset = field("description", STR, default=UNSET)
+    description: str | Unset = field(STR, default=UNSET)
     """User-defined description of task version"""
-    execution: Execution | Unset = field(
-        "execution", ModelOf(lambda: Execution), default=UNSET
-    )
-    acl: list[str] | Unset = field("acl", ListOf(STR), default=UNSET)
+    execution: Execution | Unset = field(ModelOf(lambda: Execution), default=UNSET)
+    acl: list[str] | Unset = field(ListOf(STR), default=UNSET)

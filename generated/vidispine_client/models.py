@@ -58,10 +58,8 @@ class JobListType(Model):
 
     __slots__ = ()
 
-    hits: int | Unset = field("hits", INT, default=UNSET)
-    job: list[JobType] | Unset = field(
-        "job", ListOf(ModelOf(lambda: JobType)), default=UNSET
-    )
+    hits: int | Unset = field(INT, default=UNSET)
+    job: list[JobType] | Unset = field(ListOf(ModelOf(lambda: JobType)), default=UNSET)
 
 
 class JobProblemListType(Model):
@@ -70,7 +68,7 @@ class JobProblemListType(Model):
     __slots__ = ()
 
     problem: list[JobProblemType] | Unset = field(
-        "problem", ListOf(ModelOf(lambda: JobProblemType)), default=UNSET
+        ListOf(ModelOf(lambda: JobProblemType)), default=UNSET
     )
 
 
@@ -80,11 +78,11 @@ class JobProblemType(Model):
     __slots__ = ()
 
     data: list[KeyValueType] | Unset = field(
-        "data", ListOf(ModelOf(lambda: KeyValueType)), default=UNSET
+        ListOf(ModelOf(lambda: KeyValueType)), default=UNSET
     )
-    job: list[str] | Unset = field("job", ListOf(STR), default=UNSET)
-    type: str = field("type", STR)
-    id: int = field("id", INT)
+    job: list[str] | Unset = field(ListOf(STR), default=UNSET)
+    type: str = field(STR)
+    id: int = field(INT)
 
 
 class JobTaskProgressType(Model):
@@ -92,11 +90,11 @@ class JobTaskProgressType(Model):
 
     __slots__ = ()
 
-    total: int | Unset = field("total", INT, default=UNSET)
+    total: int | Unset = field(INT, default=UNSET)
     unit: JobTaskProgressTypeUnit | str | Unset = field(
-        "unit", EnumOf(JobTaskProgressTypeUnit), default=UNSET
+        EnumOf(JobTaskProgressTypeUnit), default=UNSET
     )
-    value: float | Unset = field("value", FLOAT, default=UNSET)
+    value: float | Unset = field(FLOAT, default=UNSET)
 
 
 class JobTaskType(Model):
@@ -104,22 +102,22 @@ class JobTaskType(Model):
 
     __slots__ = ()
 
-    status: str = field("status", STR)
-    total_sub_tasks: int | Unset = field("totalSubTasks", INT, default=UNSET)
-    description: str | Unset = field("description", STR, default=UNSET)
-    timestamp: datetime.datetime = field("timestamp", DATETIME)
-    error_message: str | Unset = field("errorMessage", STR, default=UNSET)
-    attempts: int = field("attempts", INT)
-    id: int | Unset = field("id", INT, default=UNSET)
-    step: int = field("step", INT)
+    status: str = field(STR)
+    total_sub_tasks: int | Unset = field(INT, "totalSubTasks", default=UNSET)
+    description: str | Unset = field(STR, default=UNSET)
+    timestamp: datetime.datetime = field(DATETIME)
+    error_message: str | Unset = field(STR, "errorMessage", default=UNSET)
+    attempts: int = field(INT)
+    id: int | Unset = field(INT, default=UNSET)
+    step: int = field(INT)
     sub_step: list[JobTaskTypeSubStep] | Unset = field(
-        "subStep", ListOf(ModelOf(lambda: JobTaskTypeSubStep)), default=UNSET
+        ListOf(ModelOf(lambda: JobTaskTypeSubStep)), "subStep", default=UNSET
     )
     progress: JobTaskProgressType | Unset = field(
-        "progress", ModelOf(lambda: JobTaskProgressType), default=UNSET
+        ModelOf(lambda: JobTaskProgressType), default=UNSET
     )
     sub_task: list[JobTaskType] | Unset = field(
-        "subTask", ListOf(ModelOf(lambda: JobTaskType)), default=UNSET
+        ListOf(ModelOf(lambda: JobTaskType)), "subTask", default=UNSET
     )
 
 
@@ -128,8 +126,8 @@ class JobTaskTypeSubStep(Model):
 
     __slots__ = ()
 
-    timestamp: datetime.datetime = field("timestamp", DATETIME)
-    description: str = field("description", STR)
+    timestamp: datetime.datetime = field(DATETIME)
+    description: str = field(STR)
 
 
 class JobType(Model):
@@ -137,27 +135,27 @@ class JobType(Model):
 
     __slots__ = ()
 
-    status: str = field("status", STR)
-    total_steps: int | Unset = field("totalSteps", INT, default=UNSET)
-    log: JobTypeLog | Unset = field("log", ModelOf(lambda: JobTypeLog), default=UNSET)
-    started: datetime.datetime | Unset = field("started", DATETIME, default=UNSET)
+    status: str = field(STR)
+    total_steps: int | Unset = field(INT, "totalSteps", default=UNSET)
+    log: JobTypeLog | Unset = field(ModelOf(lambda: JobTypeLog), default=UNSET)
+    started: datetime.datetime | Unset = field(DATETIME, default=UNSET)
     data: list[StorageGroupTypeData] | Unset = field(
-        "data", ListOf(ModelOf(lambda: StorageGroupTypeData)), default=UNSET
+        ListOf(ModelOf(lambda: StorageGroupTypeData)), default=UNSET
     )
     waiting: JobTypeWaiting | Unset = field(
-        "waiting", ModelOf(lambda: JobTypeWaiting), default=UNSET
+        ModelOf(lambda: JobTypeWaiting), default=UNSET
     )
     current_step: JobTypeCurrentStep | Unset = field(
-        "currentStep", ModelOf(lambda: JobTypeCurrentStep), default=UNSET
+        ModelOf(lambda: JobTypeCurrentStep), "currentStep", default=UNSET
     )
-    job_id: str = field("jobId", STR)
-    priority: str = field("priority", STR)
+    job_id: str = field(STR, "jobId")
+    priority: str = field(STR)
     sub_job: list[JobType] | Unset = field(
-        "subJob", ListOf(ModelOf(lambda: JobType)), default=UNSET
+        ListOf(ModelOf(lambda: JobType)), "subJob", default=UNSET
     )
-    finished: datetime.datetime | Unset = field("finished", DATETIME, default=UNSET)
-    user: str | Unset = field("user", STR, default=UNSET)
-    type: str = field("type", STR)
+    finished: datetime.datetime | Unset = field(DATETIME, default=UNSET)
+    user: str | Unset = field(STR, default=UNSET)
+    type: str = field(STR)
 
 
 class JobTypeCurrentStep(Model):
@@ -165,9 +163,9 @@ class JobTypeCurrentStep(Model):
 
     __slots__ = ()
 
-    status: str = field("status", STR)
-    description: str = field("description", STR)
-    number: int = field("number", INT)
+    status: str = field(STR)
+    description: str = field(STR)
+    number: int = field(INT)
 
 
 class JobTypeLog(Model):
@@ -176,7 +174,7 @@ class JobTypeLog(Model):
     __slots__ = ()
 
     task: list[JobTaskType] | Unset = field(
-        "task", ListOf(ModelOf(lambda: JobTaskType)), default=UNSET
+        ListOf(ModelOf(lambda: JobTaskType)), default=UNSET
     )
 
 
@@ -185,9 +183,9 @@ class JobTypeWaiting(Model):
 
     __slots__ = ()
 
-    resource_type: str | Unset = field("resourceType", STR, default=UNSET)
-    resource_id: str | Unset = field("resourceId", STR, default=UNSET)
-    requirement: str | Unset = field("requirement", STR, default=UNSET)
+    resource_type: str | Unset = field(STR, "resourceType", default=UNSET)
+    resource_id: str | Unset = field(STR, "resourceId", default=UNSET)
+    requirement: str | Unset = field(STR, default=UNSET)
 
 
 class KeyValueType(Model):
@@ -195,8 +193,8 @@ class KeyValueType(Model):
 
     __slots__ = ()
 
-    value: str = field("value", STR)
-    key: str = field("key", STR)
+    value: str = field(STR)
+    key: str = field(STR)
 
 
 class SimpleMetadataType(Model):
@@ -205,7 +203,7 @@ class SimpleMetadataType(Model):
     __slots__ = ()
 
     field: list[StorageGroupTypeData] | Unset = field(
-        "field", ListOf(ModelOf(lambda: StorageGroupTypeData)), default=UNSET
+        ListOf(ModelOf(lambda: StorageGroupTypeData)), default=UNSET
     )
 
 
@@ -214,8 +212,8 @@ class StorageGroupTypeData(Model):
 
     __slots__ = ()
 
-    value: str = field("value", STR)
-    key: str = field("key", STR)
+    value: str = field(STR)
+    key: str = field(STR)
 
 
 class URIListType(Model):
@@ -223,5 +221,5 @@ class URIListType(Model):
 
     __slots__ = ()
 
-    hits: int | Unset = field("hits", INT, default=UNSET)
-    uri: list[str] | Unset = field("uri", ListOf(STR), default=UNSET)
+    hits: int | Unset = field(INT, default=UNSET)
+    uri: list[str] | Unset = field(ListOf(STR), default=UNSET)

@@ -399,6 +399,23 @@ def test_plain_fields_are_type_checked_on_every_read():
     assert page.remaining_records is None and page.to_dict() == {"items": [], "remainingRecords": None}
 
 
+def test_a_field_without_a_wire_name_uses_its_attribute_name_and_an_empty_one_is_kept():
+    runtime = importlib.import_module("ica_v3_client._model")
+
+    class Thing(runtime.Model):
+        __slots__ = ()
+        name: str = runtime.field(runtime.STR)
+        blank: str = runtime.field(runtime.STR, "", default=runtime.UNSET)
+        time_created: str = runtime.field(runtime.STR, "timeCreated", default=runtime.UNSET)
+
+    thing = Thing(name="n", blank="b", time_created="t")
+    assert thing.to_dict() == {"name": "n", "": "b", "timeCreated": "t"}
+    read = Thing.from_dict({"name": "x", "": "y", "timeCreated": "z", "blank": "not this"})
+    assert (read.name, read.blank, read.time_created) == ("x", "y", "z")
+    with pytest.raises(runtime.DecodeError, match="required field 'name' is missing"):
+        _ = Thing.from_dict({}).name
+
+
 def test_nested_models_are_read_once_and_changes_in_place_are_kept():
     ica = importlib.import_module("ica_v3_client")
     models = ica.models
