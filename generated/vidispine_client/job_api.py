@@ -88,7 +88,6 @@ _DELETE_JOBS = Operation(
         "200": Response(None, "empty"),
     },
     security=(("basicAuth",),),
-    accept="",
 )
 
 _GET_ALL_JOB_PROBLEMS: Operation[JobProblemListType]
@@ -133,7 +132,6 @@ _UPDATE_JOB = Operation(
         "200": Response(None, "empty"),
     },
     security=(("basicAuth",),),
-    accept="",
 )
 
 _ABORT_JOB: Operation[None]
@@ -150,7 +148,6 @@ _ABORT_JOB = Operation(
         "200": Response(None, "empty"),
     },
     security=(("basicAuth",),),
-    accept="",
 )
 
 _GET_JOB_PROBLEMS: Operation[JobProblemListType]
