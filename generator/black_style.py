@@ -138,22 +138,24 @@ _UNSPLITTABLE = re.compile(
 )
 _CLASS_HEAD = re.compile(r"class [A-Za-z_][A-Za-z_0-9]*\($")
 # an assignment whose value is a call: ``name: T = f(...)`` (``f`` a plain name)
-_ASSIGNED_CALL = re.compile(r"([A-Za-z_][A-Za-z_0-9]*(?:: [A-Za-z_0-9. |\[\],]+)? = )([A-Za-z_][A-Za-z_0-9]*\(.*\))$")
+_ASSIGNED_CALL = re.compile(
+    r"((?:self\.)?[A-Za-z_][A-Za-z_0-9]*(?:: [A-Za-z_0-9. |\[\],]+)? = )([A-Za-z_][A-Za-z_0-9]*\(.*\))$"
+)
+# a declaration without a value whose annotation ends with a subscript: ``NAME: Operation[T]``
+_DECLARED = re.compile(r"[A-Za-z_][A-Za-z_0-9]*: [A-Za-z_][A-Za-z_0-9]*\[$")
+# an argument with nothing black could split it at: a name, or a lambda returning one
+_ATOM = re.compile(r"(?:lambda: )?[A-Za-z_][A-Za-z_0-9]*")
 
 
 def _parenthesized(indent: str, statement: str) -> list[str] | None:
-    """``name: T = f(a, b, c)`` whose ``name: T = f(`` does not fit: black puts the value in
-    parentheses, ``name: T = (`` / ``f(...)`` / ``)``, when that line fits and the call has
-    more than one comma (with fewer, black may keep the call's own parentheses instead)."""
+    """``name: T = f(...)`` whose ``name: T = f(`` does not fit: black puts the value in
+    parentheses, ``name: T = (`` / ``f(...)`` / ``)``, when that line fits."""
     assigned = _ASSIGNED_CALL.match(statement)
     if not assigned:
         return None
     target, value = assigned.groups()
     if len(indent) + len(target) + 1 > LINE_LENGTH:
         return _parenthesized_annotation(indent, target, value)
-    call = value[value.index("(") + 1 : -1]
-    if len(_commas(call)) < 2:
-        return None
     inner = indent + "    "
     body = [inner + value] if len(inner) + len(value) <= LINE_LENGTH else split_line(inner + value)
     if body is None:
@@ -238,6 +240,10 @@ def split_line(line: str) -> list[str] | None:
         return None  # the line does not end with a call
     opening, closing, _ = ending[0]
     head, body = statement[: opening + 1], statement[opening + 1 : closing]
+    if not element and _DECLARED.match(head):
+        # black splits at the subscript's bracket; the rest is left to black
+        fits = len(indent) + len(head) <= LINE_LENGTH and len(inner) + len(body) <= LINE_LENGTH
+        return [indent + head, inner + body, indent + "]"] if fits else None
     atom = head in ("(", "[") and element  # a tuple or list as an argument
     if not (atom or _CALL_HEAD.match(head) or _CLASS_HEAD.match(head)):
         return None
@@ -252,7 +258,7 @@ def split_line(line: str) -> list[str] | None:
     if len(inner) + len(body) <= LINE_LENGTH and not (atom and cuts):
         return [indent + head, inner + body, tail]  # black explodes a split tuple or list even so
     if not cuts:
-        return None
+        return _lone_argument(indent + head, inner + body, tail)
     out = [indent + head]
     for a, b in zip([0] + [c + 1 for c in cuts], [*cuts, len(body)], strict=True):
         piece = body[a:b].strip()
@@ -268,6 +274,16 @@ def split_line(line: str) -> list[str] | None:
         out.extend(split)
     out.append(tail)
     return out
+
+
+def _lone_argument(head: str, argument: str, tail: str) -> list[str] | None:
+    """A call whose only argument is too long for a line of its own: black splits the argument
+    in turn where it ends with a call (adding no comma), and leaves it long where it has nothing
+    to split at."""
+    if _ATOM.fullmatch(argument.lstrip(" ")):
+        return [head, argument, tail]
+    split = split_line(argument)
+    return None if split is None else [head, *split, tail]
 
 
 def split_statement(lines: list[str]) -> list[str] | None:

@@ -37,6 +37,14 @@ CASES = [
     f'    {LONG}_{LONG}: {LONG}Value | str | Unset = field(EnumOf({LONG}Value), "x", default=UNSET)',
     f'    some_field: {LONG}{LONG}Value | {LONG}Other | Unset = field(EnumOf({LONG}), "x", default=UNSET)',
     f'    some_field: list[{LONG}{LONG}] | Unset = field(ListOf(ModelOf(lambda: {LONG})), "x", default=UNSET)',
+    f"    mode_of_it: {LONG}{LONG}Mode | str | Unset = field(EnumOf({LONG}Mode), default=UNSET)",
+    f"    enabled: {LONG}{LONG}Tools = field(ModelOf(lambda: {LONG}{LONG}Tools))",
+    f"    mode: {LONG}{LONG}ReviewersItemModeXYZ | str | Unset"
+    f" = field(EnumOf({LONG}{LONG}ReviewersItemModeXYZ), default=UNSET)",
+    f"        self.{LONG}_{LONG} = async_raw_method(api.{LONG}_{LONG})",
+    f"_{LONG.upper()}_{LONG.upper()}: Operation[{LONG}{LONG}]",
+    f"_{LONG.upper()}: Operation[list[{LONG}Item] | None]",
+    f"class {LONG}{LONG}Parent({LONG}{LONG}Base):",
 ]
 
 
