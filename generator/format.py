@@ -2,9 +2,10 @@
 
 Files rendered from templates that are already in black's style (the runtime modules; a test
 keeps them so) are not formatted again. The rest come from the on-disk cache when they were
-formatted before; else ``layout`` splits their long statements as black would and black itself
-runs only over the statements ``layout`` does not know (one synthetic module per worker, in a
-pool when there is enough work), or over a whole file where ``layout`` cannot read it.
+formatted before (keyed by the text below the header, which names the spec's hash); else
+``layout`` splits their long statements as black would and black itself runs only over the
+statements ``layout`` does not know (one synthetic module per worker, in a pool when there is
+enough work), or over a whole file where ``layout`` cannot read it.
 """
 
 from __future__ import annotations
@@ -101,11 +102,27 @@ def _layout(sources: Sequence[str]) -> list[str | None]:
     return done
 
 
+def _header_length(text: str) -> int:
+    """The length of the comment lines that open ``text`` and that black leaves as they are.
+
+    They are the generated-file header, which names the spec's hash: formatting and its cache
+    key skip them, so a spec edit that changes a file's header alone costs that file nothing.
+    """
+    end = 0
+    while text.startswith("# ", end):
+        newline = text.find("\n", end)
+        if newline < 0 or text[newline - 1] in " \t":
+            break
+        end = newline + 1
+    return end
+
+
 def format_sources(items: Sequence[tuple[str, str]], cache: Cache) -> list[str]:
     """Black-format ``(label, source)`` pairs; a failure is a generator bug, named by its label."""
-    indexes: dict[str, list[int]] = {}  # each distinct source, with the items that have it
+    headers = [text[: _header_length(text)] for _, text in items]
+    indexes: dict[str, list[int]] = {}  # each distinct source below its header, with its items
     for index, (_, text) in enumerate(items):
-        indexes.setdefault(text, []).append(index)
+        indexes.setdefault(text[len(headers[index]) :], []).append(index)
     results: dict[int, str] = {}
     keys = {text: _black_key(text) for text in indexes} if cache.folder is not None else {}
     sources: list[str] = []
@@ -132,7 +149,7 @@ def format_sources(items: Sequence[tuple[str, str]], cache: Cache) -> list[str]:
         if keys:
             cache.put("black", keys[text], value)
         results.update((i, value) for i in where)
-    return [results[i] for i in range(len(items))]
+    return [headers[i] + results[i] for i in range(len(items))]
 
 
 def format_files(files: dict[str, str], spec: str, cache: Cache | None = None) -> dict[str, str]:

@@ -83,3 +83,31 @@ def test_a_changed_ref_target_invalidates_the_cached_package(tmp_path: Path) -> 
     )
     second = generate_many([spec], cache)[0].files["models.py"].decode()
     assert "renamedID" not in first and "renamedID" in second
+
+
+def test_a_spec_edit_that_changes_only_the_headers_formats_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file's header names the spec's hash; the formatted text below it is cached apart."""
+    from generator import format as format_stage
+
+    spec = tmp_path / "etherpad.yaml"
+    shutil.copy(ROOT / "specs" / "etherpad.yaml", spec)
+    cache = Cache(tmp_path / "cache")
+    first = generate_many([spec], cache)[0].files
+    spec.write_text(spec.read_text(encoding="utf-8") + "# an edit that changes the hash alone\n", encoding="utf-8")
+    formatted: list[str] = []
+    real_layout = format_stage._layout
+
+    def spy(sources: list[str]) -> list[str | None]:
+        formatted.extend(sources)
+        return real_layout(sources)
+
+    monkeypatch.setattr(format_stage, "_layout", spy)
+    second = generate_many([spec], cache)[0].files
+    assert formatted == [], "only headers changed, so every formatted body came from the cache"
+    python = [name for name in first if name.endswith(".py")]
+    assert python and all(first[name] != second[name] for name in python)
+    assert all(first[name].split(b"\n", 2)[2] == second[name].split(b"\n", 2)[2] for name in python)
+    monkeypatch.undo()
+    assert second == generate_many([spec], Cache(None))[0].files
