@@ -114,7 +114,8 @@ def _header_length(text: str) -> int:
         if newline < 0 or text[newline - 1] in " \t":
             break
         end = newline + 1
-    return end
+    # black would also drop blank lines at the top of what follows, which it keeps after comments
+    return 0 if text.startswith("\n", end) else end
 
 
 def format_sources(items: Sequence[tuple[str, str]], cache: Cache) -> list[str]:
