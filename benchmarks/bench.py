@@ -771,6 +771,18 @@ def report(results: dict[str, Any], opts: argparse.Namespace) -> str:
                 f"| {label} | {show(decode.get('json', {}))} | {show(cells['ours'])} | {show(cells['libica'])} "
                 f"| {show(cells['opc'])} | {rel(cells['ours'], base)} | {rel(cells['libica'], ours_m)} | {rel(cells['opc'], ours_m)} |"
             )
+        gc_rows = [(v, decode[v]["gc"]) for v in ("json", "ours-touch", "ours-all") if decode.get(v, {}).get("gc")]
+        if gc_rows:
+            out.append(
+                "\nThe garbage collector during the median run (it runs as in a caller's program; the suite"
+                " only watches it): collections of the youngest, middle and oldest generation, and their time."
+                " A full (oldest-generation) collection walks every object alive, the decoded JSON included.\n"
+            )
+            out.append("| variant | young · middle · full collections | time in the collector |")
+            out.append("|---|---|---|")
+            for variant, log in gc_rows:
+                young, middle, full = log["collections"]
+                out.append(f"| {variant} | {young} · {middle} · {full} | {log['seconds'] * 1000:,.0f} ms |")
         out.append(
             "\nEach from the bytes: clientgen `WorkflowSessionPagedListV3.from_dict(json.loads(b))`, libica"
             " `WorkflowSessionPagedListV3.from_json(b.decode())`, openapi-python-client `from_dict(json.loads(b))`"

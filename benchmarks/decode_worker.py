@@ -136,6 +136,30 @@ def decoder(variant: str, opc_parent: str | None) -> Any:
     return run
 
 
+class GcLog:
+    """The garbage collector's work during one run: collections per generation and their time.
+
+    The collector runs as it would in a caller's program; this only watches it, because whether a
+    full collection falls inside a run moves the figures by more than the decoding itself."""
+
+    def __init__(self) -> None:
+        self.collections = [0, 0, 0]
+        self.seconds = 0.0
+        self._started = 0.0
+        gc.callbacks.append(self._event)
+
+    def reset(self) -> None:
+        self.collections = [0, 0, 0]
+        self.seconds = 0.0
+
+    def _event(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.collections[info["generation"]] += 1
+            self.seconds += time.perf_counter() - self._started
+
+
 def main() -> None:
     variant, data_file, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
     opc_parent = sys.argv[4] if len(sys.argv) > 4 else None
@@ -145,20 +169,27 @@ def main() -> None:
     result = run(data)  # warm-up, and a check that the data decodes
     count = read_all(result) if variant != "json" else len(result["items"])
     del result
+    log = GcLog()
     times = []
+    collections = []
     for _ in range(reps):
         gc.collect()
+        log.reset()
         start = time.perf_counter()
         result = run(data)
         times.append(time.perf_counter() - start)
+        collections.append({"collections": log.collections, "seconds": log.seconds})
         del result
     peak = peak_rss()
+    median_run = sorted(range(reps), key=times.__getitem__)[reps // 2]
     print(
         json.dumps(
             {
                 "variant": variant,
                 "median": statistics.median(times),
                 "times": times,
+                "gc": collections[median_run],
+                "gc_runs": collections,
                 "rss": peak,
                 "rss_before_import": before,
                 "fields_read": count,
