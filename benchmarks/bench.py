@@ -540,6 +540,11 @@ def bench_decode(opts: argparse.Namespace, results: dict[str, Any]) -> None:
     results["decode"] = rows
 
 
+def variants_of(decode: dict[str, Any]) -> list[str]:
+    """The decoding variants in a results entry, in the order they ran."""
+    return [name for name, entry in decode.items() if isinstance(entry, dict) and "variant" in entry]
+
+
 def bench_call(opts: argparse.Namespace, results: dict[str, Any]) -> None:
     env = tool_env("none", None)
     env["BENCH_GENERATED"] = str(WORK / "generated")
@@ -771,7 +776,7 @@ def report(results: dict[str, Any], opts: argparse.Namespace) -> str:
                 f"| {label} | {show(decode.get('json', {}))} | {show(cells['ours'])} | {show(cells['libica'])} "
                 f"| {show(cells['opc'])} | {rel(cells['ours'], base)} | {rel(cells['libica'], ours_m)} | {rel(cells['opc'], ours_m)} |"
             )
-        gc_rows = [(v, decode[v]["gc"]) for v in ("json", "ours-touch", "ours-all") if decode.get(v, {}).get("gc")]
+        gc_rows = [(v, decode[v]["gc"]) for v in variants_of(decode) if decode[v].get("gc")]
         if gc_rows:
             out.append(
                 "\nThe garbage collector during the median run (it runs as in a caller's program; the suite"
