@@ -46,7 +46,17 @@ def _escape_case(match: re.Match[str]) -> str:
 
 
 def docstring(literal: str, depth: int) -> str:
-    """A triple-double-quoted docstring as black writes it at ``depth``."""
+    """A triple-double-quoted docstring as black writes it at ``depth``.
+
+    black formats a second time whatever its first pass changed, and its docstring rule is not
+    always stable (a last line ending in a quote mark gets a space, then closing quotes below
+    it; the next pass drops the space), so neither is this.
+    """
+    once = _docstring_once(literal, depth)
+    return once if once == literal else _docstring_once(once, depth)
+
+
+def _docstring_once(literal: str, depth: int) -> str:
     value = _UNICODE_ESCAPE.sub(_escape_case, literal)
     if re.search(r"\\\s*\n", value):
         return value  # black leaves docstrings with backslash-newlines alone
@@ -145,6 +155,12 @@ _ASSIGNED_CALL = re.compile(
 _DECLARED = re.compile(r"[A-Za-z_][A-Za-z_0-9]*: [A-Za-z_][A-Za-z_0-9]*\[$")
 # an argument with nothing black could split it at: a name, or a lambda returning one
 _ATOM = re.compile(r"(?:lambda: )?[A-Za-z_][A-Za-z_0-9]*")
+# a parameter of an exploded signature: ``name: T[ = default],``
+_PARAMETER = re.compile(r"([A-Za-z_][A-Za-z_0-9]*): ([^=]+?)(?: = (.+))?,$")
+# a method with no parameter but ``self`` and a plain return type: ``def name(self) -> T:``
+_SELF_ONLY = re.compile(r"((?:async )?def [A-Za-z_][A-Za-z_0-9]*\()self(\) -> [A-Za-z_][A-Za-z_0-9.]*:)$")
+# a list of plain items assigned to a name: ``__all__ = ["A", "B"]``
+_ASSIGNED_LIST = re.compile(r"([A-Za-z_][A-Za-z_0-9]* = \[)(.*)\]$")
 
 
 def _parenthesized(indent: str, statement: str) -> list[str] | None:
@@ -208,6 +224,49 @@ def _top_level_split(text: str, separator: str) -> list[str]:
     return parts
 
 
+def _parameter(indent: str, stripped: str) -> list[str] | None:
+    """``name: A | B = default,`` in an exploded signature: black puts a union annotation in
+    parentheses, ``name: (`` / ``A | B`` (a member per line where that does not fit) / ``) = default,``.
+    Annotations that are not unions it splits at their own brackets or leaves long (None)."""
+    matched = _PARAMETER.match(stripped)
+    if not matched:
+        return None
+    name, annotation, default = matched.groups()
+    members = _top_level_split(annotation, " | ")
+    if len(members) < 2 or (default is not None and _brackets(default) != []):
+        return None
+    inner = indent + "    "
+    hint = [inner + annotation]
+    if len(hint[0]) > LINE_LENGTH:
+        hint = [inner + members[0], *(f"{inner}| {member}" for member in members[1:])]
+    closing = indent + ")" + ("" if default is None else " = " + default) + ","
+    lines = [f"{indent}{name}: (", *hint, closing]
+    return lines if all(len(line) <= LINE_LENGTH for line in lines) else None
+
+
+def _simple_shapes(indent: str, stripped: str) -> list[str] | None:
+    """``def name(self) -> T:`` (black gives ``self`` a line, with a comma) and ``name = [a, b]``
+    (one item per line, with a comma, where there is more than one)."""
+    inner = indent + "    "
+    method = _SELF_ONLY.match(stripped)
+    if method:
+        lines = [indent + method.group(1), inner + "self,", indent + method.group(2)]
+        return lines if all(len(line) <= LINE_LENGTH for line in lines) else None
+    assigned = _ASSIGNED_LIST.match(stripped)
+    if assigned and _brackets(assigned.group(2)) == []:
+        items = [inner + item.strip() + "," for item in _split_commas(assigned.group(2))]
+        if len(items) == 1:
+            items = [items[0][:-1]]
+        lines = [indent + assigned.group(1), *items, indent + "]"]
+        return lines if all(len(line) <= LINE_LENGTH for line in lines) and all(items) else None
+    return None
+
+
+def _split_commas(text: str) -> list[str]:
+    cuts = _commas(text)
+    return [text[a:b] for a, b in zip([0] + [c + 1 for c in cuts], [*cuts, len(text)], strict=True)]
+
+
 def split_line(line: str) -> list[str] | None:
     """Black's split of a too-long line of the few shapes the templates write, or None.
 
@@ -231,6 +290,11 @@ def split_line(line: str) -> list[str] | None:
         split = split_line(indent + stripped[:-1])  # the bases, as a call's arguments
         return None if split is None else [*split[:-1], split[-1] + ":"]
     element = stripped.endswith(",")
+    if element and _PARAMETER.match(stripped):
+        return _parameter(indent, stripped)
+    simple = None if element else _simple_shapes(indent, stripped)
+    if simple is not None:
+        return simple
     statement = stripped[:-1] if element else stripped
     pairs = _brackets(statement)
     if not pairs:

@@ -45,6 +45,17 @@ CASES = [
     f"_{LONG.upper()}_{LONG.upper()}: Operation[{LONG}{LONG}]",
     f"_{LONG.upper()}: Operation[list[{LONG}Item] | None]",
     f"class {LONG}{LONG}Parent({LONG}{LONG}Base):",
+    f'__all__ = ["Async{LONG}{LONG}", "{LONG}{LONG}"]',
+    f'__all__ = ["Async{LONG}{LONG}ResponseWithRaw"]',
+]
+
+# parameters of a signature the templates explode, each too long for its line
+PARAMETERS = [
+    f"        {LONG}_mode: {LONG}{LONG}MatchMode | str | None = None,",
+    f"        statuses_of_the_items: Sequence[{LONG}StatusItem | str] | None = None,",
+    f"        body: {LONG}CommentRequired | {LONG}StateRequired | dict[str, Any],",
+    f"        {LONG}: {LONG}{LONG}Mode | {LONG}{LONG}Other | None = None,",
+    f'        sort: {LONG}{LONG}SortOrder | str = "created",',
 ]
 
 
@@ -82,6 +93,24 @@ def test_splits_equal_blacks(statement: str, width: int) -> None:
             assert split == black_of(padded)
     else:
         assert black_of(padded) == lines
+
+
+@pytest.mark.parametrize("parameter", PARAMETERS)
+def test_long_parameters_are_split_as_black_splits_them(parameter: str) -> None:
+    split = black_style.split_line(parameter)
+    assert split is not None
+    source = f"class C:\n    def f(\n        self,\n{parameter}\n    ) -> None:\n        pass\n"
+    lines = black.format_str(source, mode=MODE).split("\n")
+    assert split == lines[3 : lines.index("    ) -> None:")]
+
+
+@pytest.mark.parametrize("keyword", ["def", "async def"])
+def test_a_long_method_with_only_self_is_split_as_black_splits_it(keyword: str) -> None:
+    method = f"    {keyword} {LONG}(self) -> {LONG}{LONG}Response:"
+    split = black_style.split_line(method)
+    assert split is not None
+    lines = black.format_str(f"class C:\n{method}\n        pass\n", mode=MODE).split("\n")
+    assert split == lines[1 : lines.index("        pass")]
 
 
 def test_the_templates_shapes_are_split_without_black() -> None:
@@ -166,6 +195,8 @@ DOCSTRINGS = [
     '"""Summary.\n\nUnder-indented line\n        deeper line   \n    """',
     '"""Summary.\n\n    Body whose last line is long enough that the closing quotes do not fit after it at all."""',
     '"""Summary.\n    Continued.\n"""',
+    '"""Summary.\n\n    A last line long enough that the closing quotes go below it, ending in: \\"see it\\""""',
+    '"""Summary.\n\n    A last line long enough that the closing quotes go below it, ending in a quote mark."""',
     '""""""',
     '"""   """',
 ]
