@@ -210,3 +210,65 @@ def test_docstrings_are_written_as_black_writes_them(literal: str, depth: int) -
     source = header + indent + literal + "\n"
     expected = black.format_str(source, mode=MODE)
     assert header + indent + black_style.docstring(literal, depth) + "\n" == expected
+
+
+def _fuzzed_statements(count: int) -> list[tuple[str, str, int, str]]:
+    """Seeded random statements of the shapes the templates write, with names of every length:
+    (line, the module it sits in, the line's index there, the line black writes after it)."""
+    import keyword
+    import random
+
+    rnd = random.Random(20261123)
+
+    def name(low: int, high: int) -> str:
+        text = "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rnd.randint(low, high)))
+        return text + "x" if keyword.iskeyword(text) or keyword.issoftkeyword(text) else text
+
+    def hint(model: str) -> str:
+        other = name(3, 30).capitalize()
+        return rnd.choice(
+            [model, f"{model} | str", f"{model} | str | Unset | None", f"list[{model}] | Unset", f"{model} | {other}"]
+        )
+
+    out: list[tuple[str, str, int, str]] = []
+    while len(out) < count:
+        model = name(3, 80).capitalize()
+        attribute = name(1, 45)
+        shape = rnd.random()
+        if shape < 0.45:
+            codec = rnd.choice(
+                ["STR", f"EnumOf({model})", f"ModelOf(lambda: {model})", f"ListOf(ModelOf(lambda: {model}))"]
+            )
+            extra = rnd.choice(["", ', "wireName"', ", default=UNSET", ", default=UNSET, nullable=True"])
+            line = f"    {attribute}: {hint(model)} = field({codec}{extra})"
+            out.append((line, f"class C:\n{line}\n", 1, ""))
+        elif shape < 0.7:
+            default = rnd.choice(["", " = None", ' = "created"'])
+            line = f"        {attribute}: {hint(model)}{default},"
+            module = f"class C:\n    def f(\n        self,\n{line}\n    ) -> None:\n        pass\n"
+            out.append((line, module, 3, "    ) -> None:"))
+        elif shape < 0.8:
+            line = f"    {rnd.choice(['def', 'async def'])} {attribute}(self) -> {model}:"
+            out.append((line, f"class C:\n{line}\n        pass\n", 1, "        pass"))
+        elif shape < 0.9:
+            line = f"{attribute.upper()}: Operation[{hint(model)}]"
+            out.append((line, line + "\n", 0, ""))
+        else:
+            line = f"        self.{attribute} = async_raw_method(api.{attribute}{name(0, 30)})"
+            out.append((line, f"class C:\n    def f(self):\n{line}\n", 2, ""))
+        if len(out[-1][0]) <= black_style.LINE_LENGTH:
+            out.pop()
+    return out
+
+
+def test_fuzzed_statements_split_as_black_splits_them() -> None:
+    """Where ``split_line`` answers, its answer is black's; and it answers for most of them."""
+    answered = 0
+    for line, module, index, after in _fuzzed_statements(400):
+        split = black_style.split_line(line)
+        if split is None:
+            continue
+        answered += 1
+        formatted = black.format_str(module, mode=MODE).split("\n")
+        assert [*split, after] == formatted[index : index + len(split) + 1], line
+    assert answered >= 300
