@@ -155,6 +155,8 @@ _ASSIGNED_CALL = re.compile(
 _DECLARED = re.compile(r"[A-Za-z_][A-Za-z_0-9]*: [A-Za-z_][A-Za-z_0-9]*\[$")
 # an argument with nothing black could split it at: a name, or a lambda returning one
 _ATOM = re.compile(r"(?:lambda: )?[A-Za-z_][A-Za-z_0-9]*")
+# a keyword argument whose value is a dict literal: ``mapping={``
+_KEYED_DICT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=\{")
 # a parameter of an exploded signature: ``name: T[ = default],``
 _PARAMETER = re.compile(r"([A-Za-z_][A-Za-z_0-9]*): ([^=]+?)(?: = (.+))?,$")
 # a method with no parameter but ``self`` and a plain return type: ``def name(self) -> T:``
@@ -308,7 +310,8 @@ def split_line(line: str) -> list[str] | None:
         # black splits at the subscript's bracket; the rest is left to black
         fits = len(indent) + len(head) <= LINE_LENGTH and len(inner) + len(body) <= LINE_LENGTH
         return [indent + head, inner + body, indent + "]"] if fits else None
-    atom = head in ("(", "[") and element  # a tuple or list as an argument
+    # a tuple, list or dict as an argument (``key={...}`` too)
+    atom = element and (head in ("(", "[") or _KEYED_DICT.fullmatch(head) is not None)
     if not (atom or _CALL_HEAD.match(head) or _CLASS_HEAD.match(head)):
         return None
     if len(indent) + len(head) > LINE_LENGTH:

@@ -236,8 +236,13 @@ def _fuzzed_statements(count: int) -> list[tuple[str, str, int, str]]:
         attribute = name(1, 45)
         shape = rnd.random()
         if shape < 0.45:
+            other = name(3, 40).capitalize()
+            first, second = f'"a": ModelOf(lambda: {model})', f'"b": ModelOf(lambda: {other})'
+            mapping = rnd.choice([f"{{{first}}}", f"{{{first}, {second}}}"])
+            members = f"ModelOf(lambda: {model}), ModelOf(lambda: {other})"
+            union = f'UnionOf({members}, discriminator="kind", mapping={mapping})'
             codec = rnd.choice(
-                ["STR", f"EnumOf({model})", f"ModelOf(lambda: {model})", f"ListOf(ModelOf(lambda: {model}))"]
+                ["STR", f"EnumOf({model})", f"ModelOf(lambda: {model})", f"ListOf(ModelOf(lambda: {model}))", union]
             )
             extra = rnd.choice(["", ', "wireName"', ", default=UNSET", ", default=UNSET, nullable=True"])
             line = f"    {attribute}: {hint(model)} = field({codec}{extra})"
