@@ -190,18 +190,25 @@ def _parenthesized_annotation(indent: str, target: str, value: str) -> list[str]
         return None
     if "[" in annotation and len(_top_level_split(annotation, " | ")) < 2:
         return None  # black splits ``list[...]`` at its own brackets instead
-    hint = [inner + annotation]
-    if len(hint[0]) > LINE_LENGTH:  # black puts each member of the union on its own line
-        members = _top_level_split(annotation, " | ")
-        hint = [inner + members[0], *(f"{inner}| {member}" for member in members[1:])]
-        if len(members) < 2 or any(len(line) > LINE_LENGTH for line in hint):
-            return None
+    hint = _annotation_lines(inner, annotation)
+    if hint is None:
+        return None
     if len(indent) + len(") = ") + len(value) <= LINE_LENGTH:
         return [f"{indent}{name}: (", *hint, f"{indent}) = {value}"]
     rest = split_line(f"{indent}_ = {value}")  # as long as ") = f(...)", which black splits the same way
     if rest is None or len(rest) < 3 or not rest[0].endswith("("):
         return None
     return [f"{indent}{name}: (", *hint, f"{indent}){rest[0][len(indent) + 1 :]}", *rest[1:]]
+
+
+def _annotation_lines(inner: str, annotation: str) -> list[str] | None:
+    """A parenthesised annotation's lines: on one line where it fits, else a union's members one
+    per line (``A`` / ``| B``); None where a line still does not fit."""
+    if len(inner) + len(annotation) <= LINE_LENGTH:
+        return [inner + annotation]
+    members = _top_level_split(annotation, " | ")
+    lines = [inner + members[0], *(f"{inner}| {member}" for member in members[1:])]
+    return lines if len(members) > 1 and all(len(line) <= LINE_LENGTH for line in lines) else None
 
 
 def _top_level_split(text: str, separator: str) -> list[str]:
@@ -226,24 +233,19 @@ def _top_level_split(text: str, separator: str) -> list[str]:
     return parts
 
 
-def _parameter(indent: str, stripped: str) -> list[str] | None:
+def _parameter(indent: str, parameter: re.Match[str]) -> list[str] | None:
     """``name: A | B = default,`` in an exploded signature: black puts a union annotation in
     parentheses, ``name: (`` / ``A | B`` (a member per line where that does not fit) / ``) = default,``.
     Annotations that are not unions it splits at their own brackets or leaves long (None)."""
-    matched = _PARAMETER.match(stripped)
-    if not matched:
+    name, annotation, default = parameter.groups()
+    if len(_top_level_split(annotation, " | ")) < 2 or (default is not None and _brackets(default) != []):
         return None
-    name, annotation, default = matched.groups()
-    members = _top_level_split(annotation, " | ")
-    if len(members) < 2 or (default is not None and _brackets(default) != []):
-        return None
-    inner = indent + "    "
-    hint = [inner + annotation]
-    if len(hint[0]) > LINE_LENGTH:
-        hint = [inner + members[0], *(f"{inner}| {member}" for member in members[1:])]
+    hint = _annotation_lines(indent + "    ", annotation)
     closing = indent + ")" + ("" if default is None else " = " + default) + ","
-    lines = [f"{indent}{name}: (", *hint, closing]
-    return lines if all(len(line) <= LINE_LENGTH for line in lines) else None
+    opening = f"{indent}{name}: ("
+    if hint is None or len(closing) > LINE_LENGTH or len(opening) > LINE_LENGTH:
+        return None
+    return [opening, *hint, closing]
 
 
 def _simple_shapes(indent: str, stripped: str) -> list[str] | None:
@@ -256,7 +258,8 @@ def _simple_shapes(indent: str, stripped: str) -> list[str] | None:
         return lines if all(len(line) <= LINE_LENGTH for line in lines) else None
     assigned = _ASSIGNED_LIST.match(stripped)
     if assigned and _brackets(assigned.group(2)) == []:
-        items = [inner + item.strip() + "," for item in _split_commas(assigned.group(2))]
+        text = assigned.group(2)
+        items = [inner + item.strip() + "," for item in _pieces(text, _commas(text))]
         if len(items) == 1:
             items = [items[0][:-1]]
         lines = [indent + assigned.group(1), *items, indent + "]"]
@@ -264,8 +267,8 @@ def _simple_shapes(indent: str, stripped: str) -> list[str] | None:
     return None
 
 
-def _split_commas(text: str) -> list[str]:
-    cuts = _commas(text)
+def _pieces(text: str, cuts: list[int]) -> list[str]:
+    """``text`` cut at the offsets of ``_commas``, the commas left out."""
     return [text[a:b] for a, b in zip([0] + [c + 1 for c in cuts], [*cuts, len(text)], strict=True)]
 
 
@@ -292,8 +295,9 @@ def split_line(line: str) -> list[str] | None:
         split = split_line(indent + stripped[:-1])  # the bases, as a call's arguments
         return None if split is None else [*split[:-1], split[-1] + ":"]
     element = stripped.endswith(",")
-    if element and _PARAMETER.match(stripped):
-        return _parameter(indent, stripped)
+    parameter = _PARAMETER.match(stripped) if element else None
+    if parameter:
+        return _parameter(indent, parameter)
     simple = None if element else _simple_shapes(indent, stripped)
     if simple is not None:
         return simple
@@ -327,8 +331,7 @@ def split_line(line: str) -> list[str] | None:
     if not cuts:
         return _lone_argument(indent + head, inner + body, tail)
     out = [indent + head]
-    for a, b in zip([0] + [c + 1 for c in cuts], [*cuts, len(body)], strict=True):
-        piece = body[a:b].strip()
+    for piece in map(str.strip, _pieces(body, cuts)):
         if not piece or piece.startswith("*"):
             return None
         line = f"{inner}{piece},"
