@@ -155,8 +155,8 @@ _ASSIGNED_CALL = re.compile(
 _DECLARED = re.compile(r"[A-Za-z_][A-Za-z_0-9]*: [A-Za-z_][A-Za-z_0-9]*\[$")
 # an argument with nothing black could split it at: a name, or a lambda returning one
 _ATOM = re.compile(r"(?:lambda: )?[A-Za-z_][A-Za-z_0-9]*")
-# a keyword argument whose value is a dict literal: ``mapping={``
-_KEYED_DICT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=\{")
+# a keyword argument whose value is a dict, tuple or list literal: ``mapping={``, ``params=(``
+_KEYED_ATOM = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=[{(\[]")
 # a parameter of an exploded signature: ``name: T[ = default],``
 _PARAMETER = re.compile(r"([A-Za-z_][A-Za-z_0-9]*): ([^=]+?)(?: = (.+))?,$")
 # a method with no parameter but ``self`` and a plain return type: ``def name(self) -> T:``
@@ -315,7 +315,7 @@ def split_line(line: str) -> list[str] | None:
         fits = len(indent) + len(head) <= LINE_LENGTH and len(inner) + len(body) <= LINE_LENGTH
         return [indent + head, inner + body, indent + "]"] if fits else None
     # a tuple, list or dict as an argument (``key={...}`` too)
-    atom = element and (head in ("(", "[") or _KEYED_DICT.fullmatch(head) is not None)
+    atom = element and (head in ("(", "[") or _KEYED_ATOM.fullmatch(head) is not None)
     if not (atom or _CALL_HEAD.match(head) or _CLASS_HEAD.match(head)):
         return None
     if len(indent) + len(head) > LINE_LENGTH:

@@ -147,6 +147,10 @@ class Pagination:
     token_param: str | None  # python parameter that takes the token
     offset_param: str | None  # python parameter with the start index (offset paging)
     limit_param: str | None
+    # positions in the operation's argument tuple (-1: none) the runtime's pager moves
+    token_index: int
+    offset_index: int
+    limit_index: int
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,6 @@ class Imports:
     typing: tuple[str, ...]  # names from typing
     datetime: bool
     abc: tuple[str, ...] = ()  # names from collections.abc
-    warnings: bool = False
 
 
 @dataclass(frozen=True)

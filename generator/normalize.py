@@ -32,12 +32,8 @@ AMBIGUOUS = frozenset({"l", "I", "O"})  # pycodestyle E741/E742: names that look
 # model attributes: what a model instance already has, and the names its class body reads
 # (``field`` is kept: a property called ``field`` is declared last in its class instead)
 MODEL_RESERVED = frozenset({"to_dict", "from_dict", "additional_properties", "get", "self"}) | TYPE_NAMES | AMBIGUOUS
-# method parameters: what the method bodies use (pagination loops, deprecation warnings)
-METHOD_RESERVED = (
-    frozenset({"self", "request_options", "warnings", "isinstance", "len", "page", "items", "item", "token"})
-    | TYPE_NAMES
-    | AMBIGUOUS
-)
+# method parameters: what the method bodies use
+METHOD_RESERVED = frozenset({"self", "request_options"}) | TYPE_NAMES | AMBIGUOUS
 # method names: what an API class already has, and the names later signatures read
 OPERATION_RESERVED = frozenset({"with_raw_response"}) | TYPE_NAMES | AMBIGUOUS
 CLIENT_RESERVED = frozenset({"self", "base_url", "timeout", "max_retries", "headers", "http_client"}) | AMBIGUOUS
@@ -521,9 +517,19 @@ class Normalizer:
         if isinstance(prop, dict) and isinstance(prop.get("allOf"), list):
             nullable = nullable or any(_nullable(self.resolver.deref(p, doc, pointer)[0]) for p in prop["allOf"])
         annotation = expr.annotation + ("" if required else " | Unset") + (" | None" if nullable else "")
-        description = _text(target.get("description") if isinstance(target, dict) else None)
-        if isinstance(prop, dict) and prop.get("description"):
+        # a model or enum class made from this very schema (inline or referenced) carries its
+        # description; a scalar or array schema, or a description beside the $ref, describes the field
+        own_class = expr.annotation.split(" | ")[0]  # "Model", or "Enum | str" for an open enum
+        if expr.union or expr.models != (own_class,):
+            own_class = ""
+        if isinstance(prop, dict) and prop.get("description") and (
+            "$ref" in prop or self.state.by_pointer.get(pointer) != own_class
+        ):
             description = _text(prop["description"])
+        elif own_class:
+            description = ""
+        else:
+            description = _text(target.get("description") if isinstance(target, dict) else None)
         fmt = target.get("format") if isinstance(target, dict) else None
         return ir.Field(
             python_name=python,
@@ -963,6 +969,8 @@ class Normalizer:
             raise doc.error(
                 where, "x-pagination needs 'next-token' + 'token-param' or 'offset-param'", "see specs/README.md"
             )
+        positions = {p.python_name: index for index, p in enumerate(params)}
+        limit_param = param("limit-param")
         return ir.Pagination(
             method_name="iter_" + op_name,
             items=items.python_name,
@@ -972,7 +980,10 @@ class Normalizer:
             next_token_wire=next_token.wire_name if next_token else None,
             token_param=token_param,
             offset_param=offset_param,
-            limit_param=param("limit-param"),
+            limit_param=limit_param,
+            token_index=positions[token_param] if token_param else -1,
+            offset_index=positions[offset_param] if offset_param else -1,
+            limit_index=positions[limit_param] if limit_param else -1,
         )
 
     # ---------------------------------------------------------------- security, servers
@@ -1523,7 +1534,7 @@ def _api_imports(ops: list[ir.Operation]) -> ir.Imports:
     runtime, models, _, _ = _collect_types(converting)  # codecs name models and runtime helpers only
     _, all_models, any_in_signature, dt_in_signature = _collect_types(exprs)
     models |= all_models
-    transport = {"Operation", "RequestOptions", "AsyncApi", "SyncApi", "async_raw_method", "raw_method"}
+    transport = {"Operation", "RequestOptions", "AsyncApi", "SyncApi", "async_method", "async_raw_method", "raw_method"}
     if any(op.success or op.errors for op in ops):
         transport.add("Response")
     if any(op.params for op in ops):
@@ -1537,7 +1548,8 @@ def _api_imports(ops: list[ir.Operation]) -> ir.Imports:
     if any(p.annotation.startswith("Sequence[") for op in ops for p in op.params):
         abc.add("Sequence")
     if any(op.pagination for op in ops):
-        abc |= {"AsyncIterator", "Iterator"}
+        abc.add("Iterator")
+        transport |= {"Pages", "async_iterator"}
         models |= {name for op in ops if op.pagination for name in op.pagination.item_type.models}
     return ir.Imports(
         _imports(runtime),
@@ -1546,7 +1558,6 @@ def _api_imports(ops: list[ir.Operation]) -> ir.Imports:
         _imports(typing),
         dt_in_signature,
         _imports(abc),
-        any(op.deprecated for op in ops),
     )
 
 

@@ -277,3 +277,54 @@ def test_fuzzed_statements_split_as_black_splits_them() -> None:
         formatted = black.format_str(module, mode=MODE).split("\n")
         assert [*split, after] == formatted[index : index + len(split) + 1], line
     assert answered >= 300
+
+
+def _fuzzed_operation_elements(count: int) -> list[tuple[str, str]]:
+    """Seeded random keyword arguments of an exploded ``Operation(...)`` whose value is a tuple or
+    a dict literal the templates write on one line (``params=(...)``, ``success={...}``,
+    ``errors={...}``): (line, the module it sits in, as line 2)."""
+    import random
+
+    rnd = random.Random(20261124)
+
+    def name(low: int, high: int) -> str:
+        return "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz_") for _ in range(rnd.randint(low, high))).strip("_")
+
+    def codec() -> str:
+        model = name(3, 70).capitalize() or "M"
+        return rnd.choice(
+            [f"ModelOf(lambda: {model})", f"ListOf(ModelOf(lambda: {model}))", f"EnumOf({model})", "None"]
+        )
+
+    out: list[tuple[str, str]] = []
+    while len(out) < count:
+        kind = rnd.random()
+        if kind < 0.4:
+            params = [
+                f'Param("{name(1, 30) or "p"}", "{rnd.choice(["path", "query", "header"])}"'
+                + rnd.choice(["", f", {codec()}", ', style="form", explode=False'])
+                + ")"
+                for _ in range(rnd.randint(1, 6))
+            ]
+            value = "(" + ", ".join(params) + ("," if len(params) == 1 else "") + ")"
+            line = f"    params={value},"
+        else:
+            statuses = rnd.sample(["200", "201", "204", "301", "404", "410", "422", "default"], rnd.randint(1, 4))
+            kinds = ["", ', "text"']
+            entries = [f'"{status}": Response({codec()}{rnd.choice(kinds)})' for status in statuses]
+            line = f"    {rnd.choice(['success', 'errors'])}={{{', '.join(entries)}}},"
+        if len(line) > black_style.LINE_LENGTH:
+            out.append((line, f'_OP = Operation(\n    "name",\n{line}\n)\n'))
+    return out
+
+
+def test_fuzzed_operation_arguments_split_as_black_splits_them() -> None:
+    answered = 0
+    for line, module in _fuzzed_operation_elements(300):
+        split = black_style.split_line(line)
+        if split is None:
+            continue
+        answered += 1
+        formatted = black.format_str(module, mode=MODE).split("\n")
+        assert [*split, ")"] == formatted[2 : 2 + len(split) + 1], line
+    assert answered >= 250

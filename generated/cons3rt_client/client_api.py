@@ -13,6 +13,7 @@ from ._transport import (
     RequestOptions,
     Response,
     SyncApi,
+    async_method,
     async_raw_method,
     raw_method,
 )
@@ -26,9 +27,7 @@ _LIST_COMPOSITION_STATUS = Operation(
     "list_composition_status",
     "GET",
     "/api/client",
-    success={
-        "200": Response(ListOf(ModelOf(lambda: AbstractCompositionStatus)), "json"),
-    },
+    success={"200": Response(ListOf(ModelOf(lambda: AbstractCompositionStatus)))},
     security=(("APIKeyHeader", "Username"),),
     accept="application/json",
 )
@@ -39,14 +38,9 @@ _LAUNCH_COMPOSITION = Operation(
     "POST",
     "/api/client/{id}",
     params=(Param("id", "path"),),
-    body=Body("application/json", ModelOf(lambda: CompositionLaunchOptions), "json"),
-    success={
-        "200": Response(ListOf(INT), "json"),
-    },
-    errors={
-        "400": Response(None, "empty"),
-        "404": Response(None, "empty"),
-    },
+    body=Body("application/json", ModelOf(lambda: CompositionLaunchOptions)),
+    success={"200": Response(ListOf(INT))},
+    errors={"400": Response(None, "empty"), "404": Response(None, "empty")},
     security=(("APIKeyHeader", "Username"),),
     accept="application/json",
 )
@@ -61,6 +55,11 @@ class ClientApi(SyncApi):
 
     Users accessing the Simplified Client will utilize Runs, Deployments and
     Scenarios that have published as Compositions.
+
+    Every method raises ``ApiStatusError`` (a subclass per status) when the server
+    answers with an error status, ``ApiConnectionError`` (``ApiTimeoutError`` for a
+    timeout) when no response arrives, and ``ResponseDecodeError`` when a response
+    body does not match the spec.
 
     Example::
 
@@ -89,11 +88,6 @@ class ClientApi(SyncApi):
 
         Args:
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(_LIST_COMPOSITION_STATUS, (), None, request_options)
 
@@ -115,11 +109,6 @@ class ClientApi(SyncApi):
             id: ID of composition to launch
             composition_launch_options: The Composition launch options
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _LAUNCH_COMPOSITION, (id,), composition_launch_options, request_options
@@ -151,54 +140,8 @@ class AsyncClientApi(AsyncApi):
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return AsyncClientApiWithRawResponse(self._raw_view())
 
-    async def list_composition_status(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> list[AbstractCompositionStatus]:
-        """List Composition Statuses
-
-        Returns a collection of statuses for the user's available Compositions.
-
-        ``GET /api/client``
-
-        Args:
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(_LIST_COMPOSITION_STATUS, (), None, request_options)
-
-    async def launch_composition(
-        self,
-        id: str,
-        composition_launch_options: CompositionLaunchOptions | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> list[int]:
-        """Launch Composition
-
-        Launch a pre-existing Composition, declaring the username, password, and
-        (optionally) the time to live.
-
-        ``POST /api/client/{id}``
-
-        Args:
-            id: ID of composition to launch
-            composition_launch_options: The Composition launch options
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _LAUNCH_COMPOSITION, (id,), composition_launch_options, request_options
-        )
+    list_composition_status = async_method(ClientApi.list_composition_status)
+    launch_composition = async_method(ClientApi.launch_composition)
 
 
 class AsyncClientApiWithRawResponse:

@@ -60,8 +60,6 @@ __all__ = [
 
 
 class AbstractInstallationStatus(str, Enum):
-    """AbstractInstallationStatus"""
-
     NONE = "NONE"
     PENDING = "PENDING"
     PREPARING = "PREPARING"
@@ -77,8 +75,6 @@ class AbstractInstallationStatus(str, Enum):
 
 
 class ActiveCompositionStatusDeploymentRunStatus(str, Enum):
-    """ActiveCompositionStatusDeploymentRunStatus"""
-
     UNKNOWN = "UNKNOWN"
     SCHEDULED = "SCHEDULED"
     SUBMITTED = "SUBMITTED"
@@ -94,15 +90,11 @@ class ActiveCompositionStatusDeploymentRunStatus(str, Enum):
 
 
 class ContainerInstallationAssetType(str, Enum):
-    """ContainerInstallationAssetType"""
-
     DOCKER = "DOCKER"
     OCI = "OCI"
 
 
 class MinimalConfigurationConfigurationScriptType(str, Enum):
-    """MinimalConfigurationConfigurationScriptType"""
-
     HOST_INIT = "HOST_INIT"
     CONFIGURE_SCENARIO_HOST = "CONFIGURE_SCENARIO_HOST"
     CUSTOMIZE_OS_HOST = "CUSTOMIZE_OS_HOST"
@@ -115,8 +107,6 @@ class MinimalConfigurationConfigurationScriptType(str, Enum):
 
 
 class MinimalDeploymentRunHostFapStatus(str, Enum):
-    """MinimalDeploymentRunHostFapStatus"""
-
     REQUESTED = "REQUESTED"
     BUILDING_HOSTSET = "BUILDING_HOSTSET"
     BUILDING_HOSTSET_ERROR = "BUILDING_HOSTSET_ERROR"
@@ -151,8 +141,6 @@ class MinimalDeploymentRunHostFapStatus(str, Enum):
 
 
 class MinimalDeploymentRunHostSystemModuleType(str, Enum):
-    """MinimalDeploymentRunHostSystemModuleType"""
-
     APPLIANCE = "Appliance"
     CONTAINER_APPLICATION = "ContainerApplication"
     CONTAINER_ASSET = "ContainerAsset"
@@ -168,8 +156,6 @@ class MinimalDeploymentRunHostSystemModuleType(str, Enum):
 
 
 class MinimalDeploymentRunHostVirtualizationRealmStatus(str, Enum):
-    """MinimalDeploymentRunHostVirtualizationRealmStatus"""
-
     UNKNOWN = "UNKNOWN"
     STOPPED = "STOPPED"
     RUNNING = "RUNNING"
@@ -177,8 +163,6 @@ class MinimalDeploymentRunHostVirtualizationRealmStatus(str, Enum):
 
 
 class MinimalSystemModuleState(str, Enum):
-    """MinimalSystemModuleState"""
-
     IN_DEVELOPMENT = "IN_DEVELOPMENT"
     CERTIFIED = "CERTIFIED"
     DEPRECATED = "DEPRECATED"
@@ -186,8 +170,6 @@ class MinimalSystemModuleState(str, Enum):
 
 
 class MinimalSystemModuleVisibility(str, Enum):
-    """MinimalSystemModuleVisibility"""
-
     OWNER = "OWNER"
     OWNING_PROJECT = "OWNING_PROJECT"
     TRUSTED_PROJECTS = "TRUSTED_PROJECTS"
@@ -195,25 +177,18 @@ class MinimalSystemModuleVisibility(str, Enum):
 
 
 class NetworkInterfaceNetworkFunction(str, Enum):
-    """NetworkInterfaceNetworkFunction"""
-
     CONS3_RT = "CONS3RT"
     ADDITIONAL = "ADDITIONAL"
     PRIMARY = "PRIMARY"
 
 
 class SoftwareInstallationAssetType(str, Enum):
-    """SoftwareInstallationAssetType"""
-
     APPLICATION = "APPLICATION"
     SOURCE_CODE = "SOURCE_CODE"
     TEST_TOOL = "TEST_TOOL"
 
 
 class AbstractCompositionStatus(Model):
-    """AbstractCompositionStatus"""
-
-    __slots__ = ()
     _discriminator = "type"
 
     id: int | Unset = field(INT, default=UNSET)
@@ -226,9 +201,6 @@ class AbstractCompositionStatus(Model):
 
 
 class AbstractInstallation(Model):
-    """AbstractInstallation"""
-
-    __slots__ = ()
     _discriminator = "subtype"
 
     asset_id: int | Unset = field(INT, "assetId", default=UNSET)
@@ -248,10 +220,6 @@ class AbstractInstallation(Model):
 
 
 class ActiveCompositionStatus(AbstractCompositionStatus):
-    """ActiveCompositionStatus"""
-
-    __slots__ = ()
-
     type: str = field(STR, default="ActiveCompositionStatus")
     deployment_run_id: int | Unset = field(INT, "deploymentRunId", default=UNSET)
     deployment_run_status: ActiveCompositionStatusDeploymentRunStatus | str | Unset = (
@@ -269,9 +237,6 @@ class ActiveCompositionStatus(AbstractCompositionStatus):
 
 
 class CompositionLaunchOptions(Model):
-    """CompositionLaunchOptions"""
-
-    __slots__ = ()
     _secret = frozenset({"password"})
 
     username: str = field(STR)
@@ -280,10 +245,6 @@ class CompositionLaunchOptions(Model):
 
 
 class ContainerInstallation(AbstractInstallation):
-    """ContainerInstallation"""
-
-    __slots__ = ()
-
     subtype: str = field(STR, default="ContainerInstallation")
     asset_type: ContainerInstallationAssetType | str | Unset = field(
         EnumOf(ContainerInstallationAssetType), "assetType", default=UNSET
@@ -292,10 +253,6 @@ class ContainerInstallation(AbstractInstallation):
 
 
 class Disk(Model):
-    """Disk"""
-
-    __slots__ = ()
-
     additional_disk: bool | Unset = field(BOOL, "additionalDisk", default=UNSET)
     boot_disk: bool | Unset = field(BOOL, "bootDisk", default=UNSET)
     capacity_in_megabytes: int = field(INT, "capacityInMegabytes")
@@ -306,10 +263,6 @@ class Disk(Model):
 
 
 class InactiveCompositionStatus(AbstractCompositionStatus):
-    """InactiveCompositionStatus"""
-
-    __slots__ = ()
-
     type: str = field(STR, default="InactiveCompositionStatus")
     scenario_hosts: list[MinimalScenarioHost] | Unset = field(
         ListOf(ModelOf(lambda: MinimalScenarioHost)), "scenarioHosts", default=UNSET
@@ -317,9 +270,6 @@ class InactiveCompositionStatus(AbstractCompositionStatus):
 
 
 class MinimalSystemModule(Model):
-    """MinimalSystemModule"""
-
-    __slots__ = ()
     _discriminator = "subtype"
 
     id: str | Unset = field(STR, default=UNSET)
@@ -336,18 +286,10 @@ class MinimalSystemModule(Model):
 
 
 class MinimalAppliance(MinimalSystemModule):
-    """MinimalAppliance"""
-
-    __slots__ = ()
-
     subtype: str = field(STR, default="MinimalAppliance")
 
 
 class MinimalConfiguration(Model):
-    """MinimalConfiguration"""
-
-    __slots__ = ()
-
     configuration_script_type: (
         MinimalConfigurationConfigurationScriptType | str | Unset
     ) = field(
@@ -360,10 +302,6 @@ class MinimalConfiguration(Model):
 
 
 class MinimalDeploymentRunHost(Model):
-    """MinimalDeploymentRunHost"""
-
-    __slots__ = ()
-
     fap_status: MinimalDeploymentRunHostFapStatus | str | Unset = field(
         EnumOf(MinimalDeploymentRunHostFapStatus), "fapStatus", default=UNSET
     )
@@ -418,26 +356,14 @@ class MinimalDeploymentRunHost(Model):
 
 
 class MinimalDevice(MinimalSystemModule):
-    """MinimalDevice"""
-
-    __slots__ = ()
-
     subtype: str = field(STR, default="MinimalDevice")
 
 
 class MinimalPhysicalHost(MinimalSystemModule):
-    """MinimalPhysicalHost"""
-
-    __slots__ = ()
-
     subtype: str = field(STR, default="MinimalPhysicalHost")
 
 
 class MinimalScenarioHost(Model):
-    """MinimalScenarioHost"""
-
-    __slots__ = ()
-
     id: int | Unset = field(INT, default=UNSET)
     build_order: int | Unset = field(INT, "buildOrder", default=UNSET)
     master: bool | Unset = field(BOOL, default=UNSET)
@@ -458,18 +384,10 @@ class MinimalScenarioHost(Model):
 
 
 class MinimalVirtualHost(MinimalSystemModule):
-    """MinimalVirtualHost"""
-
-    __slots__ = ()
-
     subtype: str = field(STR, default="MinimalVirtualHost")
 
 
 class NetworkInterface(Model):
-    """NetworkInterface"""
-
-    __slots__ = ()
-
     external_ip_address: str | Unset = field(STR, "externalIpAddress", default=UNSET)
     interface_name: str | Unset = field(STR, "interfaceName", default=UNSET)
     internal_ip_address: str | Unset = field(STR, "internalIpAddress", default=UNSET)
@@ -482,10 +400,6 @@ class NetworkInterface(Model):
 
 
 class SoftwareInstallation(AbstractInstallation):
-    """SoftwareInstallation"""
-
-    __slots__ = ()
-
     subtype: str = field(STR, default="SoftwareInstallation")
     asset_type: SoftwareInstallationAssetType | str | Unset = field(
         EnumOf(SoftwareInstallationAssetType), "assetType", default=UNSET

@@ -12,15 +12,24 @@ import base64
 import copy
 import datetime
 import email.utils
+import functools
 import json
 import logging
 import random
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+import warnings
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterator,
+    Mapping,
+)
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Generic, ParamSpec, TypedDict, TypeVar, cast
+from typing import Any, Concatenate, Generic, ParamSpec, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -158,6 +167,19 @@ class Response:
 
 
 @dataclass(frozen=True)
+class Pages:
+    """How an operation pages: which attribute of a page holds its items, and which
+    argument moves to the next page (positions in the argument tuple; -1 for none)."""
+
+    items: str
+    items_wire: str
+    cursor: int = -1  # the argument that takes the next page's token (cursor paging)
+    next_cursor: str = ""  # wire name of the page's token for the next page
+    offset: int = -1  # the argument with the start index (offset paging)
+    limit: int = -1  # the page-size argument: a shorter page is the last
+
+
+@dataclass(frozen=True)
 class Operation(Generic[T]):
     """Everything the transport needs to send one operation and decode its answer."""
 
@@ -170,6 +192,8 @@ class Operation(Generic[T]):
     errors: Mapping[str, Response] | None = None
     security: tuple[tuple[str, ...], ...] = ()
     accept: str = ""
+    deprecated: bool = False
+    pages: Pages | None = None
 
     @property
     def idempotent(self) -> bool:
@@ -847,7 +871,11 @@ async def async_sleep(seconds: float) -> None:
 
 
 class SyncApi:
-    """Base of the generated sync API classes."""
+    """Base of the generated sync API classes.
+
+    A generated method only builds its argument tuple and returns ``self._call(...)``, so the
+    async class reuses it unchanged (``async_method``): there ``_call`` is a coroutine.
+    """
 
     def __init__(self, client: SyncTransport) -> None:
         self._client = client
@@ -860,9 +888,30 @@ class SyncApi:
         body: Any,
         options: RequestOptions | None,
     ) -> T:
+        if op.deprecated:
+            _warn_deprecated(op)
         if self._raw:
             return cast(T, self._client.call_raw(op, args, body, options))
         return self._client.call(op, args, body, options)
+
+    def _pages(
+        self,
+        op: Operation[Any],
+        args: tuple[Any, ...],
+        body: Any,
+        options: RequestOptions | None,
+    ) -> Iterator[Any]:
+        """Every item of every page, fetched lazily."""
+        pages = cast(Pages, op.pages)
+        moving = list(args)
+        while True:
+            page = self._call(op, tuple(moving), body, options)
+            items = _page_items(pages, page)
+            if items is None:
+                return
+            yield from items
+            if not _next_page(pages, moving, page, len(items)):
+                return
 
     def _raw_view(self: A) -> A:
         view = copy.copy(self)
@@ -884,14 +933,63 @@ class AsyncApi:
         body: Any,
         options: RequestOptions | None,
     ) -> T:
+        if op.deprecated:
+            _warn_deprecated(op)
         if self._raw:
             return cast(T, await self._client.call_raw(op, args, body, options))
         return await self._client.call(op, args, body, options)
+
+    async def _pages(
+        self,
+        op: Operation[Any],
+        args: tuple[Any, ...],
+        body: Any,
+        options: RequestOptions | None,
+    ) -> AsyncIterator[Any]:
+        """Every item of every page, fetched lazily."""
+        pages = cast(Pages, op.pages)
+        moving = list(args)
+        while True:
+            page = await self._call(op, tuple(moving), body, options)
+            items = _page_items(pages, page)
+            if items is None:
+                return
+            for item in items:
+                yield item
+            if not _next_page(pages, moving, page, len(items)):
+                return
 
     def _raw_view(self: AA) -> AA:
         view = copy.copy(self)
         view._raw = True
         return view
+
+
+def _warn_deprecated(op: Operation[Any]) -> None:
+    # stacklevel 4 names the caller: it sits above the method and ``_call`` (or ``_pages``),
+    # and above the coroutine ``async_method`` made for an async call
+    warnings.warn(f"{op.name} is deprecated", DeprecationWarning, stacklevel=4)
+
+
+def _page_items(pages: Pages, page: Any) -> list[Any] | None:
+    """A page's items; None when it has none, which ends the paging."""
+    if page.get(pages.items_wire) is None:
+        return None
+    items = getattr(page, pages.items)
+    return items if isinstance(items, list) and items else None
+
+
+def _next_page(pages: Pages, args: list[Any], page: Any, count: int) -> bool:
+    """Move ``args`` past a page that held ``count`` items; False after the last page."""
+    if pages.cursor >= 0:
+        token = page.get(pages.next_cursor)
+        if not isinstance(token, str) or not token:
+            return False
+        args[pages.cursor] = token
+        return True
+    args[pages.offset] = (args[pages.offset] or 0) + count
+    limit = args[pages.limit] if pages.limit >= 0 else None
+    return not (isinstance(limit, int) and count < limit)
 
 
 def raw_method(method: Callable[P, T]) -> Callable[P, ApiResponse[T]]:
@@ -904,3 +1002,33 @@ def async_raw_method(
 ) -> Callable[P, Awaitable[ApiResponse[T]]]:
     """Type an async method of a raw view: same parameters, returns ``ApiResponse``."""
     return cast("Callable[P, Awaitable[ApiResponse[T]]]", method)
+
+
+def async_method(
+    method: Callable[Concatenate[Any, P], T],
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
+    """The async twin of a sync API method: same parameters and docstring, awaitable.
+
+    The sync method only returns ``self._call(...)``; on an async API that is a coroutine.
+    """
+
+    async def twin(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await cast("Awaitable[T]", method(self, *args, **kwargs))
+
+    functools.update_wrapper(twin, method)
+    return twin
+
+
+def async_iterator(
+    method: Callable[Concatenate[Any, P], Iterator[T]],
+) -> Callable[Concatenate[Any, P], AsyncIterator[T]]:
+    """The async twin of a sync ``iter_`` method: same parameters and docstring, ``async for``.
+
+    The sync method only returns ``self._pages(...)``; on an async API that is an async generator.
+    """
+
+    def twin(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[T]:
+        return cast("AsyncIterator[T]", method(self, *args, **kwargs))
+
+    functools.update_wrapper(twin, method)
+    return twin

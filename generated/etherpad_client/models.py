@@ -27,8 +27,6 @@ __all__ = [
 class ApiErrorResponse(Model):
     """Error body of every Etherpad API function."""
 
-    __slots__ = ()
-
     code: int | Unset = field(INT, default=UNSET)
     """1: generic api error (wrong or missing parameters; the real server answers it
     with HTTP 200), 2: internal api error, 3: no such function, 4: no or wrong API
@@ -40,10 +38,6 @@ class ApiErrorResponse(Model):
 
 
 class AppendChatMessageUsingGET200Response(Model):
-    """AppendChatMessageUsingGET200Response"""
-
-    __slots__ = ()
-
     code: int | Unset = field(INT, default=UNSET)
     """0: ok. 1: wrong parameters (sent with HTTP 200 by the real server)."""
     message: str | Unset = field(STR, default=UNSET)
@@ -51,10 +45,6 @@ class AppendChatMessageUsingGET200Response(Model):
 
 
 class CreateSessionUsingGET200Response(Model):
-    """CreateSessionUsingGET200Response"""
-
-    __slots__ = ()
-
     code: int | Unset = field(INT, default=UNSET)
     """0: ok. 1: wrong parameters (sent with HTTP 200 by the real server, with data
     null)."""
@@ -67,18 +57,10 @@ class CreateSessionUsingGET200Response(Model):
 
 
 class CreateSessionUsingGET200ResponseData(Model):
-    """CreateSessionUsingGET200ResponseData"""
-
-    __slots__ = ()
-
     session_id: str | Unset = field(STR, "sessionID", default=UNSET)
 
 
 class GetSessionInfoUsingGET200Response(Model):
-    """GetSessionInfoUsingGET200Response"""
-
-    __slots__ = ()
-
     code: int | Unset = field(INT, default=UNSET)
     """0: ok. 1: wrong parameters, e.g. "sessionID does not exist" (sent with HTTP 200
     by the real server, with data null)."""
@@ -89,10 +71,6 @@ class GetSessionInfoUsingGET200Response(Model):
 
 
 class SessionInfo(Model):
-    """SessionInfo"""
-
-    __slots__ = ()
-
     group_id: str | Unset = field(STR, "groupID", default=UNSET)
     author_id: str | Unset = field(STR, "authorID", default=UNSET)
     valid_until: int | Unset = field(INT, "validUntil", default=UNSET)

@@ -13,6 +13,7 @@ from ._transport import (
     RequestOptions,
     Response,
     SyncApi,
+    async_method,
     async_raw_method,
     raw_method,
 )
@@ -39,14 +40,13 @@ _CREATE_SESSION_USING_GET = Operation(
     success={
         "200": Response(
             ModelOf(lambda: CreateSessionUsingGET200Response),
-            "json",
-            Envelope("code", (0,), "message"),
-        ),
+            envelope=Envelope("code", (0,), "message"),
+        )
     },
     errors={
-        "400": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "401": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "500": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ApiErrorResponse)),
+        "401": Response(ModelOf(lambda: ApiErrorResponse)),
+        "500": Response(ModelOf(lambda: ApiErrorResponse)),
     },
     security=(("ApiKey",),),
     accept="application/json",
@@ -65,14 +65,13 @@ _CREATE_SESSION_USING_POST = Operation(
     success={
         "200": Response(
             ModelOf(lambda: CreateSessionUsingGET200Response),
-            "json",
-            Envelope("code", (0,), "message"),
-        ),
+            envelope=Envelope("code", (0,), "message"),
+        )
     },
     errors={
-        "400": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "401": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "500": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ApiErrorResponse)),
+        "401": Response(ModelOf(lambda: ApiErrorResponse)),
+        "500": Response(ModelOf(lambda: ApiErrorResponse)),
     },
     security=(("ApiKey",),),
     accept="application/json",
@@ -87,14 +86,13 @@ _DELETE_SESSION_USING_GET = Operation(
     success={
         "200": Response(
             ModelOf(lambda: AppendChatMessageUsingGET200Response),
-            "json",
-            Envelope("code", (0,), "message"),
-        ),
+            envelope=Envelope("code", (0,), "message"),
+        )
     },
     errors={
-        "400": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "401": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "500": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ApiErrorResponse)),
+        "401": Response(ModelOf(lambda: ApiErrorResponse)),
+        "500": Response(ModelOf(lambda: ApiErrorResponse)),
     },
     security=(("ApiKey",),),
     accept="application/json",
@@ -109,14 +107,13 @@ _DELETE_SESSION_USING_POST = Operation(
     success={
         "200": Response(
             ModelOf(lambda: AppendChatMessageUsingGET200Response),
-            "json",
-            Envelope("code", (0,), "message"),
-        ),
+            envelope=Envelope("code", (0,), "message"),
+        )
     },
     errors={
-        "400": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "401": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "500": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ApiErrorResponse)),
+        "401": Response(ModelOf(lambda: ApiErrorResponse)),
+        "500": Response(ModelOf(lambda: ApiErrorResponse)),
     },
     security=(("ApiKey",),),
     accept="application/json",
@@ -131,14 +128,13 @@ _GET_SESSION_INFO_USING_GET = Operation(
     success={
         "200": Response(
             ModelOf(lambda: GetSessionInfoUsingGET200Response),
-            "json",
-            Envelope("code", (0,), "message"),
-        ),
+            envelope=Envelope("code", (0,), "message"),
+        )
     },
     errors={
-        "400": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "401": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "500": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ApiErrorResponse)),
+        "401": Response(ModelOf(lambda: ApiErrorResponse)),
+        "500": Response(ModelOf(lambda: ApiErrorResponse)),
     },
     security=(("ApiKey",),),
     accept="application/json",
@@ -153,14 +149,13 @@ _GET_SESSION_INFO_USING_POST = Operation(
     success={
         "200": Response(
             ModelOf(lambda: GetSessionInfoUsingGET200Response),
-            "json",
-            Envelope("code", (0,), "message"),
-        ),
+            envelope=Envelope("code", (0,), "message"),
+        )
     },
     errors={
-        "400": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "401": Response(ModelOf(lambda: ApiErrorResponse), "json"),
-        "500": Response(ModelOf(lambda: ApiErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ApiErrorResponse)),
+        "401": Response(ModelOf(lambda: ApiErrorResponse)),
+        "500": Response(ModelOf(lambda: ApiErrorResponse)),
     },
     security=(("ApiKey",),),
     accept="application/json",
@@ -169,6 +164,11 @@ _GET_SESSION_INFO_USING_POST = Operation(
 
 class SessionApi(SyncApi):
     """SessionApi
+
+    Every method raises ``ApiStatusError`` (a subclass per status) when the server
+    answers with an error status, ``ApiConnectionError`` (``ApiTimeoutError`` for a
+    timeout) when no response arrives, and ``ResponseDecodeError`` when a response
+    body does not match the spec.
 
     Example::
 
@@ -201,11 +201,6 @@ class SessionApi(SyncApi):
             author_id: query parameter authorID
             valid_until: query parameter validUntil
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _CREATE_SESSION_USING_GET,
@@ -231,11 +226,6 @@ class SessionApi(SyncApi):
             author_id: query parameter authorID
             valid_until: query parameter validUntil
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _CREATE_SESSION_USING_POST,
@@ -257,11 +247,6 @@ class SessionApi(SyncApi):
         Args:
             session_id: query parameter sessionID
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _DELETE_SESSION_USING_GET, (session_id,), None, request_options
@@ -280,11 +265,6 @@ class SessionApi(SyncApi):
         Args:
             session_id: query parameter sessionID
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _DELETE_SESSION_USING_POST, (session_id,), None, request_options
@@ -303,11 +283,6 @@ class SessionApi(SyncApi):
         Args:
             session_id: query parameter sessionID
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _GET_SESSION_INFO_USING_GET, (session_id,), None, request_options
@@ -326,11 +301,6 @@ class SessionApi(SyncApi):
         Args:
             session_id: query parameter sessionID
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _GET_SESSION_INFO_USING_POST, (session_id,), None, request_options
@@ -366,157 +336,12 @@ class AsyncSessionApi(AsyncApi):
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return AsyncSessionApiWithRawResponse(self._raw_view())
 
-    async def create_session_using_get(
-        self,
-        group_id: str | None = None,
-        author_id: str | None = None,
-        valid_until: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> CreateSessionUsingGET200Response:
-        """creates a new session. validUntil is an unix timestamp in seconds
-
-        ``GET /createSession``
-
-        Args:
-            group_id: query parameter groupID
-            author_id: query parameter authorID
-            valid_until: query parameter validUntil
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _CREATE_SESSION_USING_GET,
-            (group_id, author_id, valid_until),
-            None,
-            request_options,
-        )
-
-    async def create_session_using_post(
-        self,
-        group_id: str | None = None,
-        author_id: str | None = None,
-        valid_until: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> CreateSessionUsingGET200Response:
-        """creates a new session. validUntil is an unix timestamp in seconds
-
-        ``POST /createSession``
-
-        Args:
-            group_id: query parameter groupID
-            author_id: query parameter authorID
-            valid_until: query parameter validUntil
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _CREATE_SESSION_USING_POST,
-            (group_id, author_id, valid_until),
-            None,
-            request_options,
-        )
-
-    async def delete_session_using_get(
-        self,
-        session_id: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> AppendChatMessageUsingGET200Response:
-        """deletes a session
-
-        ``GET /deleteSession``
-
-        Args:
-            session_id: query parameter sessionID
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _DELETE_SESSION_USING_GET, (session_id,), None, request_options
-        )
-
-    async def delete_session_using_post(
-        self,
-        session_id: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> AppendChatMessageUsingGET200Response:
-        """deletes a session
-
-        ``POST /deleteSession``
-
-        Args:
-            session_id: query parameter sessionID
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _DELETE_SESSION_USING_POST, (session_id,), None, request_options
-        )
-
-    async def get_session_info_using_get(
-        self,
-        session_id: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> GetSessionInfoUsingGET200Response:
-        """returns informations about a session
-
-        ``GET /getSessionInfo``
-
-        Args:
-            session_id: query parameter sessionID
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _GET_SESSION_INFO_USING_GET, (session_id,), None, request_options
-        )
-
-    async def get_session_info_using_post(
-        self,
-        session_id: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> GetSessionInfoUsingGET200Response:
-        """returns informations about a session
-
-        ``POST /getSessionInfo``
-
-        Args:
-            session_id: query parameter sessionID
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _GET_SESSION_INFO_USING_POST, (session_id,), None, request_options
-        )
+    create_session_using_get = async_method(SessionApi.create_session_using_get)
+    create_session_using_post = async_method(SessionApi.create_session_using_post)
+    delete_session_using_get = async_method(SessionApi.delete_session_using_get)
+    delete_session_using_post = async_method(SessionApi.delete_session_using_post)
+    get_session_info_using_get = async_method(SessionApi.get_session_info_using_get)
+    get_session_info_using_post = async_method(SessionApi.get_session_info_using_post)
 
 
 class AsyncSessionApiWithRawResponse:

@@ -97,8 +97,6 @@ class ApplicationType(str, Enum):
 
 
 class MetadataModelState(str, Enum):
-    """MetadataModelState"""
-
     DRAFT = "DRAFT"
     PUBLISHED = "PUBLISHED"
 
@@ -152,22 +150,16 @@ class ProjectBillingMode(str, Enum):
 
 
 class StorageConfigurationStatus(str, Enum):
-    """StorageConfigurationStatus"""
-
     INITIALIZING = "INITIALIZING"
     OK = "OK"
     ERROR = "ERROR"
 
 
 class StorageConfigurationType(str, Enum):
-    """StorageConfigurationType"""
-
     AWS_S3 = "AWS_S3"
 
 
 class WorkflowSessionDataDataType(str, Enum):
-    """WorkflowSessionDataDataType"""
-
     FILE = "FILE"
     FOLDER = "FOLDER"
 
@@ -185,10 +177,6 @@ class WorkflowSessionV3Status(str, Enum):
 
 
 class AnalysisQueryParameters(Model):
-    """AnalysisQueryParameters"""
-
-    __slots__ = ()
-
     reference: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The reference to filter on."""
     user_reference: str | Unset | None = field(
@@ -211,10 +199,6 @@ class AnalysisQueryParameters(Model):
 
 
 class AnalysisStorageV3(Model):
-    """AnalysisStorageV3"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     time_created: datetime.datetime = field(DATETIME, "timeCreated")
     time_modified: datetime.datetime = field(DATETIME, "timeModified")
@@ -230,10 +214,6 @@ class AnalysisStorageV3(Model):
 
 
 class AnalysisStorageV4(Model):
-    """AnalysisStorageV4"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     name: str = field(STR)
     """The name of the storage option"""
@@ -242,10 +222,6 @@ class AnalysisStorageV4(Model):
 
 
 class AnalysisTag(Model):
-    """AnalysisTag"""
-
-    __slots__ = ()
-
     technical_tags: list[str] = field(ListOf(STR), "technicalTags")
     """Technical tags"""
     user_tags: list[str] = field(ListOf(STR), "userTags")
@@ -255,10 +231,6 @@ class AnalysisTag(Model):
 
 
 class AnalysisV4(Model):
-    """AnalysisV4"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     time_created: datetime.datetime = field(DATETIME, "timeCreated")
     time_modified: datetime.datetime = field(DATETIME, "timeModified")
@@ -301,15 +273,10 @@ class AnalysisV4(Model):
 
 
 class Application(Model):
-    """Application"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     name: str = field(STR)
     """The unique name identifying the application"""
     type: ApplicationType | str = field(EnumOf(ApplicationType))
-    """The type of the application"""
     display_name: str | Unset | None = field(
         STR, "displayName", default=UNSET, nullable=True
     )
@@ -317,19 +284,11 @@ class Application(Model):
 
 
 class ApplicationV4(Model):
-    """ApplicationV4"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     name: str = field(STR)
 
 
 class Config(Model):
-    """Config"""
-
-    __slots__ = ()
-
     name: str = field(STR)
     """name of the report"""
     regex: str = field(STR)
@@ -346,10 +305,6 @@ class Config(Model):
 
 
 class Country(Model):
-    """Country"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     time_created: datetime.datetime = field(DATETIME, "timeCreated")
     time_modified: datetime.datetime = field(DATETIME, "timeModified")
@@ -367,10 +322,6 @@ class Country(Model):
 
 
 class DataFormat(Model):
-    """DataFormat"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     time_created: datetime.datetime = field(DATETIME, "timeCreated")
     time_modified: datetime.datetime = field(DATETIME, "timeModified")
@@ -386,10 +337,6 @@ class DataFormat(Model):
 
 
 class GitPipelineImport(Model):
-    """GitPipelineImport"""
-
-    __slots__ = ()
-
     repository_url: str = field(STR, "repositoryUrl")
     """URL to the repository"""
     git_credential_id: str | Unset | None = field(
@@ -413,10 +360,6 @@ class GitPipelineImport(Model):
 
 
 class MetadataModel(Model):
-    """MetadataModel"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     time_created: datetime.datetime = field(DATETIME, "timeCreated")
     time_modified: datetime.datetime = field(DATETIME, "timeModified")
@@ -434,34 +377,21 @@ class MetadataModel(Model):
 
 
 class PipelineGroupIdentifier(Model):
-    """PipelineGroupIdentifier"""
-
-    __slots__ = ()
-
     id: str = field(STR)
 
 
 class PipelineLanguageVersion(Model):
-    """PipelineLanguageVersion"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     name: str = field(STR)
     """The name of the version"""
     language: PipelineLanguageVersionLanguage | str = field(
         EnumOf(PipelineLanguageVersionLanguage)
     )
-    """The language of the version"""
     status: str | Unset = field(STR, default=UNSET)
     """The status of the version"""
 
 
 class PipelineLastUsed(Model):
-    """PipelineLastUsed"""
-
-    __slots__ = ()
-
     date: datetime.datetime | Unset = field(DATETIME, default=UNSET)
     """The requested date of the last analysis started with the pipeline"""
     analysis_id: str | Unset = field(STR, "analysisId", default=UNSET)
@@ -469,20 +399,12 @@ class PipelineLastUsed(Model):
 
 
 class PipelineReportConfig(Model):
-    """PipelineReportConfig"""
-
-    __slots__ = ()
-
     configs: list[Config] | Unset = field(
         ListOf(ModelOf(lambda: Config)), default=UNSET
     )
 
 
 class PipelineResources(Model):
-    """PipelineResources"""
-
-    __slots__ = ()
-
     f1: bool | Unset | None = field(BOOL, default=UNSET, nullable=True)
     f2: bool | Unset | None = field(BOOL, default=UNSET, nullable=True)
     gpu: bool | Unset | None = field(BOOL, default=UNSET, nullable=True)
@@ -493,19 +415,11 @@ class PipelineResources(Model):
 
 
 class PipelineTag(Model):
-    """PipelineTag"""
-
-    __slots__ = ()
-
     technical_tags: list[str] = field(ListOf(STR), "technicalTags")
     """Technical tags"""
 
 
 class PipelineUsage(Model):
-    """PipelineUsage"""
-
-    __slots__ = ()
-
     last_used: PipelineLastUsed | Unset = field(
         ModelOf(lambda: PipelineLastUsed), "lastUsed", default=UNSET
     )
@@ -514,10 +428,6 @@ class PipelineUsage(Model):
 
 
 class PipelineV4(Model):
-    """PipelineV4"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     urn: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The URN of the pipeline. The format is urn:ilmn:ica:\\<type of the
@@ -541,13 +451,11 @@ class PipelineV4(Model):
     status: PipelineV4Status | str | Unset | None = field(
         EnumOf(PipelineV4Status), default=UNSET, nullable=True
     )
-    """The status of the pipeline"""
     status_as_string: str | Unset = field(STR, "statusAsString", default=UNSET)
     """The status of the pipeline as string ('Draft', 'Released', 'Deprecated',
     'Archived', 'Importing', 'Import Cancelling', 'Import Incomplete', 'Import
     Failed')"""
     language: PipelineV4Language | str = field(EnumOf(PipelineV4Language))
-    """The language that is used by the pipeline"""
     language_version: PipelineLanguageVersion | Unset | None = field(
         ModelOf(lambda: PipelineLanguageVersion),
         "languageVersion",
@@ -563,7 +471,6 @@ class PipelineV4(Model):
     input_form_type: PipelineV4InputFormType | str | Unset = field(
         EnumOf(PipelineV4InputFormType), "inputFormType", default=UNSET
     )
-    """The type of the inputform used."""
     report_configs: PipelineReportConfig | Unset | None = field(
         ModelOf(lambda: PipelineReportConfig),
         "reportConfigs",
@@ -594,8 +501,6 @@ class PipelineV4(Model):
 class Problem(Model):
     """RFC 7807 Problem object (https://tools.ietf.org/html/rfc7807)"""
 
-    __slots__ = ()
-
     id: str | Unset = field(STR, default=UNSET)
     type: str = field(STR)
     """A URI reference that identifies the problem type. This specification encourages
@@ -620,10 +525,6 @@ class Problem(Model):
 
 
 class Project(Model):
-    """Project"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     time_created: datetime.datetime = field(DATETIME, "timeCreated")
     time_modified: datetime.datetime = field(DATETIME, "timeModified")
@@ -653,8 +554,6 @@ class Project(Model):
     billing_mode: ProjectBillingMode | str = field(
         EnumOf(ProjectBillingMode), "billingMode"
     )
-    """The billing mode of the project. It determines who pays for the costs linked to
-    the project."""
     data_sharing_enabled: bool | Unset | None = field(
         BOOL, "dataSharingEnabled", default=UNSET, nullable=True
     )
@@ -676,9 +575,6 @@ class Project(Model):
         default=UNSET,
         nullable=True,
     )
-    """Indicates the priority given to a project and its analyses within a single
-    tenant. Note that for a PUT call, when not providing a value for this attribute
-    (null value or absent attribute), the persisted value will not change."""
     metadata_model: MetadataModel | Unset | None = field(
         ModelOf(lambda: MetadataModel), "metadataModel", default=UNSET, nullable=True
     )
@@ -693,19 +589,11 @@ class Project(Model):
 
 
 class ProjectTag(Model):
-    """ProjectTag"""
-
-    __slots__ = ()
-
     technical_tags: list[str] = field(ListOf(STR), "technicalTags")
     user_tags: list[str] = field(ListOf(STR), "userTags")
 
 
 class Region(Model):
-    """Region"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     time_created: datetime.datetime = field(DATETIME, "timeCreated")
     time_modified: datetime.datetime = field(DATETIME, "timeModified")
@@ -721,10 +609,6 @@ class Region(Model):
 
 
 class StorageBundle(Model):
-    """StorageBundle"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     time_created: datetime.datetime = field(DATETIME, "timeCreated")
     time_modified: datetime.datetime = field(DATETIME, "timeModified")
@@ -741,10 +625,6 @@ class StorageBundle(Model):
 
 
 class StorageConfiguration(Model):
-    """StorageConfiguration"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     time_created: datetime.datetime = field(DATETIME, "timeCreated")
     time_modified: datetime.datetime = field(DATETIME, "timeModified")
@@ -772,28 +652,16 @@ class StorageConfiguration(Model):
 
 
 class TenantIdentifier(Model):
-    """TenantIdentifier"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     name: str | Unset = field(STR, default=UNSET)
     """The unique name of the tenant."""
 
 
 class UserIdentifier(Model):
-    """UserIdentifier"""
-
-    __slots__ = ()
-
     id: str = field(STR)
 
 
 class WorkflowSessionAnalysisPagedListV4(Model):
-    """WorkflowSessionAnalysisPagedListV4"""
-
-    __slots__ = ()
-
     items: list[WorkflowSessionAnalysisV4] = field(
         ListOf(ModelOf(lambda: WorkflowSessionAnalysisV4))
     )
@@ -814,20 +682,12 @@ class WorkflowSessionAnalysisPagedListV4(Model):
 
 
 class WorkflowSessionAnalysisV4(Model):
-    """WorkflowSessionAnalysisV4"""
-
-    __slots__ = ()
-
     analysis: AnalysisV4 = field(ModelOf(lambda: AnalysisV4))
     project: Project = field(ModelOf(lambda: Project))
     workflow_session_id: str = field(STR, "workflowSessionId")
 
 
 class WorkflowSessionConfiguration(Model):
-    """WorkflowSessionConfiguration"""
-
-    __slots__ = ()
-
     name: str = field(STR)
     """The name of the configuration"""
     multi_value: bool = field(BOOL, "multiValue")
@@ -837,10 +697,6 @@ class WorkflowSessionConfiguration(Model):
 
 
 class WorkflowSessionConfigurationList(Model):
-    """WorkflowSessionConfigurationList"""
-
-    __slots__ = ()
-
     items: list[WorkflowSessionConfiguration] = field(
         ListOf(ModelOf(lambda: WorkflowSessionConfiguration))
     )
@@ -848,8 +704,6 @@ class WorkflowSessionConfigurationList(Model):
 
 class WorkflowSessionData(Model):
     """The workflow-session-data used as input by the workflow session."""
-
-    __slots__ = ()
 
     data_id: str = field(STR, "dataId")
     """The id of the file/folder."""
@@ -867,8 +721,6 @@ class WorkflowSessionData(Model):
 class WorkflowSessionExternalData(Model):
     """The external data used as input by the workflow session."""
 
-    __slots__ = ()
-
     url: str = field(STR)
     type: str = field(STR)
     """Possible values are: s3, http, basespace. More types could be added in a future
@@ -877,10 +729,6 @@ class WorkflowSessionExternalData(Model):
 
 
 class WorkflowSessionInput(Model):
-    """WorkflowSessionInput"""
-
-    __slots__ = ()
-
     code: str = field(STR)
     """The name of the input-parameter."""
     analysis_data: list[WorkflowSessionData] | Unset | None = field(
@@ -900,20 +748,12 @@ class WorkflowSessionInput(Model):
 
 
 class WorkflowSessionInputList(Model):
-    """WorkflowSessionInputList"""
-
-    __slots__ = ()
-
     items: list[WorkflowSessionInput] = field(
         ListOf(ModelOf(lambda: WorkflowSessionInput))
     )
 
 
 class WorkflowSessionPagedListV3(Model):
-    """WorkflowSessionPagedListV3"""
-
-    __slots__ = ()
-
     items: list[WorkflowSessionV3] = field(ListOf(ModelOf(lambda: WorkflowSessionV3)))
     next_page_token: str | Unset | None = field(
         STR, "nextPageToken", default=UNSET, nullable=True
@@ -932,10 +772,6 @@ class WorkflowSessionPagedListV3(Model):
 
 
 class WorkflowSessionPagedListV4(Model):
-    """WorkflowSessionPagedListV4"""
-
-    __slots__ = ()
-
     items: list[WorkflowSessionV4] = field(ListOf(ModelOf(lambda: WorkflowSessionV4)))
     next_page_token: str | Unset | None = field(
         STR, "nextPageToken", default=UNSET, nullable=True
@@ -954,10 +790,6 @@ class WorkflowSessionPagedListV4(Model):
 
 
 class WorkflowSessionSequencingRun(Model):
-    """WorkflowSessionSequencingRun"""
-
-    __slots__ = ()
-
     id: str | Unset | None = field(STR, default=UNSET, nullable=True)
     """The sequencing run number (SRN) related to the workflow session."""
     instrument_run_id: str | Unset | None = field(
@@ -971,10 +803,6 @@ class WorkflowSessionSequencingRun(Model):
 
 
 class WorkflowSessionTag(Model):
-    """WorkflowSessionTag"""
-
-    __slots__ = ()
-
     technical_tags: list[str] | Unset | None = field(
         ListOf(STR), "technicalTags", default=UNSET, nullable=True
     )
@@ -986,10 +814,6 @@ class WorkflowSessionTag(Model):
 
 
 class WorkflowSessionV3(Model):
-    """WorkflowSessionV3"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     time_created: datetime.datetime = field(DATETIME, "timeCreated")
     owner_id: str = field(STR, "ownerId")
@@ -1001,7 +825,6 @@ class WorkflowSessionV3(Model):
     """The user reference of the workflow session"""
     workflow: WorkflowV3 = field(ModelOf(lambda: WorkflowV3))
     status: WorkflowSessionV3Status | str = field(EnumOf(WorkflowSessionV3Status))
-    """The status of the workflow session"""
     start_date: datetime.datetime | Unset | None = field(
         DATETIME, "startDate", default=UNSET, nullable=True
     )
@@ -1016,10 +839,6 @@ class WorkflowSessionV3(Model):
 
 
 class WorkflowSessionV4(Model):
-    """WorkflowSessionV4"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     time_created: datetime.datetime = field(DATETIME, "timeCreated")
     owner: UserIdentifier = field(ModelOf(lambda: UserIdentifier))
@@ -1052,10 +871,6 @@ class WorkflowSessionV4(Model):
 
 
 class WorkflowV3(Model):
-    """WorkflowV3"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     code: str = field(STR)
     """The code of the workflow"""
@@ -1081,10 +896,6 @@ class WorkflowV3(Model):
 
 
 class WorkflowV4(Model):
-    """WorkflowV4"""
-
-    __slots__ = ()
-
     id: str = field(STR)
     code: str = field(STR)
     """The code of the workflow"""

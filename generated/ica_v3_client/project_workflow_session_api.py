@@ -4,18 +4,20 @@
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 from ._model import ModelOf
 from ._transport import (
     AsyncApi,
     Body,
     Operation,
+    Pages,
     Param,
     RequestOptions,
     Response,
     SyncApi,
+    async_iterator,
+    async_method,
     async_raw_method,
     raw_method,
 )
@@ -52,14 +54,12 @@ _GET_WORKFLOW_SESSIONS = Operation(
         Param("pageSize", "query"),
         Param("sort", "query"),
     ),
-    success={
-        "200": Response(ModelOf(lambda: WorkflowSessionPagedListV3), "json"),
-    },
-    errors={
-        "default": Response(ModelOf(lambda: Problem), "json"),
-    },
+    success={"200": Response(ModelOf(lambda: WorkflowSessionPagedListV3))},
+    errors={"default": Response(ModelOf(lambda: Problem))},
     security=(("JwtAuth",), ("ApiKeyAuth",)),
     accept="application/vnd.illumina.v3+json, application/problem+json",
+    deprecated=True,
+    pages=Pages("items", "items", cursor=7, next_cursor="nextPageToken"),
 )
 
 _GET_WORKFLOW_SESSION_INPUTS: Operation[WorkflowSessionInputList]
@@ -67,16 +67,9 @@ _GET_WORKFLOW_SESSION_INPUTS = Operation(
     "get_workflow_session_inputs",
     "GET",
     "/api/projects/{projectId}/workflowSessions/{workflowSessionId}/inputs",
-    params=(
-        Param("projectId", "path"),
-        Param("workflowSessionId", "path"),
-    ),
-    success={
-        "200": Response(ModelOf(lambda: WorkflowSessionInputList), "json"),
-    },
-    errors={
-        "default": Response(ModelOf(lambda: Problem), "json"),
-    },
+    params=(Param("projectId", "path"), Param("workflowSessionId", "path")),
+    success={"200": Response(ModelOf(lambda: WorkflowSessionInputList))},
+    errors={"default": Response(ModelOf(lambda: Problem))},
     security=(("JwtAuth",), ("ApiKeyAuth",)),
     accept="application/vnd.illumina.v3+json, application/problem+json",
 )
@@ -86,16 +79,9 @@ _GET_WORKFLOW_SESSION_CONFIGURATIONS = Operation(
     "get_workflow_session_configurations",
     "GET",
     "/api/projects/{projectId}/workflowSessions/{workflowSessionId}/configurations",
-    params=(
-        Param("projectId", "path"),
-        Param("workflowSessionId", "path"),
-    ),
-    success={
-        "200": Response(ModelOf(lambda: WorkflowSessionConfigurationList), "json"),
-    },
-    errors={
-        "default": Response(ModelOf(lambda: Problem), "json"),
-    },
+    params=(Param("projectId", "path"), Param("workflowSessionId", "path")),
+    success={"200": Response(ModelOf(lambda: WorkflowSessionConfigurationList))},
+    errors={"default": Response(ModelOf(lambda: Problem))},
     security=(("JwtAuth",), ("ApiKeyAuth",)),
     accept="application/vnd.illumina.v3+json, application/problem+json",
 )
@@ -113,15 +99,12 @@ _SEARCH_ORCHESTRATED_ANALYSES = Operation(
         Param("pageSize", "query"),
         Param("sort", "query"),
     ),
-    body=Body("application/json", ModelOf(lambda: AnalysisQueryParameters), "json"),
-    success={
-        "200": Response(ModelOf(lambda: WorkflowSessionAnalysisPagedListV4), "json"),
-    },
-    errors={
-        "default": Response(ModelOf(lambda: Problem), "json"),
-    },
+    body=Body("application/json", ModelOf(lambda: AnalysisQueryParameters)),
+    success={"200": Response(ModelOf(lambda: WorkflowSessionAnalysisPagedListV4))},
+    errors={"default": Response(ModelOf(lambda: Problem))},
     security=(("JwtAuth",), ("ApiKeyAuth",)),
     accept="application/vnd.illumina.v3+json, application/problem+json",
+    pages=Pages("items", "items", cursor=3, next_cursor="nextPageToken"),
 )
 
 _SEARCH_WORKFLOW_SESSIONS: Operation[WorkflowSessionPagedListV4]
@@ -136,20 +119,22 @@ _SEARCH_WORKFLOW_SESSIONS = Operation(
         Param("pageSize", "query"),
         Param("sort", "query"),
     ),
-    body=Body("application/json", ModelOf(lambda: AnalysisQueryParameters), "json"),
-    success={
-        "200": Response(ModelOf(lambda: WorkflowSessionPagedListV4), "json"),
-    },
-    errors={
-        "default": Response(ModelOf(lambda: Problem), "json"),
-    },
+    body=Body("application/json", ModelOf(lambda: AnalysisQueryParameters)),
+    success={"200": Response(ModelOf(lambda: WorkflowSessionPagedListV4))},
+    errors={"default": Response(ModelOf(lambda: Problem))},
     security=(("JwtAuth",), ("ApiKeyAuth",)),
     accept="application/vnd.illumina.v3+json, application/problem+json",
+    pages=Pages("items", "items", cursor=2, next_cursor="nextPageToken"),
 )
 
 
 class ProjectWorkflowSessionApi(SyncApi):
     """ProjectWorkflowSessionApi
+
+    Every method raises ``ApiStatusError`` (a subclass per status) when the server
+    answers with an error status, ``ApiConnectionError`` (``ApiTimeoutError`` for a
+    timeout) when no response arrives, and ``ResponseDecodeError`` when a response
+    body does not match the spec.
 
     Example::
 
@@ -223,15 +208,7 @@ class ProjectWorkflowSessionApi(SyncApi):
                 - endDate
                 - workflow
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
-        warnings.warn(
-            "get_workflow_sessions is deprecated", DeprecationWarning, stacklevel=2
-        )
         return self._call(
             _GET_WORKFLOW_SESSIONS,
             (
@@ -269,38 +246,23 @@ class ProjectWorkflowSessionApi(SyncApi):
         Takes the same arguments as ``get_workflow_sessions`` except ``page_token``;
         stops after the last page (no next token).
         """
-        warnings.warn(
-            "get_workflow_sessions is deprecated", DeprecationWarning, stacklevel=2
-        )
-        page_token: str | None = None
-        while True:
-            page = self._call(
-                _GET_WORKFLOW_SESSIONS,
-                (
-                    project_id,
-                    reference,
-                    userreference,
-                    status,
-                    usertag,
-                    technicaltag,
-                    page_offset,
-                    page_token,
-                    page_size,
-                    sort,
-                ),
+        return self._pages(
+            _GET_WORKFLOW_SESSIONS,
+            (
+                project_id,
+                reference,
+                userreference,
+                status,
+                usertag,
+                technicaltag,
+                page_offset,
                 None,
-                request_options,
-            )
-            if page.get("items") is None:
-                return
-            items = page.items
-            if not isinstance(items, list) or not items:
-                return
-            yield from items
-            token = page.get("nextPageToken")
-            if not isinstance(token, str) or not token:
-                return
-            page_token = token
+                page_size,
+                sort,
+            ),
+            None,
+            request_options,
+        )
 
     def get_workflow_session_inputs(
         self,
@@ -318,11 +280,6 @@ class ProjectWorkflowSessionApi(SyncApi):
             workflow_session_id: The ID of the workflow session to retrieve the
                 inputs for
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _GET_WORKFLOW_SESSION_INPUTS,
@@ -347,11 +304,6 @@ class ProjectWorkflowSessionApi(SyncApi):
             workflow_session_id: The ID of the workflow session to retrieve the
                 configuration for
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _GET_WORKFLOW_SESSION_CONFIGURATIONS,
@@ -408,11 +360,6 @@ class ProjectWorkflowSessionApi(SyncApi):
                 - summary
             analysis_query_parameters: The request body.
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _SEARCH_ORCHESTRATED_ANALYSES,
@@ -437,31 +384,12 @@ class ProjectWorkflowSessionApi(SyncApi):
         Takes the same arguments as ``search_orchestrated_analyses`` except ``page_token``;
         stops after the last page (no next token).
         """
-        page_token: str | None = None
-        while True:
-            page = self._call(
-                _SEARCH_ORCHESTRATED_ANALYSES,
-                (
-                    project_id,
-                    workflow_session_id,
-                    page_offset,
-                    page_token,
-                    page_size,
-                    sort,
-                ),
-                analysis_query_parameters,
-                request_options,
-            )
-            if page.get("items") is None:
-                return
-            items = page.items
-            if not isinstance(items, list) or not items:
-                return
-            yield from items
-            token = page.get("nextPageToken")
-            if not isinstance(token, str) or not token:
-                return
-            page_token = token
+        return self._pages(
+            _SEARCH_ORCHESTRATED_ANALYSES,
+            (project_id, workflow_session_id, page_offset, None, page_size, sort),
+            analysis_query_parameters,
+            request_options,
+        )
 
     def search_workflow_sessions(
         self,
@@ -509,11 +437,6 @@ class ProjectWorkflowSessionApi(SyncApi):
                 - workflow
             analysis_query_parameters: The request body.
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _SEARCH_WORKFLOW_SESSIONS,
@@ -537,24 +460,12 @@ class ProjectWorkflowSessionApi(SyncApi):
         Takes the same arguments as ``search_workflow_sessions`` except ``page_token``;
         stops after the last page (no next token).
         """
-        page_token: str | None = None
-        while True:
-            page = self._call(
-                _SEARCH_WORKFLOW_SESSIONS,
-                (project_id, page_offset, page_token, page_size, sort),
-                analysis_query_parameters,
-                request_options,
-            )
-            if page.get("items") is None:
-                return
-            items = page.items
-            if not isinstance(items, list) or not items:
-                return
-            yield from items
-            token = page.get("nextPageToken")
-            if not isinstance(token, str) or not token:
-                return
-            page_token = token
+        return self._pages(
+            _SEARCH_WORKFLOW_SESSIONS,
+            (project_id, page_offset, None, page_size, sort),
+            analysis_query_parameters,
+            request_options,
+        )
 
 
 class ProjectWorkflowSessionApiWithRawResponse:
@@ -587,399 +498,30 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return AsyncProjectWorkflowSessionApiWithRawResponse(self._raw_view())
 
-    async def get_workflow_sessions(
-        self,
-        project_id: str,
-        reference: str | None = None,
-        userreference: str | None = None,
-        status: str | None = None,
-        usertag: str | None = None,
-        technicaltag: str | None = None,
-        page_offset: str | None = None,
-        page_token: str | None = None,
-        page_size: str | None = None,
-        sort: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> WorkflowSessionPagedListV3:
-        """Retrieve the list of workflow sessions.
-
-        This endpoint only returns V3 items. Use the search endpoint to get V4 items.
-
-        Deprecated: the API marks this operation as deprecated.
-
-        ``GET /api/projects/{projectId}/workflowSessions``
-
-        Args:
-            project_id: path parameter projectId
-            reference: The reference to filter on.
-            userreference: The user-reference to filter on.
-            status: The status to filter on.
-            usertag: The user-tags to filter on.
-            technicaltag: The technical-tags to filter on.
-            page_offset: [only use with offset-based paging]<br>The amount of rows to
-                skip in the result. Ideally this is a multiple of the size
-                parameter. Offset-based pagination has a result limit of
-                200K rows and does not guarantee unique results across pages
-            page_token: [only use with cursor-based paging]<br>The cursor to get
-                subsequent results. The value to use is returned in the
-                result when using cursor-based pagination. Cursor-based
-                pagination guarantees complete and unique results across all
-                pages.
-            page_size: [can be used with both offset- and cursor-based paging]<br>The
-                amount of rows to return. Use in combination with the offset
-                (when using offset-based pagination) or cursor (when using
-                cursor-based pagination) parameter to get subsequent results
-            sort: [only use with offset-based paging]<br>Which field to order the
-                results by. The default order is ascending, suffix with ' desc' to
-                sort descending (suffix ' asc' also works for ascending). Multiple
-                values should be separated with commas. An example:
-                "?sort=sortAttribute1, sortAttribute2 desc"
-
-                The attributes for which sorting is supported:
-                - reference
-                - userReference
-                - pipeline
-                - status
-                - startDate
-                - endDate
-                - workflow
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        warnings.warn(
-            "get_workflow_sessions is deprecated", DeprecationWarning, stacklevel=2
-        )
-        return await self._call(
-            _GET_WORKFLOW_SESSIONS,
-            (
-                project_id,
-                reference,
-                userreference,
-                status,
-                usertag,
-                technicaltag,
-                page_offset,
-                page_token,
-                page_size,
-                sort,
-            ),
-            None,
-            request_options,
-        )
-
-    async def iter_get_workflow_sessions(
-        self,
-        project_id: str,
-        reference: str | None = None,
-        userreference: str | None = None,
-        status: str | None = None,
-        usertag: str | None = None,
-        technicaltag: str | None = None,
-        page_offset: str | None = None,
-        page_size: str | None = None,
-        sort: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncIterator[WorkflowSessionV3]:
-        """Every item of ``get_workflow_sessions``, fetching pages lazily by ``page_token``.
-
-        Takes the same arguments as ``get_workflow_sessions`` except ``page_token``;
-        stops after the last page (no next token).
-        """
-        warnings.warn(
-            "get_workflow_sessions is deprecated", DeprecationWarning, stacklevel=2
-        )
-        page_token: str | None = None
-        while True:
-            page = await self._call(
-                _GET_WORKFLOW_SESSIONS,
-                (
-                    project_id,
-                    reference,
-                    userreference,
-                    status,
-                    usertag,
-                    technicaltag,
-                    page_offset,
-                    page_token,
-                    page_size,
-                    sort,
-                ),
-                None,
-                request_options,
-            )
-            if page.get("items") is None:
-                return
-            items = page.items
-            if not isinstance(items, list) or not items:
-                return
-            for item in items:
-                yield item
-            token = page.get("nextPageToken")
-            if not isinstance(token, str) or not token:
-                return
-            page_token = token
-
-    async def get_workflow_session_inputs(
-        self,
-        project_id: str,
-        workflow_session_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> WorkflowSessionInputList:
-        """Retrieve the inputs of a workflow session.
-
-        ``GET /api/projects/{projectId}/workflowSessions/{workflowSessionId}/inputs``
-
-        Args:
-            project_id: path parameter projectId
-            workflow_session_id: The ID of the workflow session to retrieve the
-                inputs for
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _GET_WORKFLOW_SESSION_INPUTS,
-            (project_id, workflow_session_id),
-            None,
-            request_options,
-        )
-
-    async def get_workflow_session_configurations(
-        self,
-        project_id: str,
-        workflow_session_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> WorkflowSessionConfigurationList:
-        """Retrieve the configurations of a workflow session.
-
-        ``GET /api/projects/{projectId}/workflowSessions/{workflowSessionId}/configurations``
-
-        Args:
-            project_id: path parameter projectId
-            workflow_session_id: The ID of the workflow session to retrieve the
-                configuration for
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _GET_WORKFLOW_SESSION_CONFIGURATIONS,
-            (project_id, workflow_session_id),
-            None,
-            request_options,
-        )
-
-    async def search_orchestrated_analyses(
-        self,
-        project_id: str,
-        workflow_session_id: str,
-        page_offset: str | None = None,
-        page_token: str | None = None,
-        page_size: str | None = None,
-        sort: str | None = None,
-        analysis_query_parameters: AnalysisQueryParameters | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> WorkflowSessionAnalysisPagedListV4:
-        """Search analyses orchestrated by the workflow session.
-
-        ``POST /api/projects/{projectId}/workflowSessions/{workflowSessionId}/analyses:search``
-
-        Args:
-            project_id: path parameter projectId
-            workflow_session_id: path parameter workflowSessionId
-            page_offset: [only use with offset-based paging]<br>The amount of rows to
-                skip in the result. Ideally this is a multiple of the size
-                parameter. Offset-based pagination has a result limit of
-                200K rows and does not guarantee unique results across pages
-            page_token: [only use with cursor-based paging]<br>The cursor to get
-                subsequent results. The value to use is returned in the
-                result when using cursor-based pagination. Cursor-based
-                pagination guarantees complete and unique results across all
-                pages.
-            page_size: [can be used with both offset- and cursor-based paging]<br>The
-                amount of rows to return. Use in combination with the offset
-                (when using offset-based pagination) or cursor (when using
-                cursor-based pagination) parameter to get subsequent results
-            sort: [only use with offset-based paging]<br>Which field to order the
-                results by. The default order is ascending, suffix with ' desc' to
-                sort descending (suffix ' asc' also works for ascending). Multiple
-                values should be separated with commas. An example:
-                "?sort=sortAttribute1, sortAttribute2 desc"
-
-                The attributes for which sorting is supported:
-                - reference
-                - userReference
-                - pipeline
-                - status
-                - startDate
-                - endDate
-                - summary
-            analysis_query_parameters: The request body.
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _SEARCH_ORCHESTRATED_ANALYSES,
-            (project_id, workflow_session_id, page_offset, page_token, page_size, sort),
-            analysis_query_parameters,
-            request_options,
-        )
-
-    async def iter_search_orchestrated_analyses(
-        self,
-        project_id: str,
-        workflow_session_id: str,
-        page_offset: str | None = None,
-        page_size: str | None = None,
-        sort: str | None = None,
-        analysis_query_parameters: AnalysisQueryParameters | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncIterator[WorkflowSessionAnalysisV4]:
-        """Every item of ``search_orchestrated_analyses``, fetching pages lazily by ``page_token``.
-
-        Takes the same arguments as ``search_orchestrated_analyses`` except ``page_token``;
-        stops after the last page (no next token).
-        """
-        page_token: str | None = None
-        while True:
-            page = await self._call(
-                _SEARCH_ORCHESTRATED_ANALYSES,
-                (
-                    project_id,
-                    workflow_session_id,
-                    page_offset,
-                    page_token,
-                    page_size,
-                    sort,
-                ),
-                analysis_query_parameters,
-                request_options,
-            )
-            if page.get("items") is None:
-                return
-            items = page.items
-            if not isinstance(items, list) or not items:
-                return
-            for item in items:
-                yield item
-            token = page.get("nextPageToken")
-            if not isinstance(token, str) or not token:
-                return
-            page_token = token
-
-    async def search_workflow_sessions(
-        self,
-        project_id: str,
-        page_offset: str | None = None,
-        page_token: str | None = None,
-        page_size: str | None = None,
-        sort: str | None = None,
-        analysis_query_parameters: AnalysisQueryParameters | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> WorkflowSessionPagedListV4:
-        """Search workflow sessions.
-
-        ``POST /api/projects/{projectId}/workflowSessions:search``
-
-        Args:
-            project_id: path parameter projectId
-            page_offset: [only use with offset-based paging]<br>The amount of rows to
-                skip in the result. Ideally this is a multiple of the size
-                parameter. Offset-based pagination has a result limit of
-                200K rows and does not guarantee unique results across pages
-            page_token: [only use with cursor-based paging]<br>The cursor to get
-                subsequent results. The value to use is returned in the
-                result when using cursor-based pagination. Cursor-based
-                pagination guarantees complete and unique results across all
-                pages.
-            page_size: [can be used with both offset- and cursor-based paging]<br>The
-                amount of rows to return. Use in combination with the offset
-                (when using offset-based pagination) or cursor (when using
-                cursor-based pagination) parameter to get subsequent results
-            sort: [only use with offset-based paging]<br>Which field to order the
-                results by. The default order is ascending, suffix with ' desc' to
-                sort descending (suffix ' asc' also works for ascending). Multiple
-                values should be separated with commas. An example:
-                "?sort=sortAttribute1, sortAttribute2 desc"
-
-                The attributes for which sorting is supported:
-                - reference
-                - userReference
-                - pipeline
-                - status
-                - startDate
-                - endDate
-                - workflow
-            analysis_query_parameters: The request body.
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _SEARCH_WORKFLOW_SESSIONS,
-            (project_id, page_offset, page_token, page_size, sort),
-            analysis_query_parameters,
-            request_options,
-        )
-
-    async def iter_search_workflow_sessions(
-        self,
-        project_id: str,
-        page_offset: str | None = None,
-        page_size: str | None = None,
-        sort: str | None = None,
-        analysis_query_parameters: AnalysisQueryParameters | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncIterator[WorkflowSessionV4]:
-        """Every item of ``search_workflow_sessions``, fetching pages lazily by ``page_token``.
-
-        Takes the same arguments as ``search_workflow_sessions`` except ``page_token``;
-        stops after the last page (no next token).
-        """
-        page_token: str | None = None
-        while True:
-            page = await self._call(
-                _SEARCH_WORKFLOW_SESSIONS,
-                (project_id, page_offset, page_token, page_size, sort),
-                analysis_query_parameters,
-                request_options,
-            )
-            if page.get("items") is None:
-                return
-            items = page.items
-            if not isinstance(items, list) or not items:
-                return
-            for item in items:
-                yield item
-            token = page.get("nextPageToken")
-            if not isinstance(token, str) or not token:
-                return
-            page_token = token
+    get_workflow_sessions = async_method(
+        ProjectWorkflowSessionApi.get_workflow_sessions
+    )
+    iter_get_workflow_sessions = async_iterator(
+        ProjectWorkflowSessionApi.iter_get_workflow_sessions
+    )
+    get_workflow_session_inputs = async_method(
+        ProjectWorkflowSessionApi.get_workflow_session_inputs
+    )
+    get_workflow_session_configurations = async_method(
+        ProjectWorkflowSessionApi.get_workflow_session_configurations
+    )
+    search_orchestrated_analyses = async_method(
+        ProjectWorkflowSessionApi.search_orchestrated_analyses
+    )
+    iter_search_orchestrated_analyses = async_iterator(
+        ProjectWorkflowSessionApi.iter_search_orchestrated_analyses
+    )
+    search_workflow_sessions = async_method(
+        ProjectWorkflowSessionApi.search_workflow_sessions
+    )
+    iter_search_workflow_sessions = async_iterator(
+        ProjectWorkflowSessionApi.iter_search_workflow_sessions
+    )
 
 
 class AsyncProjectWorkflowSessionApiWithRawResponse:

@@ -668,8 +668,23 @@ def _copy_json(value: Any) -> Any:
     return value
 
 
+class _ModelType(type):
+    """Gives every model class that declares no ``__slots__`` empty ones: its instances
+    keep everything in ``Model``'s two slots and never grow a ``__dict__``."""
+
+    def __new__(
+        mcs,
+        name: str,
+        bases: tuple[type, ...],
+        namespace: dict[str, Any],
+        **kwargs: Any,
+    ) -> Any:
+        namespace.setdefault("__slots__", ())
+        return super().__new__(mcs, name, bases, namespace, **kwargs)
+
+
 @dataclass_transform(kw_only_default=True, field_specifiers=(field,))
-class Model:
+class Model(metaclass=_ModelType):
     """Base of every generated model. Subclasses declare their properties with ``field()``.
 
     Type checkers derive each model's keyword-only ``__init__`` from those declarations.

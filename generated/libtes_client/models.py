@@ -51,10 +51,6 @@ __all__ = [
 
 
 class CreateTaskVersionRequest(Model):
-    """CreateTaskVersionRequest"""
-
-    __slots__ = ()
-
     version: str = field(STR)
     """User-defined version of task version"""
     description: str | Unset = field(STR, default=UNSET)
@@ -64,9 +60,6 @@ class CreateTaskVersionRequest(Model):
 
 
 class Credentials(Model):
-    """Credentials"""
-
-    __slots__ = ()
     _secret = frozenset({"password"})
 
     username: str | Unset = field(STR, default=UNSET)
@@ -74,10 +67,6 @@ class Credentials(Model):
 
 
 class Environment(Model):
-    """Environment"""
-
-    __slots__ = ()
-
     variables: dict[str, str] | Unset = field(DictOf(STR), default=UNSET)
     resources: Resources | Unset = field(ModelOf(lambda: Resources), default=UNSET)
     input_stream_settings: InputStreamSettings | Unset = field(
@@ -86,20 +75,12 @@ class Environment(Model):
 
 
 class ErrorResponse(Model):
-    """ErrorResponse"""
-
-    __slots__ = ()
-
     code: str | Unset = field(STR, default=UNSET)
     message: str | Unset = field(STR, default=UNSET)
     details: list[Any] | Unset = field(ListOf(ANY), default=UNSET)
 
 
 class Execution(Model):
-    """Execution"""
-
-    __slots__ = ()
-
     image: Image | Unset = field(ModelOf(lambda: Image), default=UNSET)
     command: str | Unset = field(STR, default=UNSET)
     args: list[str] | Unset = field(ListOf(STR), default=UNSET)
@@ -126,10 +107,6 @@ class Execution(Model):
 
 
 class Image(Model):
-    """Image"""
-
-    __slots__ = ()
-
     name: str = field(STR)
     """Name of url for Docker Image"""
     tag: str | Unset = field(STR, default=UNSET)
@@ -142,10 +119,6 @@ class Image(Model):
 
 
 class InputMountMappingWithCreds(Model):
-    """InputMountMappingWithCreds"""
-
-    __slots__ = ()
-
     storage_provider: str | Unset = field(STR, "storageProvider", default=UNSET)
     credentials: dict[str, str] | Unset = field(DictOf(STR), default=UNSET)
     path: str | Unset = field(STR, default=UNSET)
@@ -156,10 +129,6 @@ class InputMountMappingWithCreds(Model):
 
 
 class InputStreamSettings(Model):
-    """InputStreamSettings"""
-
-    __slots__ = ()
-
     access_pattern: str | Unset = field(STR, "accessPattern", default=UNSET)
     cache_size_gb: int | Unset = field(INT, "cacheSizeGB", default=UNSET)
     block_size_mb: float | Unset = field(FLOAT, "blockSizeMB", default=UNSET)
@@ -167,10 +136,6 @@ class InputStreamSettings(Model):
 
 
 class LaunchTaskRequest(Model):
-    """LaunchTaskRequest"""
-
-    __slots__ = ()
-
     name: str | Unset = field(STR, default=UNSET)
     """User-defined name for the task run, if not specified version string of task
     version will be used"""
@@ -184,10 +149,6 @@ class LaunchTaskRequest(Model):
 
 
 class MountMappingWithCreds(Model):
-    """MountMappingWithCreds"""
-
-    __slots__ = ()
-
     path: str | Unset = field(STR, default=UNSET)
     url: str | Unset = field(STR, default=UNSET)
     urn: str | Unset = field(STR, default=UNSET)
@@ -198,10 +159,6 @@ class MountMappingWithCreds(Model):
 
 
 class Resources(Model):
-    """Resources"""
-
-    __slots__ = ()
-
     type: str | Unset = field(STR, default=UNSET)
     size: str | Unset = field(STR, default=UNSET)
     cpu_cores: float | Unset = field(FLOAT, "cpuCores", default=UNSET)
@@ -211,10 +168,6 @@ class Resources(Model):
 
 
 class SystemFiles(Model):
-    """SystemFiles"""
-
-    __slots__ = ()
-
     url: str | Unset = field(STR, default=UNSET)
     urn: str | Unset = field(STR, default=UNSET)
     storage_provider: str | Unset = field(STR, "storageProvider", default=UNSET)
@@ -222,10 +175,6 @@ class SystemFiles(Model):
 
 
 class TaskRun(Model):
-    """TaskRun"""
-
-    __slots__ = ()
-
     id: str | Unset = field(STR, default=UNSET)
     """Global identifier for object"""
     href: str | Unset = field(STR, default=UNSET)
@@ -266,10 +215,6 @@ class TaskRun(Model):
 
 
 class TaskRunLogs(Model):
-    """TaskRunLogs"""
-
-    __slots__ = ()
-
     start_time: datetime.datetime | Unset = field(DATETIME, "startTime", default=UNSET)
     end_time: datetime.datetime | Unset = field(DATETIME, "endTime", default=UNSET)
     error: str | Unset = field(STR, default=UNSET)
@@ -279,10 +224,6 @@ class TaskRunLogs(Model):
 
 
 class TaskVersion(Model):
-    """TaskVersion"""
-
-    __slots__ = ()
-
     id: str | Unset = field(STR, default=UNSET)
     """Global identifier for object"""
     href: str | Unset = field(STR, default=UNSET)
@@ -311,10 +252,6 @@ class TaskVersion(Model):
 
 
 class TaskVersionSummary(Model):
-    """TaskVersionSummary"""
-
-    __slots__ = ()
-
     id: str | Unset = field(STR, default=UNSET)
     """Global identifier for object"""
     href: str | Unset = field(STR, default=UNSET)
@@ -342,10 +279,6 @@ class TaskVersionSummary(Model):
 
 
 class TaskVersionSummaryPagedItems(Model):
-    """TaskVersionSummaryPagedItems"""
-
-    __slots__ = ()
-
     items: list[TaskVersionSummary] | Unset = field(
         ListOf(ModelOf(lambda: TaskVersionSummary)), default=UNSET
     )
@@ -359,10 +292,6 @@ class TaskVersionSummaryPagedItems(Model):
 
 
 class UpdateTaskVersionRequest(Model):
-    """UpdateTaskVersionRequest"""
-
-    __slots__ = ()
-
     version: str | Unset = field(STR, default=UNSET)
     """User-defined version of task version"""
     description: str | Unset = field(STR, default=UNSET)

@@ -4,17 +4,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 from ._model import ModelOf
 from ._transport import (
     AsyncApi,
     Body,
     Operation,
+    Pages,
     Param,
     RequestOptions,
     Response,
     SyncApi,
+    async_iterator,
+    async_method,
     async_raw_method,
     raw_method,
 )
@@ -46,19 +49,18 @@ _LIST_TASK_VERSIONS = Operation(
         Param("pageSize", "query"),
         Param("pageToken", "query"),
     ),
-    success={
-        "200": Response(ModelOf(lambda: TaskVersionSummaryPagedItems), "json"),
-    },
+    success={"200": Response(ModelOf(lambda: TaskVersionSummaryPagedItems))},
     errors={
-        "400": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "401": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "403": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "404": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "500": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "default": Response(ModelOf(lambda: ErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ErrorResponse)),
+        "401": Response(ModelOf(lambda: ErrorResponse)),
+        "403": Response(ModelOf(lambda: ErrorResponse)),
+        "404": Response(ModelOf(lambda: ErrorResponse)),
+        "500": Response(ModelOf(lambda: ErrorResponse)),
+        "default": Response(ModelOf(lambda: ErrorResponse)),
     },
     security=(("Bearer",),),
     accept="application/json",
+    pages=Pages("items", "items", cursor=6, next_cursor="nextPageToken"),
 )
 
 _CREATE_TASK_VERSION: Operation[TaskVersion]
@@ -67,18 +69,16 @@ _CREATE_TASK_VERSION = Operation(
     "POST",
     "/v1/tasks/{taskId}/versions",
     params=(Param("taskId", "path"),),
-    body=Body("application/json", ModelOf(lambda: CreateTaskVersionRequest), "json"),
-    success={
-        "201": Response(ModelOf(lambda: TaskVersion), "json"),
-    },
+    body=Body("application/json", ModelOf(lambda: CreateTaskVersionRequest)),
+    success={"201": Response(ModelOf(lambda: TaskVersion))},
     errors={
-        "400": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "401": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "403": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "404": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "409": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "500": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "default": Response(ModelOf(lambda: ErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ErrorResponse)),
+        "401": Response(ModelOf(lambda: ErrorResponse)),
+        "403": Response(ModelOf(lambda: ErrorResponse)),
+        "404": Response(ModelOf(lambda: ErrorResponse)),
+        "409": Response(ModelOf(lambda: ErrorResponse)),
+        "500": Response(ModelOf(lambda: ErrorResponse)),
+        "default": Response(ModelOf(lambda: ErrorResponse)),
     },
     security=(("Bearer",),),
     accept="application/json",
@@ -89,20 +89,15 @@ _GET_TASK_VERSION = Operation(
     "get_task_version",
     "GET",
     "/v1/tasks/{taskId}/versions/{versionId}",
-    params=(
-        Param("taskId", "path"),
-        Param("versionId", "path"),
-    ),
-    success={
-        "200": Response(ModelOf(lambda: TaskVersion), "json"),
-    },
+    params=(Param("taskId", "path"), Param("versionId", "path")),
+    success={"200": Response(ModelOf(lambda: TaskVersion))},
     errors={
-        "400": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "401": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "403": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "404": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "500": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "default": Response(ModelOf(lambda: ErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ErrorResponse)),
+        "401": Response(ModelOf(lambda: ErrorResponse)),
+        "403": Response(ModelOf(lambda: ErrorResponse)),
+        "404": Response(ModelOf(lambda: ErrorResponse)),
+        "500": Response(ModelOf(lambda: ErrorResponse)),
+        "default": Response(ModelOf(lambda: ErrorResponse)),
     },
     security=(("Bearer",),),
     accept="application/json",
@@ -113,21 +108,16 @@ _UPDATE_TASK_VERSION = Operation(
     "update_task_version",
     "PATCH",
     "/v1/tasks/{taskId}/versions/{versionId}",
-    params=(
-        Param("taskId", "path"),
-        Param("versionId", "path"),
-    ),
-    body=Body("application/json", ModelOf(lambda: UpdateTaskVersionRequest), "json"),
-    success={
-        "200": Response(ModelOf(lambda: TaskVersion), "json"),
-    },
+    params=(Param("taskId", "path"), Param("versionId", "path")),
+    body=Body("application/json", ModelOf(lambda: UpdateTaskVersionRequest)),
+    success={"200": Response(ModelOf(lambda: TaskVersion))},
     errors={
-        "400": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "401": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "403": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "404": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "500": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "default": Response(ModelOf(lambda: ErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ErrorResponse)),
+        "401": Response(ModelOf(lambda: ErrorResponse)),
+        "403": Response(ModelOf(lambda: ErrorResponse)),
+        "404": Response(ModelOf(lambda: ErrorResponse)),
+        "500": Response(ModelOf(lambda: ErrorResponse)),
+        "default": Response(ModelOf(lambda: ErrorResponse)),
     },
     security=(("Bearer",),),
     accept="application/json",
@@ -138,21 +128,16 @@ _LAUNCH_TASK_RUN = Operation(
     "launch_task_run",
     "POST",
     "/v1/tasks/{taskId}/versions/{versionId}:launch",
-    params=(
-        Param("taskId", "path"),
-        Param("versionId", "path"),
-    ),
-    body=Body("application/json", ModelOf(lambda: LaunchTaskRequest), "json"),
-    success={
-        "201": Response(ModelOf(lambda: TaskRun), "json"),
-    },
+    params=(Param("taskId", "path"), Param("versionId", "path")),
+    body=Body("application/json", ModelOf(lambda: LaunchTaskRequest)),
+    success={"201": Response(ModelOf(lambda: TaskRun))},
     errors={
-        "400": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "401": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "403": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "404": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "500": Response(ModelOf(lambda: ErrorResponse), "json"),
-        "default": Response(ModelOf(lambda: ErrorResponse), "json"),
+        "400": Response(ModelOf(lambda: ErrorResponse)),
+        "401": Response(ModelOf(lambda: ErrorResponse)),
+        "403": Response(ModelOf(lambda: ErrorResponse)),
+        "404": Response(ModelOf(lambda: ErrorResponse)),
+        "500": Response(ModelOf(lambda: ErrorResponse)),
+        "default": Response(ModelOf(lambda: ErrorResponse)),
     },
     security=(("Bearer",),),
     accept="application/json",
@@ -161,6 +146,11 @@ _LAUNCH_TASK_RUN = Operation(
 
 class TaskVersionsApi(SyncApi):
     """TaskVersionsApi
+
+    Every method raises ``ApiStatusError`` (a subclass per status) when the server
+    answers with an error status, ``ApiConnectionError`` (``ApiTimeoutError`` for a
+    timeout) when no response arrives, and ``ResponseDecodeError`` when a response
+    body does not match the spec.
 
     Example::
 
@@ -209,11 +199,6 @@ class TaskVersionsApi(SyncApi):
                 listing. Valid values include firstPageToken, nextPageToken,
                 and previousPageToken (provided in the list response)
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _LIST_TASK_VERSIONS,
@@ -238,24 +223,12 @@ class TaskVersionsApi(SyncApi):
         Takes the same arguments as ``list_task_versions`` except ``page_token``;
         stops after the last page (no next token).
         """
-        page_token: str | None = None
-        while True:
-            page = self._call(
-                _LIST_TASK_VERSIONS,
-                (task_id, sort, versions, ids, acls, page_size, page_token),
-                None,
-                request_options,
-            )
-            if page.get("items") is None:
-                return
-            items = page.items
-            if not isinstance(items, list) or not items:
-                return
-            yield from items
-            token = page.get("nextPageToken")
-            if not isinstance(token, str) or not token:
-                return
-            page_token = token
+        return self._pages(
+            _LIST_TASK_VERSIONS,
+            (task_id, sort, versions, ids, acls, page_size, None),
+            None,
+            request_options,
+        )
 
     def create_task_version(
         self,
@@ -276,11 +249,6 @@ class TaskVersionsApi(SyncApi):
             task_id: path parameter taskId
             body: The request body.
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(_CREATE_TASK_VERSION, (task_id,), body, request_options)
 
@@ -301,11 +269,6 @@ class TaskVersionsApi(SyncApi):
             task_id: path parameter taskId
             version_id: path parameter versionId
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _GET_TASK_VERSION, (task_id, version_id), None, request_options
@@ -330,11 +293,6 @@ class TaskVersionsApi(SyncApi):
             version_id: path parameter versionId
             body: The request body.
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _UPDATE_TASK_VERSION, (task_id, version_id), body, request_options
@@ -361,11 +319,6 @@ class TaskVersionsApi(SyncApi):
             version_id: path parameter versionId
             body: The request body.
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _LAUNCH_TASK_RUN, (task_id, version_id), body, request_options
@@ -400,201 +353,12 @@ class AsyncTaskVersionsApi(AsyncApi):
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return AsyncTaskVersionsApiWithRawResponse(self._raw_view())
 
-    async def list_task_versions(
-        self,
-        task_id: str,
-        sort: str | None = None,
-        versions: str | None = None,
-        ids: str | None = None,
-        acls: str | None = None,
-        page_size: int = 10,
-        page_token: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> TaskVersionSummaryPagedItems:
-        """Get a list of versions
-
-        Gets a list of task versions within the given task accessible by the current
-        tenant ID.
-
-        ``GET /v1/tasks/{taskId}/versions``
-
-        Args:
-            task_id: path parameter taskId
-            sort: Sort: Optional parameter to set the sort of the returned list.
-                Valid fields include: name, version, timeCreated, timeModified. The
-                sort can be specified as asc or desc. (Default: asc.)
-            versions: query parameter versions
-            ids: query parameter ids
-            acls: query parameter acls
-            page_size: Optional parameter to define the page size returned. Valid
-                inputs range from 1-1000.
-            page_token: pageToken: Optional parameter for navigation after initial
-                listing. Valid values include firstPageToken, nextPageToken,
-                and previousPageToken (provided in the list response)
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _LIST_TASK_VERSIONS,
-            (task_id, sort, versions, ids, acls, page_size, page_token),
-            None,
-            request_options,
-        )
-
-    async def iter_list_task_versions(
-        self,
-        task_id: str,
-        sort: str | None = None,
-        versions: str | None = None,
-        ids: str | None = None,
-        acls: str | None = None,
-        page_size: int = 10,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncIterator[TaskVersionSummary]:
-        """Every item of ``list_task_versions``, fetching pages lazily by ``page_token``.
-
-        Takes the same arguments as ``list_task_versions`` except ``page_token``;
-        stops after the last page (no next token).
-        """
-        page_token: str | None = None
-        while True:
-            page = await self._call(
-                _LIST_TASK_VERSIONS,
-                (task_id, sort, versions, ids, acls, page_size, page_token),
-                None,
-                request_options,
-            )
-            if page.get("items") is None:
-                return
-            items = page.items
-            if not isinstance(items, list) or not items:
-                return
-            for item in items:
-                yield item
-            token = page.get("nextPageToken")
-            if not isinstance(token, str) or not token:
-                return
-            page_token = token
-
-    async def create_task_version(
-        self,
-        task_id: str,
-        body: CreateTaskVersionRequest | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> TaskVersion:
-        """Create a task version
-
-        Creates a new task version within an existing task. Returns the ID associated
-        with the new task version. Substitutions can be defined in the following
-        format: "{{string}}", and specified at launch time.
-
-        ``POST /v1/tasks/{taskId}/versions``
-
-        Args:
-            task_id: path parameter taskId
-            body: The request body.
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(_CREATE_TASK_VERSION, (task_id,), body, request_options)
-
-    async def get_task_version(
-        self,
-        task_id: str,
-        version_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> TaskVersion:
-        """Get the details of a task version
-
-        Gets details of a task version for a given task version ID.
-
-        ``GET /v1/tasks/{taskId}/versions/{versionId}``
-
-        Args:
-            task_id: path parameter taskId
-            version_id: path parameter versionId
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _GET_TASK_VERSION, (task_id, version_id), None, request_options
-        )
-
-    async def update_task_version(
-        self,
-        task_id: str,
-        version_id: str,
-        body: UpdateTaskVersionRequest | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> TaskVersion:
-        """Update task version properties
-
-        Update details of a task version for a given task version ID.
-
-        ``PATCH /v1/tasks/{taskId}/versions/{versionId}``
-
-        Args:
-            task_id: path parameter taskId
-            version_id: path parameter versionId
-            body: The request body.
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _UPDATE_TASK_VERSION, (task_id, version_id), body, request_options
-        )
-
-    async def launch_task_run(
-        self,
-        task_id: str,
-        version_id: str,
-        body: LaunchTaskRequest | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> TaskRun:
-        """Launch a task version
-
-        Launches a task version for a given task version ID. Returns the ID
-        associated with the new task run. Substitutions defined in the task version
-        must be specified.
-
-        ``POST /v1/tasks/{taskId}/versions/{versionId}:launch``
-
-        Args:
-            task_id: path parameter taskId
-            version_id: path parameter versionId
-            body: The request body.
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _LAUNCH_TASK_RUN, (task_id, version_id), body, request_options
-        )
+    list_task_versions = async_method(TaskVersionsApi.list_task_versions)
+    iter_list_task_versions = async_iterator(TaskVersionsApi.iter_list_task_versions)
+    create_task_version = async_method(TaskVersionsApi.create_task_version)
+    get_task_version = async_method(TaskVersionsApi.get_task_version)
+    update_task_version = async_method(TaskVersionsApi.update_task_version)
+    launch_task_run = async_method(TaskVersionsApi.launch_task_run)
 
 
 class AsyncTaskVersionsApiWithRawResponse:

@@ -4,17 +4,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from ._model import ModelOf
 from ._transport import (
     AsyncApi,
     Body,
     Operation,
+    Pages,
     Param,
     RequestOptions,
     Response,
     SyncApi,
+    async_iterator,
+    async_method,
     async_raw_method,
     raw_method,
 )
@@ -51,11 +54,10 @@ _GET_JOBS = Operation(
         Param("finishtime-from", "query"),
         Param("finishtime-to", "query"),
     ),
-    success={
-        "200": Response(ModelOf(lambda: JobListType), "json"),
-    },
+    success={"200": Response(ModelOf(lambda: JobListType))},
     security=(("basicAuth",),),
     accept="application/json",
+    pages=Pages("job", "job", offset=4, limit=9),
 )
 
 _CREATE_CUSTOM_JOB: Operation[JobType]
@@ -70,10 +72,8 @@ _CREATE_CUSTOM_JOB = Operation(
         Param("priority", "query"),
         Param("notification", "query"),
     ),
-    body=Body("application/json", ModelOf(lambda: SimpleMetadataType), "json"),
-    success={
-        "200": Response(ModelOf(lambda: JobType), "json"),
-    },
+    body=Body("application/json", ModelOf(lambda: SimpleMetadataType)),
+    success={"200": Response(ModelOf(lambda: JobType))},
     security=(("basicAuth",),),
     accept="application/json",
 )
@@ -84,9 +84,7 @@ _DELETE_JOBS = Operation(
     "DELETE",
     "/job",
     params=(Param("id", "query", explode=False),),
-    success={
-        "200": Response(None, "empty"),
-    },
+    success={"200": Response(None, "empty")},
     security=(("basicAuth",),),
 )
 
@@ -95,9 +93,7 @@ _GET_ALL_JOB_PROBLEMS = Operation(
     "get_all_job_problems",
     "GET",
     "/job/problem",
-    success={
-        "200": Response(ModelOf(lambda: JobProblemListType), "json"),
-    },
+    success={"200": Response(ModelOf(lambda: JobProblemListType))},
     security=(("basicAuth",),),
     accept="application/json",
 )
@@ -112,9 +108,7 @@ _GET_JOB = Operation(
         Param("field", "query", explode=False),
         Param("metadata", "query"),
     ),
-    success={
-        "200": Response(ModelOf(lambda: JobType), "json"),
-    },
+    success={"200": Response(ModelOf(lambda: JobType))},
     security=(("basicAuth",),),
     accept="application/json",
 )
@@ -124,13 +118,8 @@ _UPDATE_JOB = Operation(
     "update_job",
     "PUT",
     "/job/{job-id}",
-    params=(
-        Param("job-id", "path"),
-        Param("priority", "query"),
-    ),
-    success={
-        "200": Response(None, "empty"),
-    },
+    params=(Param("job-id", "path"), Param("priority", "query")),
+    success={"200": Response(None, "empty")},
     security=(("basicAuth",),),
 )
 
@@ -144,9 +133,7 @@ _ABORT_JOB = Operation(
         Param("reason", "query"),
         Param("cleanup", "query"),
     ),
-    success={
-        "200": Response(None, "empty"),
-    },
+    success={"200": Response(None, "empty")},
     security=(("basicAuth",),),
 )
 
@@ -156,9 +143,7 @@ _GET_JOB_PROBLEMS = Operation(
     "GET",
     "/job/{job-id}/problem",
     params=(Param("job-id", "path"),),
-    success={
-        "200": Response(ModelOf(lambda: JobProblemListType), "json"),
-    },
+    success={"200": Response(ModelOf(lambda: JobProblemListType))},
     security=(("basicAuth",),),
     accept="application/json",
 )
@@ -168,13 +153,8 @@ _CREATE_DUPLICATE_JOB = Operation(
     "create_duplicate_job",
     "POST",
     "/job/{job-id}/re-run",
-    params=(
-        Param("job-id", "path"),
-        Param("priority", "query"),
-    ),
-    success={
-        "200": Response(ModelOf(lambda: JobType), "json"),
-    },
+    params=(Param("job-id", "path"), Param("priority", "query")),
+    success={"200": Response(ModelOf(lambda: JobType))},
     security=(("basicAuth",),),
     accept="application/json",
 )
@@ -184,9 +164,7 @@ _GET_JOB_TYPES = Operation(
     "get_job_types",
     "GET",
     "/jobtype",
-    success={
-        "200": Response(ModelOf(lambda: URIListType), "json"),
-    },
+    success={"200": Response(ModelOf(lambda: URIListType))},
     security=(("basicAuth",),),
     accept="application/json",
 )
@@ -194,6 +172,11 @@ _GET_JOB_TYPES = Operation(
 
 class JobApi(SyncApi):
     """JobApi
+
+    Every method raises ``ApiStatusError`` (a subclass per status) when the server
+    answers with an error status, ``ApiConnectionError`` (``ApiTimeoutError`` for a
+    timeout) when no response arrives, and ``ResponseDecodeError`` when a response
+    body does not match the spec.
 
     Example::
 
@@ -267,11 +250,6 @@ class JobApi(SyncApi):
             finishtime_to: ISO 8601 timestamp.  Return only jobs finished before and
                 at the given timestamp.
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _GET_JOBS,
@@ -321,38 +299,28 @@ class JobApi(SyncApi):
         Takes the same arguments as ``get_jobs``;
         stops after the last page (an empty or short page).
         """
-        while True:
-            page = self._call(
-                _GET_JOBS,
-                (
-                    jobmetadata,
-                    field,
-                    starttime_to,
-                    user,
-                    first,
-                    type,
-                    starttime_from,
-                    step,
-                    idonly,
-                    number,
-                    state,
-                    sort,
-                    metadata,
-                    finishtime_from,
-                    finishtime_to,
-                ),
-                None,
-                request_options,
-            )
-            if page.get("job") is None:
-                return
-            items = page.job
-            if not isinstance(items, list) or not items:
-                return
-            yield from items
-            first = (first or 0) + len(items)
-            if isinstance(number, int) and len(items) < number:
-                return
+        return self._pages(
+            _GET_JOBS,
+            (
+                jobmetadata,
+                field,
+                starttime_to,
+                user,
+                first,
+                type,
+                starttime_from,
+                step,
+                idonly,
+                number,
+                state,
+                sort,
+                metadata,
+                finishtime_from,
+                finishtime_to,
+            ),
+            None,
+            request_options,
+        )
 
     def create_custom_job(
         self,
@@ -384,11 +352,6 @@ class JobApi(SyncApi):
             notification: The placeholder job notification to use for this job.
             simple_metadata_type: The request body.
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _CREATE_CUSTOM_JOB,
@@ -412,11 +375,6 @@ class JobApi(SyncApi):
         Args:
             id: Comma-separated list of job ids.
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(_DELETE_JOBS, (id,), None, request_options)
 
@@ -434,11 +392,6 @@ class JobApi(SyncApi):
 
         Args:
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(_GET_ALL_JOB_PROBLEMS, (), None, request_options)
 
@@ -463,11 +416,6 @@ class JobApi(SyncApi):
             metadata: - `true` - Include job metadata with all jobs.  - `false`
                 (default) - Do not include job metadata with all jobs.
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(_GET_JOB, (job_id, field, metadata), None, request_options)
 
@@ -488,11 +436,6 @@ class JobApi(SyncApi):
             job_id: The job id.
             priority: Change the job priority
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(_UPDATE_JOB, (job_id, priority), None, request_options)
 
@@ -523,11 +466,6 @@ class JobApi(SyncApi):
                 running.  For READY jobs this means that the job will
                 immediately be marked as ABORTED.
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(_ABORT_JOB, (job_id, reason, cleanup), None, request_options)
 
@@ -546,11 +484,6 @@ class JobApi(SyncApi):
         Args:
             job_id: The job id.
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(_GET_JOB_PROBLEMS, (job_id,), None, request_options)
 
@@ -572,11 +505,6 @@ class JobApi(SyncApi):
             priority: The priority of the new job.  If no priority is specified then
                 the priority of the existing job will be used.
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(
             _CREATE_DUPLICATE_JOB, (job_id, priority), None, request_options
@@ -595,11 +523,6 @@ class JobApi(SyncApi):
 
         Args:
             request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
         """
         return self._call(_GET_JOB_TYPES, (), None, request_options)
 
@@ -637,404 +560,17 @@ class AsyncJobApi(AsyncApi):
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return AsyncJobApiWithRawResponse(self._raw_view())
 
-    async def get_jobs(
-        self,
-        jobmetadata: Sequence[str] | None = None,
-        field: Sequence[str] | None = None,
-        starttime_to: str | None = None,
-        user: bool = True,
-        first: int = 1,
-        type: Sequence[str] = ("all",),
-        starttime_from: str | None = None,
-        step: bool = False,
-        idonly: bool | None = None,
-        number: int | None = None,
-        state: Sequence[str] = ("all",),
-        sort: str | None = None,
-        metadata: bool = False,
-        finishtime_from: str | None = None,
-        finishtime_to: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> JobListType:
-        """List all jobs
-
-        Return jobs matching the criteria given.
-
-        ``GET /job``
-
-        Args:
-            jobmetadata: Multiple query parameters can be specified.  If no query
-                parameters are specified, all jobs are returned.   - *key*
-                `=` *value* - Filter out only the jobs that has job metadata
-                according to the filter criteria.  Note that `=` is part of
-                the query parameter, and has to be encoded (`%3d`).
-            field: Comma-separated list of fields to include in the result metadata.
-            starttime_to: ISO 8601 timestamp.  Return only jobs started before and at
-                the given timestamp.
-            user: - `true` (default) - Include only jobs created by current user -
-                `false` - Include all jobs
-            first: Return jobs from that number in the list of sorted jobs.
-            type: Comma-separated list of job types.
-            starttime_from: ISO 8601 timestamp.  Return only jobs started after and
-                at the given timestamp.
-            step: - `true` - Include step information in the job listing.  - `false`
-                (default) - Do not include step information in the job listing.
-            idonly: - `true` - Only return a list of ids - `false` (default) - Return
-                job information such as job status
-            number: Return at most that number of jobs.  Default returns the first
-                100 jobs.
-            state: Comma-separated list of job states.
-            sort: List of form `field (asc|desc)[, . . . ]`.  Sort by specific
-                fields.   - `jobId` - `type` - `state` - `user` - `startTime` -
-                `priority`
-            metadata: - `true` - Include job metadata with all jobs.  - `false`
-                (default) - Do not include job metadata with all jobs.
-            finishtime_from: ISO 8601 timestamp.  Return only jobs finished after and
-                at the given timestamp.
-            finishtime_to: ISO 8601 timestamp.  Return only jobs finished before and
-                at the given timestamp.
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _GET_JOBS,
-            (
-                jobmetadata,
-                field,
-                starttime_to,
-                user,
-                first,
-                type,
-                starttime_from,
-                step,
-                idonly,
-                number,
-                state,
-                sort,
-                metadata,
-                finishtime_from,
-                finishtime_to,
-            ),
-            None,
-            request_options,
-        )
-
-    async def iter_get_jobs(
-        self,
-        jobmetadata: Sequence[str] | None = None,
-        field: Sequence[str] | None = None,
-        starttime_to: str | None = None,
-        user: bool = True,
-        first: int = 1,
-        type: Sequence[str] = ("all",),
-        starttime_from: str | None = None,
-        step: bool = False,
-        idonly: bool | None = None,
-        number: int | None = None,
-        state: Sequence[str] = ("all",),
-        sort: str | None = None,
-        metadata: bool = False,
-        finishtime_from: str | None = None,
-        finishtime_to: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncIterator[JobType]:
-        """Every item of ``get_jobs``, fetching pages lazily by ``first``.
-
-        Takes the same arguments as ``get_jobs``;
-        stops after the last page (an empty or short page).
-        """
-        while True:
-            page = await self._call(
-                _GET_JOBS,
-                (
-                    jobmetadata,
-                    field,
-                    starttime_to,
-                    user,
-                    first,
-                    type,
-                    starttime_from,
-                    step,
-                    idonly,
-                    number,
-                    state,
-                    sort,
-                    metadata,
-                    finishtime_from,
-                    finishtime_to,
-                ),
-                None,
-                request_options,
-            )
-            if page.get("job") is None:
-                return
-            items = page.job
-            if not isinstance(items, list) or not items:
-                return
-            for item in items:
-                yield item
-            first = (first or 0) + len(items)
-            if isinstance(number, int) and len(items) < number:
-                return
-
-    async def create_custom_job(
-        self,
-        type: str,
-        simple_metadata_type: SimpleMetadataType,
-        jobmetadata: Sequence[str] | None = None,
-        notification_data: str | None = None,
-        priority: str = "MEDIUM",
-        notification: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> JobType:
-        """Start a job with custom type
-
-        Starts a new job, of the type specified in the `type` parameter.  Changed in
-        version 5.0.  Additional job metadata can also be added using an *optional*
-        *SimpleMetadataDocument*. If any `jobmetadata` keys would collide between the
-        query parameters and the *SimpleMetadataDocument*, the key and value from the
-        *SimpleMetadataDocument* would have precedence over the query parameter.
-
-        ``POST /job``
-
-        Args:
-            type: The job type name.
-            jobmetadata: Additional information for the job task.
-            notification_data: Any additional data to include for notifications on
-                this job.
-            priority: The priority to assign to the job.
-            notification: The placeholder job notification to use for this job.
-            simple_metadata_type: The request body.
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _CREATE_CUSTOM_JOB,
-            (type, jobmetadata, notification_data, priority, notification),
-            simple_metadata_type,
-            request_options,
-        )
-
-    async def delete_jobs(
-        self,
-        id: Sequence[str],
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> None:
-        """Delete one or several jobs
-
-        Deletes a job and every related database entry.
-
-        ``DELETE /job``
-
-        Args:
-            id: Comma-separated list of job ids.
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(_DELETE_JOBS, (id,), None, request_options)
-
-    async def get_all_job_problems(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> JobProblemListType:
-        """List all job problems
-
-        Returns a list of unresolved problems, together with what jobs are waiting
-        for them to be resolved.
-
-        ``GET /job/problem``
-
-        Args:
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(_GET_ALL_JOB_PROBLEMS, (), None, request_options)
-
-    async def get_job(
-        self,
-        job_id: str,
-        field: Sequence[str] | None = None,
-        metadata: bool = False,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> JobType:
-        """Retrieve a job
-
-        Return information about specified job.  When returning in format
-        `text/plain`, only a string representation of the state is returned.
-
-        ``GET /job/{job-id}``
-
-        Args:
-            job_id: The job id.
-            field: Comma-separated list of fields to include in the result metadata.
-            metadata: - `true` - Include job metadata with all jobs.  - `false`
-                (default) - Do not include job metadata with all jobs.
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _GET_JOB, (job_id, field, metadata), None, request_options
-        )
-
-    async def update_job(
-        self,
-        job_id: str,
-        priority: str = "MEDIUM",
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> None:
-        """Modify a job
-
-        Updates the job by setting job priority
-
-        ``PUT /job/{job-id}``
-
-        Args:
-            job_id: The job id.
-            priority: Change the job priority
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(_UPDATE_JOB, (job_id, priority), None, request_options)
-
-    async def abort_job(
-        self,
-        job_id: str,
-        reason: str | None = None,
-        cleanup: bool = True,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> None:
-        """Abort a job
-
-        Does not delete the job, but aborts it.  To delete one or more jobs, use
-        `DELETE /job`.  The job is marked for abortion, but the call may return
-        before all tasks have been killed. Hence, the status return by this call is
-        likely to be ABORT_PENDING rather than ABORTED. Caller should poll the status
-        of the job or use job notifications to find out when job has been fully
-        aborted.
-
-        ``DELETE /job/{job-id}``
-
-        Args:
-            job_id: The job id.
-            reason: Reason for cancellation.
-            cleanup: - `true` (default) - Run cleanup steps before aborting.  -
-                `false` - Skip the cleanup steps, unless the job is already
-                running.  For READY jobs this means that the job will
-                immediately be marked as ABORTED.
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _ABORT_JOB, (job_id, reason, cleanup), None, request_options
-        )
-
-    async def get_job_problems(
-        self,
-        job_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> JobProblemListType:
-        """List all problems for a job
-
-        Retrieves a list of problems that affects the specified job.
-
-        ``GET /job/{job-id}/problem``
-
-        Args:
-            job_id: The job id.
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(_GET_JOB_PROBLEMS, (job_id,), None, request_options)
-
-    async def create_duplicate_job(
-        self,
-        job_id: str,
-        priority: str | None = None,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> JobType:
-        """Create a duplicate job
-
-        Retrieves an existing job, duplicates it and starts the duplicated version.
-
-        ``POST /job/{job-id}/re-run``
-
-        Args:
-            job_id: The job id.
-            priority: The priority of the new job.  If no priority is specified then
-                the priority of the existing job will be used.
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(
-            _CREATE_DUPLICATE_JOB, (job_id, priority), None, request_options
-        )
-
-    async def get_job_types(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> URIListType:
-        """List all job types
-
-        Get list of job types
-
-        ``GET /jobtype``
-
-        Args:
-            request_options: Per-call timeout, retries and extra headers.
-
-        Raises:
-            ApiStatusError: The server answered with an error status (a subclass per status).
-            ApiConnectionError: No response arrived (ApiTimeoutError for a timeout).
-            ResponseDecodeError: The response body does not match the spec.
-        """
-        return await self._call(_GET_JOB_TYPES, (), None, request_options)
+    get_jobs = async_method(JobApi.get_jobs)
+    iter_get_jobs = async_iterator(JobApi.iter_get_jobs)
+    create_custom_job = async_method(JobApi.create_custom_job)
+    delete_jobs = async_method(JobApi.delete_jobs)
+    get_all_job_problems = async_method(JobApi.get_all_job_problems)
+    get_job = async_method(JobApi.get_job)
+    update_job = async_method(JobApi.update_job)
+    abort_job = async_method(JobApi.abort_job)
+    get_job_problems = async_method(JobApi.get_job_problems)
+    create_duplicate_job = async_method(JobApi.create_duplicate_job)
+    get_job_types = async_method(JobApi.get_job_types)
 
 
 class AsyncJobApiWithRawResponse:

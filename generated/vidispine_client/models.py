@@ -47,36 +47,22 @@ __all__ = [
 
 
 class JobTaskProgressTypeUnit(str, Enum):
-    """JobTaskProgressTypeUnit"""
-
     BYTES = "bytes"
     PERCENT = "percent"
 
 
 class JobListType(Model):
-    """JobListType"""
-
-    __slots__ = ()
-
     hits: int | Unset = field(INT, default=UNSET)
     job: list[JobType] | Unset = field(ListOf(ModelOf(lambda: JobType)), default=UNSET)
 
 
 class JobProblemListType(Model):
-    """JobProblemListType"""
-
-    __slots__ = ()
-
     problem: list[JobProblemType] | Unset = field(
         ListOf(ModelOf(lambda: JobProblemType)), default=UNSET
     )
 
 
 class JobProblemType(Model):
-    """JobProblemType"""
-
-    __slots__ = ()
-
     data: list[KeyValueType] | Unset = field(
         ListOf(ModelOf(lambda: KeyValueType)), default=UNSET
     )
@@ -86,10 +72,6 @@ class JobProblemType(Model):
 
 
 class JobTaskProgressType(Model):
-    """JobTaskProgressType"""
-
-    __slots__ = ()
-
     total: int | Unset = field(INT, default=UNSET)
     unit: JobTaskProgressTypeUnit | str | Unset = field(
         EnumOf(JobTaskProgressTypeUnit), default=UNSET
@@ -98,10 +80,6 @@ class JobTaskProgressType(Model):
 
 
 class JobTaskType(Model):
-    """JobTaskType"""
-
-    __slots__ = ()
-
     status: str = field(STR)
     total_sub_tasks: int | Unset = field(INT, "totalSubTasks", default=UNSET)
     description: str | Unset = field(STR, default=UNSET)
@@ -122,19 +100,11 @@ class JobTaskType(Model):
 
 
 class JobTaskTypeSubStep(Model):
-    """JobTaskTypeSubStep"""
-
-    __slots__ = ()
-
     timestamp: datetime.datetime = field(DATETIME)
     description: str = field(STR)
 
 
 class JobType(Model):
-    """JobType"""
-
-    __slots__ = ()
-
     status: str = field(STR)
     total_steps: int | Unset = field(INT, "totalSteps", default=UNSET)
     log: JobTypeLog | Unset = field(ModelOf(lambda: JobTypeLog), default=UNSET)
@@ -159,67 +129,39 @@ class JobType(Model):
 
 
 class JobTypeCurrentStep(Model):
-    """JobTypeCurrentStep"""
-
-    __slots__ = ()
-
     status: str = field(STR)
     description: str = field(STR)
     number: int = field(INT)
 
 
 class JobTypeLog(Model):
-    """JobTypeLog"""
-
-    __slots__ = ()
-
     task: list[JobTaskType] | Unset = field(
         ListOf(ModelOf(lambda: JobTaskType)), default=UNSET
     )
 
 
 class JobTypeWaiting(Model):
-    """JobTypeWaiting"""
-
-    __slots__ = ()
-
     resource_type: str | Unset = field(STR, "resourceType", default=UNSET)
     resource_id: str | Unset = field(STR, "resourceId", default=UNSET)
     requirement: str | Unset = field(STR, default=UNSET)
 
 
 class KeyValueType(Model):
-    """KeyValueType"""
-
-    __slots__ = ()
-
     value: str = field(STR)
     key: str = field(STR)
 
 
 class SimpleMetadataType(Model):
-    """SimpleMetadataType"""
-
-    __slots__ = ()
-
     field: list[StorageGroupTypeData] | Unset = field(
         ListOf(ModelOf(lambda: StorageGroupTypeData)), default=UNSET
     )
 
 
 class StorageGroupTypeData(Model):
-    """StorageGroupTypeData"""
-
-    __slots__ = ()
-
     value: str = field(STR)
     key: str = field(STR)
 
 
 class URIListType(Model):
-    """URIListType"""
-
-    __slots__ = ()
-
     hits: int | Unset = field(INT, default=UNSET)
     uri: list[str] | Unset = field(ListOf(STR), default=UNSET)

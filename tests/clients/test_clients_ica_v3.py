@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import inspect
 import json
 import re
 import warnings
@@ -174,6 +176,65 @@ def test_get_workflow_sessions_warns_deprecated(server):
         with pytest.warns(DeprecationWarning, match="get_workflow_sessions is deprecated"):
             ica.ProjectWorkflowSessionApi(client).get_workflow_sessions(PROJECT)
     assert server.only_request().query == ""
+
+
+def _caller_line(frame_offset: int) -> int:
+    return inspect.currentframe().f_back.f_lineno + frame_offset  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("shape", ["sync", "raw", "iter", "async", "async raw", "async iter"])
+def test_deprecation_warning_names_the_callers_line(server, shape):
+    """The warning points at the user's call (or loop), whichever way the operation is called."""
+    server.reply(200, {"items": [_v3(1)]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if shape.startswith("async"):
+
+            async def go() -> int:
+                async with ica.AsyncApiClient(**client_kw(server)) as client:
+                    api = ica.AsyncProjectWorkflowSessionApi(client)
+                    if shape == "async":
+                        line = _caller_line(1)
+                        await api.get_workflow_sessions(PROJECT)
+                    elif shape == "async raw":
+                        line = _caller_line(1)
+                        await api.with_raw_response.get_workflow_sessions(PROJECT)
+                    else:
+                        line = _caller_line(1)
+                        async for _ in api.iter_get_workflow_sessions(PROJECT):
+                            pass
+                    return line
+
+            line = asyncio.run(go())
+        else:
+            with ica.ApiClient(**client_kw(server)) as client:
+                api = ica.ProjectWorkflowSessionApi(client)
+                if shape == "sync":
+                    line = _caller_line(1)
+                    api.get_workflow_sessions(PROJECT)
+                elif shape == "raw":
+                    line = _caller_line(1)
+                    api.with_raw_response.get_workflow_sessions(PROJECT)
+                else:
+                    line = _caller_line(1)
+                    for _ in api.iter_get_workflow_sessions(PROJECT):
+                        pass
+    ours = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert [str(w.message) for w in ours] == ["get_workflow_sessions is deprecated"]
+    assert (ours[0].filename, ours[0].lineno) == (__file__, line)
+
+
+def test_async_methods_are_the_sync_methods_twins():
+    """Each async method is a coroutine function with its sync twin's parameters and docstring."""
+    sync, aio = ica.ProjectWorkflowSessionApi, ica.AsyncProjectWorkflowSessionApi
+    for name in ("get_workflow_sessions", "get_workflow_session_inputs", "search_workflow_sessions"):
+        assert inspect.iscoroutinefunction(getattr(aio, name)), name
+        assert getattr(aio, name).__doc__ == getattr(sync, name).__doc__
+        assert inspect.signature(getattr(aio, name)) == inspect.signature(getattr(sync, name))
+        assert getattr(aio, name).__name__ == name
+    iterator = aio.iter_get_workflow_sessions
+    assert iterator.__doc__ == sync.iter_get_workflow_sessions.__doc__
+    assert "page_token" not in inspect.signature(iterator).parameters
 
 
 def test_path_parameters_are_percent_encoded(server, flavor):
