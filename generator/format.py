@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from . import layout
 from .cache import Cache, digest, generator_fingerprint
 from .errors import SpecError
 
@@ -67,6 +66,8 @@ def _black_all(sources: Sequence[str]) -> list[tuple[str, str]]:
 
 def _layout(sources: Sequence[str]) -> list[str | None]:
     """Each source as black formats it, by ``layout`` (None where the whole file needs black)."""
+    from . import layout  # only on a cache miss: its regexes take a while to compile
+
     plans: dict[int, list[tuple[layout.Statement, list[str] | None]]] = {}
     for index, text in enumerate(sources):
         try:

@@ -128,3 +128,13 @@ def test_a_spec_edit_that_changes_only_the_headers_formats_nothing(
     assert all(first[name].split(b"\n", 2)[2] == second[name].split(b"\n", 2)[2] for name in python)
     monkeypatch.undo()
     assert second == generate_many([spec], Cache(None))[0].files
+
+
+def test_the_fingerprint_reads_the_versions_importlib_metadata_reads() -> None:
+    from importlib import metadata
+
+    from generator.cache import _installed_versions
+
+    names = ("black", "jinja2", "pyyaml", "no-such-distribution")
+    expected = [f"{name}={metadata.version(name)}" for name in names[:3]] + ["no-such-distribution=?"]
+    assert _installed_versions(names) == expected
