@@ -977,6 +977,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str]) -> int:
     opts = parse_args(argv)
+    # every measured command runs as on a user's machine, where the first run leaves .pyc files
+    # behind (the warm-up runs do that here); a shell that turns them off must not turn them off here
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     if not opts.in_env:
         ensure_environment()
         os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), "--in-env", *argv])
