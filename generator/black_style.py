@@ -153,8 +153,9 @@ _ASSIGNED_CALL = re.compile(
 )
 # a declaration without a value whose annotation ends with a subscript: ``NAME: Operation[T]``
 _DECLARED = re.compile(r"[A-Za-z_][A-Za-z_0-9]*: [A-Za-z_][A-Za-z_0-9]*\[$")
-# an argument with nothing black could split it at: a name, or a lambda returning one
-_ATOM = re.compile(r"(?:lambda: )?[A-Za-z_][A-Za-z_0-9]*")
+# an argument with nothing black could split it at: a name, an attribute of one (``Api.method``),
+# or a lambda returning a name
+_ATOM = re.compile(r"(?:lambda: )?[A-Za-z_][A-Za-z_0-9]*(?:\.[A-Za-z_][A-Za-z_0-9]*)?")
 # a keyword argument whose value is a dict, tuple or list literal: ``mapping={``, ``params=(``
 _KEYED_ATOM = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=[{(\[]")
 # a parameter of an exploded signature: ``name: T[ = default],``
@@ -172,12 +173,16 @@ def _parenthesized(indent: str, statement: str) -> list[str] | None:
     if not assigned:
         return None
     target, value = assigned.groups()
+    if "." not in target and _ATOM.fullmatch(value[value.index("(") + 1 : -1]):
+        # ``name = f(Api.method)`` keeps its long first line in black (``self.name = ...`` does
+        # not): black weighs the two splits by rules not written here, so it decides
+        return None
     if len(indent) + len(target) + 1 > LINE_LENGTH:
         return _parenthesized_annotation(indent, target, value)
     inner = indent + "    "
     body = [inner + value] if len(inner) + len(value) <= LINE_LENGTH else split_line(inner + value)
-    if body is None:
-        return None
+    if body is None or any(len(line) > LINE_LENGTH for line in body):
+        return None  # where the parentheses do not make it fit, black may not add them
     return [indent + target + "(", *body, indent + ")"]
 
 
