@@ -519,7 +519,7 @@ class Normalizer:
         annotation = expr.annotation + ("" if required else " | Unset") + (" | None" if nullable else "")
         # a model or enum class made from this very schema (inline or referenced) carries its
         # description; a scalar or array schema, or a description beside the $ref, describes the field
-        own_class = expr.annotation.split(" | ")[0]  # "Model", or "Enum | str" for an open enum
+        own_class = expr.annotation.split(" | ")[0]  # of "Model", or of "Enum | str" (an open enum)
         if expr.union or expr.models != (own_class,):
             own_class = ""
         if isinstance(prop, dict) and prop.get("description") and (

@@ -542,7 +542,73 @@ def test_cursor_pagination(pkg: ir.Package) -> None:
     )
     assert pagination.item_type.annotation == "Pet"
     assert (pagination.offset_param, pagination.limit_param) == (None, None)
+    # the runtime's pager moves the argument at this position of the call's tuple
+    assert [p.python_name for p in op(pkg, "list_pets_by_owner").params][pagination.token_index] == "page_token"
+    assert (pagination.offset_index, pagination.limit_index) == (-1, -1)
     assert op(pkg, "create_pet").pagination is None
+
+
+DESCRIBED = """\
+openapi: 3.0.3
+info: {title: Described, version: "1"}
+x-python-client: {package: described_client, version: 1.0.0}
+paths:
+  /things:
+    get:
+      operationId: getThing
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
+components:
+  schemas:
+    Owner:
+      description: Someone who owns things.
+      type: object
+      properties:
+        name: {type: string}
+    Colour:
+      description: A colour.
+      type: string
+      enum: [red, blue]
+    Count:
+      description: How many there are.
+      type: integer
+    Thing:
+      type: object
+      properties:
+        owner: {$ref: "#/components/schemas/Owner"}
+        colour: {$ref: "#/components/schemas/Colour"}
+        count: {$ref: "#/components/schemas/Count"}
+        keeper:
+          description: Who keeps it now.
+          allOf: [{$ref: "#/components/schemas/Owner"}]
+        size:
+          description: How big it is.
+          type: string
+          enum: [small, large]
+        label:
+          description: What it says on it.
+          type: string
+"""
+
+
+def test_a_field_does_not_repeat_the_description_its_class_carries(write_spec: Callable[..., Path]) -> None:
+    described = build(write_spec(DESCRIBED, name="described.yaml"))
+    thing = model(described, "Thing")
+    descriptions = {f.python_name: f.description for f in thing.init_fields}
+    assert descriptions == {
+        "owner": "",  # the Owner class says it
+        "colour": "",  # the Colour enum says it
+        "count": "How many there are.",  # a scalar schema: no class to carry it
+        "keeper": "Who keeps it now.",  # the property's own words beside the reference
+        "size": "",  # an inline enum: its class ThingSize carries the text
+        "label": "What it says on it.",
+    }
+    enums = {e.name: e.description for e in described.enums}
+    assert enums["ThingSize"] == "How big it is." and enums["Colour"] == "A colour."
 
 
 def test_security(pkg: ir.Package) -> None:
