@@ -142,8 +142,7 @@ class Pagination:
     items: str  # python attribute of the response holding the items
     items_wire: str
     item_type: TypeExpr
-    next_token: str | None  # python attribute with the next token (cursor paging)
-    next_token_wire: str | None
+    next_token_wire: str | None  # wire name of the response property with the next token
     token_param: str | None  # python parameter that takes the token
     offset_param: str | None  # python parameter with the start index (offset paging)
     limit_param: str | None

@@ -976,7 +976,6 @@ class Normalizer:
             items=items.python_name,
             items_wire=items.wire_name,
             item_type=item_type,
-            next_token=next_token.python_name if next_token else None,
             next_token_wire=next_token.wire_name if next_token else None,
             token_param=token_param,
             offset_param=offset_param,

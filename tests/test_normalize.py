@@ -535,9 +535,9 @@ def test_cursor_pagination(pkg: ir.Package) -> None:
     pagination = op(pkg, "list_pets_by_owner").pagination
     assert pagination is not None
     assert pagination.method_name == "iter_list_pets_by_owner"
-    assert (pagination.items, pagination.next_token, pagination.token_param) == (
+    assert (pagination.items, pagination.next_token_wire, pagination.token_param) == (
         "items",
-        "next_page_token",
+        "nextPageToken",
         "page_token",
     )
     assert pagination.item_type.annotation == "Pet"
