@@ -19,8 +19,8 @@ help:
 	@echo "make test-peers only the peer tests: the clients against Prism and a real Etherpad (needs npm)"
 	@echo "make check      fail with a diff when generated/ is stale or was edited by hand"
 	@echo "make validate   validate the specs only"
-	@echo "make lint       ruff over generator/, generated/ and tests/"
-	@echo "make typecheck  mypy --strict over generator/ and generated/"
+	@echo "make lint       ruff over generator/, generated/, tests/ and benchmarks/; black on the hand-written code"
+	@echo "make typecheck  mypy --strict over generator/, benchmarks/ and generated/"
 
 # the virtual environment is rebuilt whenever pyproject.toml changes
 $(STAMP): pyproject.toml
@@ -42,9 +42,11 @@ validate: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests generated benchmarks
+	$(BIN)/black --check --quiet generator tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy generator
+	$(BIN)/mypy --strict benchmarks
 	cd generated && ../$(BIN)/mypy --strict --cache-dir ../.mypy_cache $$(ls -d */ | tr -d /)
 
 $(NODE_STAMP): package.json package-lock.json

@@ -76,7 +76,7 @@ def main() -> None:
 
     elif variant == "ours":
         sys.path.insert(0, str(GENERATED))
-        from ica_v3_client import ApiClient, ProjectWorkflowSessionApi
+        from ica_v3_client import ApiClient, ProjectWorkflowSessionApi  # type: ignore[import-not-found]
 
         api = ProjectWorkflowSessionApi(ApiClient(BASE, access_token="token", http_client=client))
 

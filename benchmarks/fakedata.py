@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import random
 import uuid
+from typing import Any
 
 STATUSES = ["REQUESTED", "AWAITINGINPUT", "INPROGRESS", "SUCCEEDED", "FAILED", "FAILEDFINAL", "ABORTED"]
 LANGUAGES = ["CWL", "NEXTFLOW"]
@@ -44,8 +45,8 @@ def _words(rng: random.Random, count: int) -> str:
 
 
 def make_session(
-    rng: random.Random, index: int, tenants: list[tuple[str, str]], owners: list[str], workflow: dict
-) -> dict:
+    rng: random.Random, index: int, tenants: list[tuple[str, str]], owners: list[str], workflow: dict[str, Any]
+) -> dict[str, Any]:
     tenant_id, tenant_name = rng.choice(tenants)
     created = _time(rng)
     status = rng.choice(STATUSES)
@@ -53,7 +54,7 @@ def make_session(
     ended = (
         _time(rng, _parse(started)) if started and status in ("SUCCEEDED", "FAILED", "FAILEDFINAL", "ABORTED") else None
     )
-    item: dict = {
+    item: dict[str, Any] = {
         "id": _uuid(rng),
         "timeCreated": created,
         "ownerId": rng.choice(owners),
@@ -73,12 +74,12 @@ def make_session(
     return item
 
 
-def make_workflow(rng: random.Random, tenants: list[tuple[str, str]]) -> dict:
+def make_workflow(rng: random.Random, tenants: list[tuple[str, str]]) -> dict[str, Any]:
     workflow_id = _uuid(rng)
     code = f"{rng.choice(WORDS)}_{rng.choice(WORDS)}_v{rng.randrange(1, 5)}"
     tenant_id, tenant_name = rng.choice(tenants)
     storage_created = _time(rng)
-    workflow = {
+    workflow: dict[str, Any] = {
         "id": workflow_id,
         "code": code,
         "urn": f"urn:ilmn:ica:workflow:{workflow_id}#{code}",
@@ -112,7 +113,7 @@ def make_workflow(rng: random.Random, tenants: list[tuple[str, str]]) -> dict:
     return workflow
 
 
-def make_page(count: int = 10_000, seed: int = 20240101) -> dict:
+def make_page(count: int = 10_000, seed: int = 20240101) -> dict[str, Any]:
     rng = random.Random(seed)
     tenants = [(_uuid(rng), f"tenant-{i}") for i in range(8)]
     owners = [_uuid(rng) for _ in range(50)]

@@ -522,8 +522,10 @@ class Normalizer:
         own_class = expr.annotation.split(" | ")[0]  # of "Model", or of "Enum | str" (an open enum)
         if expr.union or expr.models != (own_class,):
             own_class = ""
-        if isinstance(prop, dict) and prop.get("description") and (
-            "$ref" in prop or self.state.by_pointer.get(pointer) != own_class
+        if (
+            isinstance(prop, dict)
+            and prop.get("description")
+            and ("$ref" in prop or self.state.by_pointer.get(pointer) != own_class)
         ):
             description = _text(prop["description"])
         elif own_class:

@@ -103,9 +103,7 @@ def test_label_and_matrix_path_parameters(packages: dict[str, ModuleType]) -> No
 
 def test_default_response_is_the_error_and_2xx_the_success(packages: dict[str, ModuleType]) -> None:
     pkg = packages["features30_client"]
-    problem = httpx.Response(
-        409, content=b'{"title": "taken"}', headers={"content-type": "application/problem+json"}
-    )
+    problem = httpx.Response(409, content=b'{"title": "taken"}', headers={"content-type": "application/problem+json"})
     recorder = Recorder(httpx.Response(203, json=[]), problem)
     pets = api(pkg, "PetsApi", recorder)
     assert pets.list_pets() == []  # 203 matches 2XX
@@ -224,9 +222,7 @@ def test_multipart_body_with_files(packages: dict[str, ModuleType]) -> None:
     pkg = packages["features30_client"]
     m = models(pkg)
     recorder = Recorder(httpx.Response(200, json={"id": "u1"}))
-    body = m.UploadRequest(
-        file=("a.txt", b"hello", "text/plain"), more=[b"one", io.BytesIO(b"two")], note="first"
-    )
+    body = m.UploadRequest(file=("a.txt", b"hello", "text/plain"), more=[b"one", io.BytesIO(b"two")], note="first")
     assert api(pkg, "FilesApi", recorder).upload(body).id == "u1"
     request = recorder.requests[0]
     assert request.headers["Content-Type"].startswith("multipart/form-data; boundary=")

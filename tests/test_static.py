@@ -1,4 +1,5 @@
-"""Static checks: mypy --strict over the generated packages and the generator, ruff over everything."""
+"""Static checks: mypy --strict over the generated packages, the generator and the benchmarks; ruff over
+everything; black's style for the hand-written code."""
 
 from __future__ import annotations
 
@@ -56,7 +57,14 @@ def checks(cache: Path) -> dict[str, subprocess.CompletedProcess[str]]:
             ),
             # strict comes from [tool.mypy] in pyproject.toml
             "mypy-generator": ([mypy, "--cache-dir", str(cache / "generator"), "generator"], ROOT),
-            "ruff": ([str(BIN / "ruff"), "check", "--no-cache", "generator", "generated", "tests"], ROOT),
+            "mypy-benchmarks": ([mypy, "--strict", "--cache-dir", str(cache / "benchmarks"), "benchmarks"], ROOT),
+            "ruff": (
+                [str(BIN / "ruff"), "check", "--no-cache", "generator", "generated", "tests", "benchmarks"],
+                ROOT,
+            ),
+            # the hand-written code keeps black's style ([tool.black] in pyproject.toml); generated/
+            # is excluded there and held to black's style by the golden and layout tests instead
+            "black": ([str(BIN / "black"), "--check", "generator", "tests", "benchmarks"], ROOT),
         }
     )
 
@@ -77,6 +85,18 @@ def test_mypy_over_the_generator(checks: dict[str, subprocess.CompletedProcess[s
     assert "Success: no issues found" in result.stdout
 
 
+def test_mypy_strict_over_the_benchmarks(checks: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    result = checks["mypy-benchmarks"]
+    assert result.returncode == 0, report(result)
+    assert "Success: no issues found" in result.stdout
+
+
+def test_black_style_of_the_hand_written_code(checks: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    result = checks["black"]
+    assert result.returncode == 0, report(result)
+    assert "would be left unchanged" in result.stderr
+
+
 def test_mypy_reads_the_strict_setting(cache: Path, tmp_path: Path) -> None:
     """Guard for the test above: a sloppy function in a copy of generator/ is an error under its config."""
     copy = tmp_path / "project"
@@ -89,7 +109,9 @@ def test_mypy_reads_the_strict_setting(cache: Path, tmp_path: Path) -> None:
     assert "no-untyped-def" in result.stdout
 
 
-def test_ruff_over_generator_generated_and_tests(checks: dict[str, subprocess.CompletedProcess[str]]) -> None:
+def test_ruff_over_generator_generated_tests_and_benchmarks(
+    checks: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
     result = checks["ruff"]
     assert result.returncode == 0, report(result)
 
