@@ -808,9 +808,7 @@ def report(results: dict[str, Any], opts: argparse.Namespace) -> str:
 
     decode = results.get("decode")
     if decode:
-        out.append(
-            f"### Decoding a 10,000-item ICA v3 workflow-session list ({decode['bytes'] / 1e6:.1f} MB of JSON)"
-        )
+        out.append(f"### Decoding a 10,000-item ICA v3 workflow-session list ({decode['bytes'] / 1e6:.1f} MB of JSON)")
         for protocol, title in PROTOCOLS:
             out.extend(_decode_table(decode, protocol, title))
         gc_rows = [v for v in variants_of(decode) if decode[v].get("gc")]
