@@ -3,7 +3,7 @@
 Usage: python decode_worker.py VARIANT DATA_FILE REPS [OPC_PARENT_DIR]
 
 Run by bench.py in a fresh interpreter per variant, so each library's import and memory stay apart.
-Variants (each timed from the raw bytes to the end of the reads):
+Variants (each timed from the raw bytes to the end of the reads, except ``plain``):
 
 - ``json``: ``json.loads`` alone.
 - ``plain-touch``, ``plain-all``: the reads alone, on plain Python objects (``SimpleNamespace``)
