@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .types import union_members
+
 LINE_LENGTH = 88  # black's default, which the generated packages use
 
 # strings (triple-quoted ones across lines), comments, runs of brackets and newlines: enough to find
@@ -193,7 +195,7 @@ def _parenthesized_annotation(indent: str, target: str, value: str) -> list[str]
     inner = indent + "    "
     if not annotation or len(indent) + len(name) + len(": (") > LINE_LENGTH:
         return None
-    if "[" in annotation and len(_top_level_split(annotation, " | ")) < 2:
+    if "[" in annotation and len(union_members(annotation)) < 2:
         return None  # black splits ``list[...]`` at its own brackets instead
     hint = _annotation_lines(inner, annotation)
     if hint is None:
@@ -211,31 +213,9 @@ def _annotation_lines(inner: str, annotation: str) -> list[str] | None:
     per line (``A`` / ``| B``); None where a line still does not fit."""
     if len(inner) + len(annotation) <= LINE_LENGTH:
         return [inner + annotation]
-    members = _top_level_split(annotation, " | ")
+    members = union_members(annotation)
     lines = [inner + members[0], *(f"{inner}| {member}" for member in members[1:])]
     return lines if len(members) > 1 and all(len(line) <= LINE_LENGTH for line in lines) else None
-
-
-def _top_level_split(text: str, separator: str) -> list[str]:
-    """``text`` split at ``separator`` outside brackets."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif depth == 0 and text.startswith(separator, index):
-            parts.append(text[start:index])
-            index += len(separator)
-            start = index
-            continue
-        index += 1
-    parts.append(text[start:])
-    return parts
 
 
 def _parameter(indent: str, parameter: re.Match[str]) -> list[str] | None:
@@ -243,7 +223,7 @@ def _parameter(indent: str, parameter: re.Match[str]) -> list[str] | None:
     parentheses, ``name: (`` / ``A | B`` (a member per line where that does not fit) / ``) = default,``.
     Annotations that are not unions it splits at their own brackets or leaves long (None)."""
     name, annotation, default = parameter.groups()
-    if len(_top_level_split(annotation, " | ")) < 2 or (default is not None and _brackets(default) != []):
+    if len(union_members(annotation)) < 2 or (default is not None and _brackets(default) != []):
         return None
     hint = _annotation_lines(indent + "    ", annotation)
     closing = indent + ")" + ("" if default is None else " = " + default) + ","

@@ -1321,33 +1321,11 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def _split_union(annotation: str) -> list[str]:
-    """``list[int | str] | None`` -> ``["list[int | str]", "None"]`` (top-level members only)."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    index = 0
-    while index < len(annotation):
-        char = annotation[index]
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-        elif depth == 0 and annotation.startswith(" | ", index):
-            parts.append(annotation[start:index])
-            index += 3
-            start = index
-            continue
-        index += 1
-    parts.append(annotation[start:])
-    return parts
-
-
 def _fits(value: Any, annotation: str) -> bool | None:
     """Whether a JSON default is a value of a Python type: True, False, or None when the type
     is not one a default can be written for (objects, models, dates)."""
     verdicts: list[bool | None] = []
-    for member in _split_union(annotation):
+    for member in types.union_members(annotation):
         if member.startswith("list[") and member.endswith("]"):
             if not isinstance(value, list):
                 verdicts.append(False)

@@ -155,3 +155,26 @@ def _quote(text: str) -> str:
     from .escape import py_str
 
     return py_str(text)
+
+
+def union_members(annotation: str) -> list[str]:
+    """An annotation's top-level union members: ``list[int | str] | None`` -> ``["list[int | str]", "None"]``
+    (a ``|`` inside brackets belongs to a member)."""
+    members: list[str] = []
+    depth = 0
+    start = 0
+    index = 0
+    while index < len(annotation):
+        char = annotation[index]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and annotation.startswith(" | ", index):
+            members.append(annotation[start:index])
+            index += 3
+            start = index
+            continue
+        index += 1
+    members.append(annotation[start:])
+    return members

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import ir
+from generator import ir, types
 from generator.errors import SpecError
 from generator.loader import load_document
 from generator.normalize import normalize
@@ -684,3 +684,18 @@ def test_undeclared_security_scheme_is_reported(write_spec: Callable[..., Path])
     error = _fails(write_spec, "      security:\n        - basicAuth: []\n", "      security:\n        - oauth: []\n")
     assert "oauth" in error.message
     assert error.line is not None
+
+
+@pytest.mark.parametrize(
+    ("annotation", "members"),
+    [
+        ("str", ["str"]),
+        ("str | None", ["str", "None"]),
+        ("list[int | str] | Unset | None", ["list[int | str]", "Unset", "None"]),
+        ("dict[str, A | B]", ["dict[str, A | B]"]),
+        ("Callable[[A | B], C] | D", ["Callable[[A | B], C]", "D"]),
+        ("tuple[str, bytes | IO[bytes]] | bytes", ["tuple[str, bytes | IO[bytes]]", "bytes"]),
+    ],
+)
+def test_union_members_split_only_at_the_top_level(annotation: str, members: list[str]) -> None:
+    assert types.union_members(annotation) == members
