@@ -819,7 +819,9 @@ def report(results: dict[str, Any], opts: argparse.Namespace) -> str:
                 " their time. A full (oldest-generation) collection walks every object alive, the decoded JSON"
                 " included.\n"
             )
-            out.append("| variant | after a full collection | | back to back | |")
+            out.append(
+                "| variant | after a full collection: young · middle · full | time | back to back: young · middle · full | time |"
+            )
             out.append("|---|---|---|---|---|")
             for variant in gc_rows:
                 logs = []
