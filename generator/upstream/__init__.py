@@ -1,0 +1,1 @@
+"""Provenance and re-derivation of curated specs: pinned upstream snapshot + recipe -> derived spec."""
