@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess  # noqa: S404 - git is run with fixed arguments, never through a shell
+import subprocess  # git runs with fixed arguments, never through a shell
 from pathlib import Path
 
 from .errors import UsageError
@@ -50,5 +50,5 @@ def read_tree(rev: str, path: str, cwd: Path | None = None) -> dict[str, bytes]:
             continue
         full = name.decode("utf-8", "surrogateescape")
         if full.startswith(prefix):
-            files[full[len(prefix):]] = _git(["cat-file", "blob", meta.split()[2].decode()], where)
+            files[full[len(prefix) :]] = _git(["cat-file", "blob", meta.split()[2].decode()], where)
     return files
