@@ -318,3 +318,9 @@ def _unordered(value: object) -> object:
     if isinstance(value, list):
         return ("list", [_unordered(item) for item in value])
     return (type(value).__name__, repr(value))
+
+
+def test_tags_match_by_name() -> None:
+    base = {"tags": [{"name": "A", "description": "old"}, {"name": "B"}]}
+    edited = {"tags": [{"name": "A", "description": "new"}, {"name": "B"}]}
+    assert _shape(_round_trip(base, edited)) == [("$['tags'][0]", {"description": "new"})]

@@ -6,7 +6,8 @@ kept few and readable:
 - per mapping: ``remove`` for each key that went away, recursion into changed sub-mappings and
   lists, and one ``update`` of the mapping for its changed primitives and its added keys;
 - per list: elements are aligned by a longest common subsequence (parameters by ``name`` + ``in``,
-  ``$ref`` objects by their ``$ref``, anything else by value); unmatched old elements are removed
+  ``$ref`` objects by their ``$ref``, other mappings with a ``name`` (tags) by it, anything else by
+  value); unmatched old elements are removed
   from the highest index down, matched elements that changed are recursed into, and new elements
   are appended, one ``update`` of the list each.
 
@@ -165,7 +166,7 @@ def _diff_mapping(
 
 
 def _identity(value: object) -> tuple[str, ...]:
-    """What makes two list elements the same element: a parameter's name + in, a $ref, else the value."""
+    """What makes two list elements the same element: a parameter's name + in, a $ref, a name, else the value."""
     if isinstance(value, dict):
         name, where = value.get("name"), value.get("in")
         if isinstance(name, str) and isinstance(where, str):
@@ -173,6 +174,8 @@ def _identity(value: object) -> tuple[str, ...]:
         ref = value.get("$ref")
         if isinstance(ref, str):
             return ("ref", ref)
+        if isinstance(name, str):
+            return ("named", name)  # tags, and anything else listed by name
     return ("value", json.dumps(value, ensure_ascii=False, allow_nan=True))
 
 
