@@ -166,26 +166,14 @@ class _Differ:
             self._add("INFO", rule_id, op, subject, status, text, doc=True, old=old, new=new)
 
     def _schema_events(
-        self,
-        op: Operation,
-        site: Site,
-        events: Iterable[Event],
-        status: str,
-        base: tuple[str, ...] = (),
-        top_subject: str = "",
+        self, op: Operation, site: Site, events: Iterable[Event], status: str, owner: str = "", top_subject: str = ""
     ) -> None:
+        """Entries for schema events; ``owner`` (a parameter or header name) leads every subject."""
         for event in events:
-            named, subject = name_event(site, event, base)
+            named, path = name_event(site, event)
+            subject = f"{owner}/{path}" if owner and path else (owner or path or top_subject)
             self._add(
-                named.level,
-                named.id,
-                op,
-                subject or top_subject,
-                status,
-                named.text,
-                doc=named.doc,
-                old=event.old,
-                new=event.new,
+                named.level, named.id, op, subject, status, named.text, doc=named.doc, old=event.old, new=event.new
             )
 
     # parameters ---------------------------------------------------------------------------------
@@ -253,7 +241,7 @@ class _Differ:
             )
         site = Site(REQUEST, "parameter", label)
         events = self.schemas.compare(_parameter_schema(old), _parameter_schema(new))
-        self._schema_events(op, site, events, "", (new.name,), new.name)
+        self._schema_events(op, site, events, "", owner=new.name)
 
     # request bodies -----------------------------------------------------------------------------
 
@@ -332,7 +320,7 @@ class _Differ:
                 grouped.setdefault(event.key(), (event, []))[1].append(media)
         for event, medias in grouped.values():
             site = Site(direction, "body", f"{where} ({', '.join(medias)})")
-            self._schema_events(op, site, [event], status, (), ", ".join(medias))
+            self._schema_events(op, site, [event], status, top_subject=", ".join(medias))
 
     # responses ----------------------------------------------------------------------------------
 
@@ -402,7 +390,7 @@ class _Differ:
                 )
             site = Site(RESPONSE, "header", f"response {status} header {name!r}")
             events = self.schemas.compare(old_header.get("schema"), new_header.get("schema"))
-            self._schema_events(op, site, events, status, (), name)
+            self._schema_events(op, site, events, status, owner=name)
 
     # security -----------------------------------------------------------------------------------
 

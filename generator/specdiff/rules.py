@@ -67,6 +67,7 @@ _TYPE_LEVELS = {
     "type-changed": ("ERR", "ERR"),
     "type-generalized": ("INFO", "ERR"),
     "type-specialized": ("ERR", "INFO"),
+    "type-compatible": ("INFO", "INFO"),
     "list-of-types-widened": ("INFO", "ERR"),
     "list-of-types-narrowed": ("ERR", "INFO"),
 }
@@ -115,11 +116,10 @@ _WHAT = {
 }
 
 
-def name_event(site: Site, event: Event, base: tuple[str, ...] = ()) -> tuple[Named, str]:
-    """The rule for ``event`` at ``site``, and the subject path (``base`` + the event's path)."""
-    path = (*base, *event.path)
-    subject = "/".join(path)
-    nested = bool(path)
+def name_event(site: Site, event: Event) -> tuple[Named, str]:
+    """The rule for ``event`` at ``site``, and its property path (``a/items/b``, "" for the top)."""
+    subject = "/".join(event.path)
+    nested = bool(event.path)
     where = f"{site.label} property '{subject}'" if nested else site.label
     kind = event.kind
     if kind.startswith("doc-"):

@@ -64,6 +64,8 @@ _HANDLED = frozenset(
 )
 # format changes a client can always read the old values with
 _WIDER_FORMATS = frozenset({("int32", "int64"), ("float", "double")})
+# a number format that names what an unformatted number already is in practice (no client narrows for it)
+_WIDEST_FORMATS = frozenset({"int64", "double"})
 
 
 def canonical(value: Any) -> str:
@@ -274,7 +276,9 @@ def _type_change(ov: View, nv: View) -> str:
     if ov.types == nv.types:
         if nv.format is None or (ov.format, nv.format) in _WIDER_FORMATS:
             return "type-generalized"
-        return "type-specialized" if ov.format is None else "type-changed"
+        if ov.format is None:
+            return "type-compatible" if nv.format in _WIDEST_FORMATS else "type-specialized"
+        return "type-changed"
     if ov.format != nv.format and ov.format is not None and nv.format is not None:
         return "type-changed"
     if nv.types is None:
