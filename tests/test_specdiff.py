@@ -519,3 +519,23 @@ def test_is_breaking_means_level_err() -> None:
 def test_oasdiff_levels_match_the_rules_file() -> None:
     rows = [line.split("\t") for line in (DATA / "oasdiff-rules.tsv").read_text(encoding="utf-8").splitlines()[1:]]
     assert dict(OASDIFF_LEVELS) == {row[1]: row[0] for row in rows}
+
+
+def test_mutually_recursive_schemas_report_the_same_whatever_is_diffed_first() -> None:
+    def doc(leaf: str) -> dict[str, Any]:
+        schemas = {
+            "A": {"type": "object", "properties": {"leaf": {"type": leaf}, "b": {"$ref": "#/components/schemas/B"}}},
+            "B": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}},
+        }
+        paths = {
+            # the endpoint returning B sorts first: its comparison reaches A before A is compared itself
+            "/a": {"get": op(operationId="getB", responses=json_response({"$ref": "#/components/schemas/B"}))},
+            "/b": {"get": op(operationId="getA", responses=json_response({"$ref": "#/components/schemas/A"}))},
+        }
+        return spec(paths, schemas)
+
+    old, new = doc("string"), doc("integer")
+    whole = diff_documents(old, new)
+    assert {(c.path, c.subject) for c in whole} == {("/a", "a/leaf"), ("/b", "leaf")}
+    alone = diff_documents(old, new, operations=["getA"]) + diff_documents(old, new, operations=["getB"])
+    assert sorted(alone, key=WireChange.sort_key) == whole

@@ -4,9 +4,9 @@ An event says what changed (``kind``), where below the compared schema (``path``
 plus ``items``/``additionalProperties``/``oneOf[X]`` steps) and with which flags (the property
 was required, read-only, ...). Naming it as an oasdiff rule needs the direction (request or
 response) and the site, which ``rules.py`` adds; so one comparison of a shared component serves
-every operation that uses it (memoized per pair of schemas). Recursive schemas are compared once
-per pair: a pair met again while it is being compared adds nothing (its changes are reported
-where the recursion started). Inline nesting deeper than ``MAX_DEPTH`` ends in one event.
+every operation that uses it (memoized per pair of ``$ref`` targets). Recursion ends: a pair met
+again while it is being compared adds nothing there (its changes are reported where the
+recursion started). Inline nesting deeper than ``MAX_DEPTH`` ends in one ``not-compared`` event.
 """
 
 from __future__ import annotations
@@ -101,47 +101,72 @@ class View:
     all_of: list[str]
 
 
+Pair = tuple[Any, Any]
+_DEPTH_CUT: Pair = ("", "")  # marks a result cut short by MAX_DEPTH: valid only where it was computed
+
+
+@dataclass(frozen=True)
+class _Memo:
+    """A pair's events, valid wherever the pairs it met are being compared (cut) exactly as then."""
+
+    events: tuple[Event, ...]
+    met: frozenset[Pair]  # every $ref pair the comparison reached, itself included
+    cut: frozenset[Pair]  # those of them that were being compared further up, so added nothing
+
+
 class SchemaComparer:
-    """Compares schemas of one old and one new document; reuse it for all their schemas."""
+    """Compares schemas of one old and one new document; reuse it for all their schemas.
+
+    A result depends only on the pair and on which pairs it reaches are being compared further
+    up (there the recursion stops); memoizing under exactly that condition keeps every
+    operation's entries the same whether it is diffed alone or with the whole spec.
+    """
 
     def __init__(self, old: Document, new: Document) -> None:
         self.old = old
         self.new = new
-        self._memo: dict[tuple[Any, Any], tuple[Event, ...]] = {}
-        self._active: set[tuple[Any, Any]] = set()
-        self._hits: list[set[tuple[Any, Any]]] = []
+        self._memo: dict[Pair, list[_Memo]] = {}
+        self._active: set[Pair] = set()
+        self._met: list[set[Pair]] = []
         self._views: dict[tuple[int, int], View] = {}
 
     def compare(self, old: Any, new: Any) -> tuple[Event, ...]:
         """The events that turn schema ``old`` into ``new``; both may be ``$ref``s or absent."""
         return self._compare(old, new, 0)
 
+    def _meet(self, pairs: frozenset[Pair] | set[Pair]) -> None:
+        if self._met:
+            self._met[-1].update(pairs)
+
+    def _valid(self, memo: _Memo) -> bool:
+        return memo.cut <= self._active and not any(p in memo.met and p not in memo.cut for p in self._active)
+
     def _compare(self, old_raw: Any, new_raw: Any, depth: int) -> tuple[Event, ...]:
         old_ref, old = self.old.deref(old_raw)
         new_ref, new = self.new.deref(new_raw)
+        is_ref = bool(old_ref or new_ref)
         pair = (old_ref or id(old), new_ref or id(new))
-        cached = self._memo.get(pair)
-        if cached is not None:
-            return cached
         if pair in self._active:
-            for hits in self._hits:
-                hits.add(pair)
+            self._meet({pair})
             return ()
+        for memo in self._memo.get(pair, ()):
+            if self._valid(memo):
+                self._meet(memo.met)
+                return memo.events
         if depth > MAX_DEPTH:
+            self._meet({_DEPTH_CUT})
             return (Event("not-compared", (), None, None, frozenset({f"nested deeper than {MAX_DEPTH} levels"})),)
         self._active.add(pair)
-        self._hits.append(set())
+        self._met.append({pair} if is_ref else set())
         try:
             events = tuple(self._events(as_map(old), as_map(new), depth))
         finally:
             self._active.discard(pair)
-            hits = self._hits.pop()
-        hits.discard(pair)
-        if not hits:  # complete: no recursion into a pair still being compared further up
-            self._memo[pair] = events
-        else:
-            for outer in self._hits:
-                outer.update(hits)
+            met = frozenset(self._met.pop())
+        if is_ref and _DEPTH_CUT not in met:
+            cut = frozenset(p for p in self._active if p in met)
+            self._memo.setdefault(pair, []).append(_Memo(events, met, cut))
+        self._meet(met)
         return events
 
     def _view(self, doc: Document, node: Mapping[str, Any], side: int) -> View:
