@@ -539,3 +539,26 @@ def test_mutually_recursive_schemas_report_the_same_whatever_is_diffed_first() -
     assert {(c.path, c.subject) for c in whole} == {("/a", "a/leaf"), ("/b", "leaf")}
     alone = diff_documents(old, new, operations=["getA"]) + diff_documents(old, new, operations=["getB"])
     assert sorted(alone, key=WireChange.sort_key) == whole
+
+
+def test_response_headers() -> None:
+    def doc(headers: dict[str, Any]) -> dict[str, Any]:
+        return spec({"/a": {"get": op(responses={"200": {"description": "ok", "headers": headers}})}})
+
+    int_header = {"schema": {"type": "integer"}}
+    required = {"required": True, "schema": {"type": "string"}}
+    assert entries(doc({"X-Rate": required}), doc({"x-rate": int_header})) == {
+        ("ERR", "response-header-became-optional", "x-rate", "200"),
+        ("ERR", "response-header-type-changed", "x-rate", "200"),
+    }
+    assert entries(doc({"X-Rate": required}), doc({})) == {("ERR", "required-response-header-removed", "X-Rate", "200")}
+    assert entries(doc({}), doc({"X-New": int_header})) == {("INFO", "response-header-added", "X-New", "200")}
+
+
+def test_parameter_became_enum_and_webhooks() -> None:
+    became = _with_param(schema={"type": "string", "enum": ["a"]})
+    assert entries(_with_param(), became) == {("ERR", "request-parameter-became-enum", "q", "")}
+    hook = {"post": op(operationId="hook")}
+    old = {**spec({}), "openapi": "3.1.0", "webhooks": {"a": hook}}
+    new = {**spec({}), "openapi": "3.1.0", "webhooks": {"b": hook}}
+    assert entries(old, new) == {("INFO", "webhook-added", "b", ""), ("ERR", "webhook-removed", "a", "")}

@@ -63,6 +63,8 @@ class _Differ:
             elif before is not None and after is not None:
                 self._operation(before, after)
         self._servers()
+        if self.kept is None:
+            self._webhooks()
         self._global_security()
         self._security_schemes(kept_keys)
         return self.changes
@@ -539,6 +541,21 @@ class _Differ:
                 if old_scopes[scope] != new_scopes[scope]:
                     text = f"security scheme {name!r}: scope {scope!r} description changed"
                     self._add("INFO", "api-security-component-oauth-scope-changed", None, name, "", text, doc=True)
+
+    def _webhooks(self) -> None:
+        """OpenAPI 3.1 webhooks by name (the requests the server sends); their contents are not compared."""
+        old, new = as_map(self.old.data.get("webhooks")), as_map(self.new.data.get("webhooks"))
+        for name in sorted(set(new) - set(old), key=str):
+            self._add("INFO", "webhook-added", None, str(name), "", f"webhook {name!r} added")
+        for name in sorted(set(old) - set(new), key=str):
+            self._add(
+                level_of("webhook-removed", "ERR"), "webhook-removed", None, str(name), "", f"webhook {name!r} removed"
+            )
+        for name in sorted(set(old) & set(new), key=str):
+            if canonical(old[name]) != canonical(new[name]):
+                self._add(
+                    "WARN", "webhook-changed", None, str(name), "", f"webhook {name!r} changed (compared as a whole)"
+                )
 
     # servers ------------------------------------------------------------------------------------
 
