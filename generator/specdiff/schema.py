@@ -4,7 +4,7 @@ An event says what changed (``kind``), where below the compared schema (``path``
 plus ``items``/``additionalProperties``/``oneOf[X]`` steps) and with which flags (the property
 was required, read-only, ...). Naming it as an oasdiff rule needs the direction (request or
 response) and the site, which ``rules.py`` adds; so one comparison of a shared component serves
-every operation that uses it (memoized per pair of ``$ref`` targets). Recursion ends: a pair met
+every operation that uses it (memoized per pair of nodes). Recursion ends: a pair met
 again while it is being compared adds nothing there (its changes are reported where the
 recursion started). Inline nesting deeper than ``MAX_DEPTH`` ends in one ``not-compared`` event.
 """
@@ -19,6 +19,7 @@ from typing import Any
 from .document import Document, as_list, as_map
 
 MAX_DEPTH = 64
+MAX_EVENTS = 5000  # per compared schema; the rest is one "not-compared" event
 DOC_FIELDS = ("description", "title", "example", "examples", "externalDocs")
 BOUNDS = (
     ("maximum", "max"),
@@ -103,6 +104,7 @@ class View:
 
 Pair = tuple[Any, Any]
 _DEPTH_CUT: Pair = ("", "")  # marks a result cut short by MAX_DEPTH: valid only where it was computed
+_TOO_MANY = frozenset({f"more than {MAX_EVENTS} changes below"})
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ class _Memo:
     """A pair's events, valid wherever the pairs it met are being compared (cut) exactly as then."""
 
     events: tuple[Event, ...]
-    met: frozenset[Pair]  # every $ref pair the comparison reached, itself included
+    met: frozenset[Pair]  # every pair the comparison reached, itself included
     cut: frozenset[Pair]  # those of them that were being compared further up, so added nothing
 
 
@@ -144,7 +146,6 @@ class SchemaComparer:
     def _compare(self, old_raw: Any, new_raw: Any, depth: int) -> tuple[Event, ...]:
         old_ref, old = self.old.deref(old_raw)
         new_ref, new = self.new.deref(new_raw)
-        is_ref = bool(old_ref or new_ref)
         pair = (old_ref or id(old), new_ref or id(new))
         if pair in self._active:
             self._meet({pair})
@@ -157,13 +158,15 @@ class SchemaComparer:
             self._meet({_DEPTH_CUT})
             return (Event("not-compared", (), None, None, frozenset({f"nested deeper than {MAX_DEPTH} levels"})),)
         self._active.add(pair)
-        self._met.append({pair} if is_ref else set())
+        self._met.append({pair})
         try:
             events = tuple(self._events(as_map(old), as_map(new), depth))
         finally:
             self._active.discard(pair)
             met = frozenset(self._met.pop())
-        if is_ref and _DEPTH_CUT not in met:
+        if len(events) > MAX_EVENTS:  # a schema graph that fans out (shared nodes) must not multiply without end
+            events = (*events[:MAX_EVENTS], Event("not-compared", (), None, None, _TOO_MANY))
+        if _DEPTH_CUT not in met:
             cut = frozenset(p for p in self._active if p in met)
             self._memo.setdefault(pair, []).append(_Memo(events, met, cut))
         self._meet(met)
