@@ -202,7 +202,10 @@ def test_path_parameter_renamed_is_the_same_endpoint() -> None:
         param = {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
         return spec({f"/a/{{{name}}}": {"get": op(parameters=[param])}})
 
-    assert entries(doc("id"), doc("thing_id")) == set()
+    changes = diff_documents(doc("id"), doc("thing_id"))
+    assert [(c.level, c.id, c.path, c.subject, c.old, c.new) for c in changes] == [
+        ("INFO", "request-path-parameter-renamed", "/a/{thing_id}", "thing_id", "id", "thing_id")
+    ]
 
 
 def _with_param(**param: Any) -> dict[str, Any]:
@@ -582,3 +585,13 @@ def test_shared_nodes_fanning_out_end_quickly_with_a_bounded_report() -> None:
         "response-body-not-compared",
     }
     assert found & {"response-property-not-compared", "response-body-not-compared"}
+
+
+def test_info_version_and_title() -> None:
+    old = spec({})
+    new = {**spec({}), "info": {"title": "u", "version": "2"}}
+    changes = diff_documents(old, new)
+    assert [(c.id, c.doc, c.old, c.new) for c in changes] == [
+        ("api-info-title-changed", True, "t", "u"),
+        ("api-version-changed", False, "1", "2"),
+    ]

@@ -62,6 +62,7 @@ class _Differ:
                 self._removed(before, key[1] not in new_paths and key[1] in old_paths)
             elif before is not None and after is not None:
                 self._operation(before, after)
+        self._info()
         self._servers()
         if self.kept is None:
             self._webhooks()
@@ -198,6 +199,9 @@ class _Differ:
 
     def _parameter(self, op: Operation, old: Parameter, new: Parameter) -> None:
         label = f"{new.location} parameter {new.name!r}"
+        if old.name != new.name:  # a path parameter, matched by position: the wire is the same, names in code are not
+            text = f"path parameter {old.name!r} renamed to {new.name!r}"
+            self._add("INFO", "request-path-parameter-renamed", op, new.name, "", text, old=old.name, new=new.name)
         was, now = old.node.get("required") is True, new.node.get("required") is True
         if was != now and new.location != "path":
             rule_id = "request-parameter-became-required" if now else "request-parameter-became-optional"
@@ -541,6 +545,15 @@ class _Differ:
                 if old_scopes[scope] != new_scopes[scope]:
                     text = f"security scheme {name!r}: scope {scope!r} description changed"
                     self._add("INFO", "api-security-component-oauth-scope-changed", None, name, "", text, doc=True)
+
+    def _info(self) -> None:
+        old, new = as_map(self.old.data.get("info")), as_map(self.new.data.get("info"))
+        if canonical(old.get("version")) != canonical(new.get("version")):
+            text = f"API version {shown(old.get('version'))} -> {shown(new.get('version'))}"
+            self._add("INFO", "api-version-changed", None, "", "", text, old=old.get("version"), new=new.get("version"))
+        for field in ("title", "description", "termsOfService", "contact", "license"):
+            rule_id = f"api-info-{field.lower()}-changed"
+            self._doc(None, rule_id, "", "", f"API {field} changed", old.get(field), new.get(field))
 
     def _webhooks(self) -> None:
         """OpenAPI 3.1 webhooks by name (the requests the server sends); their contents are not compared."""
