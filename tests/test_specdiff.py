@@ -595,3 +595,20 @@ def test_info_version_and_title() -> None:
         ("api-info-title-changed", True, "t", "u"),
         ("api-version-changed", False, "1", "2"),
     ]
+
+
+def test_names_from_the_spec_cannot_break_the_one_line_text() -> None:
+    nasty = "a\nb\u202e\u2028c"
+
+    def doc(extra: bool) -> dict[str, Any]:
+        properties: dict[str, Any] = {"x": {"type": "string"}}
+        if extra:
+            properties[nasty] = {"type": "string"}
+        content = {f"application/{nasty}": {"schema": {"type": "object", "properties": properties}}}
+        return spec({f"/p{nasty}": {"get": op(responses={nasty: {"description": "d", "content": content}})}})
+
+    changes = diff_documents(doc(False), doc(True)) + diff_documents(doc(True), spec({}))
+    assert {c.id for c in changes} == {"response-optional-property-added", "api-path-removed-without-deprecation"}
+    for change in changes:
+        assert change.text.isprintable(), change.text
+    assert any(c.subject == nasty for c in changes)  # the entry itself keeps the raw name

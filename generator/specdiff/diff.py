@@ -13,7 +13,7 @@ from typing import Any
 from .document import Document, Operation, Parameter, as_list, as_map
 from .load import load_for_diff
 from .model import WireChange
-from .rules import REQUEST, RESPONSE, Site, level_of, name_event, shown
+from .rules import REQUEST, RESPONSE, Site, level_of, name_event, plain, shown
 from .schema import Event, SchemaComparer, canonical
 
 __all__ = ["diff_documents", "is_breaking", "load_for_diff"]
@@ -57,7 +57,7 @@ class _Differ:
         for key in kept_keys:
             before, after = self.old.operations.get(key), self.new.operations.get(key)
             if before is None and after is not None:
-                self._add("INFO", "endpoint-added", after, "", "", f"endpoint {key[0]} {after.path} added")
+                self._add("INFO", "endpoint-added", after, "", "", f"endpoint {key[0]} {plain(after.path)} added")
             elif after is None and before is not None:
                 self._removed(before, key[1] not in new_paths and key[1] in old_paths)
             elif before is not None and after is not None:
@@ -114,7 +114,7 @@ class _Differ:
         rule_id = f"{scope}-removed-{'with' if deprecated else 'without'}-deprecation"
         what = "path" if whole_path else "endpoint"
         note = " (it was deprecated)" if deprecated else ""
-        self._add(level_of(rule_id, "ERR"), rule_id, op, "", "", f"{what} {op.method} {op.path} removed{note}")
+        self._add(level_of(rule_id, "ERR"), rule_id, op, "", "", f"{what} {op.method} {plain(op.path)} removed{note}")
 
     # operations ---------------------------------------------------------------------------------
 
@@ -302,7 +302,7 @@ class _Differ:
         A change found under several media types (a body offered as JSON and as a vendor type) is
         one entry naming them all.
         """
-        where = "request body" if direction == REQUEST else f"response {status}"
+        where = "request body" if direction == REQUEST else f"response {plain(status)}"
         added_id = f"{direction}-{'body-' if direction == REQUEST else ''}media-type-added"
         removed_id = f"{direction}-{'body-' if direction == REQUEST else ''}media-type-removed"
         for media in sorted(set(new) - set(old)):
@@ -325,7 +325,7 @@ class _Differ:
             for event in self.schemas.compare(old_schema, new_schema):
                 grouped.setdefault(event.key(), (event, []))[1].append(media)
         for event, medias in grouped.values():
-            site = Site(direction, "body", f"{where} ({', '.join(medias)})")
+            site = Site(direction, "body", f"{where} ({', '.join(plain(m) for m in medias)})")
             self._schema_events(op, site, [event], status, top_subject=", ".join(medias))
 
     # responses ----------------------------------------------------------------------------------
@@ -339,11 +339,11 @@ class _Differ:
             kind = "success" if success else "non-success"
             if status not in old_responses:
                 rule_id = f"response-{kind}-status-added"
-                self._add(level_of(rule_id, "INFO"), rule_id, after, "", code, f"response status {code} added")
+                self._add(level_of(rule_id, "INFO"), rule_id, after, "", code, f"response status {plain(code)} added")
                 continue
             if status not in new_responses:
                 rule_id = f"response-{kind}-status-removed"
-                self._add(level_of(rule_id, "INFO"), rule_id, after, "", code, f"response status {code} removed")
+                self._add(level_of(rule_id, "INFO"), rule_id, after, "", code, f"response status {plain(code)} removed")
                 continue
             old_response = as_map(self.old.resolved(old_responses[status]))
             new_response = as_map(self.new.resolved(new_responses[status]))
@@ -352,7 +352,7 @@ class _Differ:
                 "response-description-changed",
                 "",
                 code,
-                f"response {code}: description changed",
+                f"response {plain(code)}: description changed",
                 old_response.get("description"),
                 new_response.get("description"),
             )
@@ -368,7 +368,12 @@ class _Differ:
             if key not in old_by:
                 name = new_by[key][0]
                 self._add(
-                    "INFO", "response-header-added", op, name, status, f"response {status}: header {name!r} added"
+                    "INFO",
+                    "response-header-added",
+                    op,
+                    name,
+                    status,
+                    f"response {plain(status)}: header {name!r} added",
                 )
                 continue
             if key not in new_by:
@@ -379,13 +384,18 @@ class _Differ:
                     else "optional-response-header-removed"
                 )
                 self._add(
-                    level_of(rule_id, "WARN"), rule_id, op, name, status, f"response {status}: header {name!r} removed"
+                    level_of(rule_id, "WARN"),
+                    rule_id,
+                    op,
+                    name,
+                    status,
+                    f"response {plain(status)}: header {name!r} removed",
                 )
                 continue
             name, new_header = new_by[key]
             old_header = old_by[key][1]
             if old_header.get("required") is True and new_header.get("required") is not True:
-                text = f"response {status}: header {name!r} became optional"
+                text = f"response {plain(status)}: header {name!r} became optional"
                 self._add(
                     level_of("response-header-became-optional", "ERR"),
                     "response-header-became-optional",
@@ -394,7 +404,7 @@ class _Differ:
                     status,
                     text,
                 )
-            site = Site(RESPONSE, "header", f"response {status} header {name!r}")
+            site = Site(RESPONSE, "header", f"response {plain(status)} header {name!r}")
             events = self.schemas.compare(old_header.get("schema"), new_header.get("schema"))
             self._schema_events(op, site, events, status, owner=name)
 
@@ -434,7 +444,7 @@ class _Differ:
                         op,
                         key,
                         "",
-                        f"{where}: {scheme} scope {scope!r} added",
+                        f"{where}: {scheme!r} scope {scope!r} added",
                         new=scope,
                     )
                 for scope in sorted(before - after):
@@ -444,7 +454,7 @@ class _Differ:
                         op,
                         key,
                         "",
-                        f"{where}: {scheme} scope {scope!r} removed",
+                        f"{where}: {scheme!r} scope {scope!r} removed",
                         old=scope,
                     )
 
