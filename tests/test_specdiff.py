@@ -458,6 +458,7 @@ def test_operations_filter_by_id_or_method_and_path() -> None:
     new = spec({"/b": {"get": op(operationId="getB", deprecated=True)}})
     assert {c.id for c in diff_documents(old, new, operations=["getThing"])} == {"api-path-removed-without-deprecation"}
     assert {c.id for c in diff_documents(old, new, operations=["GET /b"])} == {"endpoint-deprecated"}
+    assert {c.id for c in diff_documents(old, new, operations=["get /b"])} == {"endpoint-deprecated"}
     assert diff_documents(old, new, operations=[]) == []
 
 
@@ -612,3 +613,10 @@ def test_names_from_the_spec_cannot_break_the_one_line_text() -> None:
     for change in changes:
         assert change.text.isprintable(), change.text
     assert any(c.subject == nasty for c in changes)  # the entry itself keeps the raw name
+
+
+def test_path_parameters_in_the_filter_match_by_position() -> None:
+    param = {"name": "x", "in": "path", "required": True, "schema": {"type": "string"}}
+    old = spec({"/a/{id}": {"get": op(parameters=[{**param, "name": "id"}])}})
+    new = spec({"/a/{id}": {"get": op(parameters=[{**param, "name": "id"}], deprecated=True)}})
+    assert {c.id for c in diff_documents(old, new, operations=["GET /a/{other}"])} == {"endpoint-deprecated"}

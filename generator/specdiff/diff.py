@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from .document import Document, Operation, Parameter, as_list, as_map
+from .document import Document, Operation, Parameter, as_list, as_map, endpoint_key
 from .load import load_for_diff
 from .model import WireChange
 from .rules import REQUEST, RESPONSE, Site, level_of, name_event, plain, shown
@@ -48,6 +48,12 @@ class _Differ:
         self.old, self.new, self.kept = old, new, kept
         self.schemas = SchemaComparer(old, new)
         self.changes: list[WireChange] = []
+        # "get /a/{x}" keeps the endpoint GET /a/{id}: methods in any case, parameter names by position
+        self.kept_endpoints = {
+            (method.upper(), endpoint_key(path.strip()))
+            for method, _, path in (entry.strip().partition(" ") for entry in kept or ())
+            if path.strip().startswith("/")
+        }
 
     def run(self) -> list[WireChange]:
         keys = sorted(set(self.old.operations) | set(self.new.operations))
@@ -73,9 +79,11 @@ class _Differ:
     def _is_kept(self, key: tuple[str, str]) -> bool:
         if self.kept is None:
             return True
+        if key in self.kept_endpoints:
+            return True
         for doc in (self.old, self.new):
             op = doc.operations.get(key)
-            if op is not None and (op.operation_id in self.kept or f"{op.method} {op.path}" in self.kept):
+            if op is not None and op.operation_id in self.kept:
                 return True
         return False
 
