@@ -620,3 +620,16 @@ def test_path_parameters_in_the_filter_match_by_position() -> None:
     old = spec({"/a/{id}": {"get": op(parameters=[{**param, "name": "id"}])}})
     new = spec({"/a/{id}": {"get": op(parameters=[{**param, "name": "id"}], deprecated=True)}})
     assert {c.id for c in diff_documents(old, new, operations=["GET /a/{other}"])} == {"endpoint-deprecated"}
+
+
+def test_a_reference_wrapped_in_all_of_is_the_same_schema() -> None:
+    thing = {"type": "object", "properties": {"a": {"type": "string"}}}
+
+    def doc(prop: dict[str, Any]) -> dict[str, Any]:
+        body = {"type": "object", "properties": {"t": prop}}
+        return spec({"/a": {"post": op(requestBody=json_body(body))}}, {"Thing": thing})
+
+    plain_ref = doc({"$ref": "#/components/schemas/Thing"})
+    wrapped = doc({"allOf": [{"$ref": "#/components/schemas/Thing"}], "nullable": True})
+    assert entries(plain_ref, wrapped) == {("INFO", "request-property-became-nullable", "t", "")}
+    assert entries(wrapped, plain_ref) == {("ERR", "request-property-became-not-nullable", "t", "")}

@@ -160,7 +160,7 @@ class SchemaComparer:
         self._active.add(pair)
         self._met.append({pair})
         try:
-            events = tuple(self._events(as_map(old), as_map(new), depth))
+            events = tuple(self._events(as_map(old), as_map(new), depth, (old_ref, new_ref)))
         finally:
             self._active.discard(pair)
             met = frozenset(self._met.pop())
@@ -205,7 +205,7 @@ class SchemaComparer:
         self._views[(side, id(node))] = view
         return view
 
-    def _events(self, old: Mapping[str, Any], new: Mapping[str, Any], depth: int) -> list[Event]:
+    def _events(self, old: Mapping[str, Any], new: Mapping[str, Any], depth: int, refs: tuple[str, str]) -> list[Event]:
         ov = self._view(self.old, old, 0)
         nv = self._view(self.new, new, 1)
         events: list[Event] = []
@@ -224,7 +224,10 @@ class SchemaComparer:
             events.append(Event("deprecated" if new.get("deprecated") else "reactivated"))
         events += _discriminator_events(old.get("discriminator"), new.get("discriminator"))
         events += self._property_events(ov, nv, depth)
-        events += _member_events("allOf", "all-of", ov.all_of, nv.all_of)
+        # `$ref: X` and `allOf: [$ref: X]` (the usual way to annotate a reference) are the same schema
+        old_members = [m for m in ov.all_of if not refs[1] or m != _label(refs[1], 0)]
+        new_members = [m for m in nv.all_of if not refs[0] or m != _label(refs[0], 0)]
+        events += _member_events("allOf", "all-of", old_members, new_members)
         for keyword, name in COMPOSITIONS:
             events += self._composition_events(old, new, keyword, name, depth)
         if "items" in old or "items" in new:
