@@ -94,8 +94,8 @@ class ClientApi(SyncApi):
     def launch_composition(
         self,
         id: str,
-        composition_launch_options: CompositionLaunchOptions | None = None,
         *,
+        composition_launch_options: CompositionLaunchOptions | None = None,
         request_options: RequestOptions | None = None,
     ) -> list[int]:
         """Launch Composition

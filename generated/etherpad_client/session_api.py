@@ -186,10 +186,10 @@ class SessionApi(SyncApi):
 
     def create_session_using_get(
         self,
+        *,
         group_id: str | None = None,
         author_id: str | None = None,
         valid_until: str | None = None,
-        *,
         request_options: RequestOptions | None = None,
     ) -> CreateSessionUsingGET200Response:
         """creates a new session. validUntil is an unix timestamp in seconds
@@ -211,10 +211,10 @@ class SessionApi(SyncApi):
 
     def create_session_using_post(
         self,
+        *,
         group_id: str | None = None,
         author_id: str | None = None,
         valid_until: str | None = None,
-        *,
         request_options: RequestOptions | None = None,
     ) -> CreateSessionUsingGET200Response:
         """creates a new session. validUntil is an unix timestamp in seconds
@@ -236,8 +236,8 @@ class SessionApi(SyncApi):
 
     def delete_session_using_get(
         self,
-        session_id: str | None = None,
         *,
+        session_id: str | None = None,
         request_options: RequestOptions | None = None,
     ) -> AppendChatMessageUsingGET200Response:
         """deletes a session
@@ -254,8 +254,8 @@ class SessionApi(SyncApi):
 
     def delete_session_using_post(
         self,
-        session_id: str | None = None,
         *,
+        session_id: str | None = None,
         request_options: RequestOptions | None = None,
     ) -> AppendChatMessageUsingGET200Response:
         """deletes a session
@@ -272,8 +272,8 @@ class SessionApi(SyncApi):
 
     def get_session_info_using_get(
         self,
-        session_id: str | None = None,
         *,
+        session_id: str | None = None,
         request_options: RequestOptions | None = None,
     ) -> GetSessionInfoUsingGET200Response:
         """returns informations about a session
@@ -290,8 +290,8 @@ class SessionApi(SyncApi):
 
     def get_session_info_using_post(
         self,
-        session_id: str | None = None,
         *,
+        session_id: str | None = None,
         request_options: RequestOptions | None = None,
     ) -> GetSessionInfoUsingGET200Response:
         """returns informations about a session

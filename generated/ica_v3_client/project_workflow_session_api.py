@@ -153,6 +153,7 @@ class ProjectWorkflowSessionApi(SyncApi):
     def get_workflow_sessions(
         self,
         project_id: str,
+        *,
         reference: str | None = None,
         userreference: str | None = None,
         status: str | None = None,
@@ -162,7 +163,6 @@ class ProjectWorkflowSessionApi(SyncApi):
         page_token: str | None = None,
         page_size: str | None = None,
         sort: str | None = None,
-        *,
         request_options: RequestOptions | None = None,
     ) -> WorkflowSessionPagedListV3:
         """Retrieve the list of workflow sessions.
@@ -230,6 +230,7 @@ class ProjectWorkflowSessionApi(SyncApi):
     def iter_get_workflow_sessions(
         self,
         project_id: str,
+        *,
         reference: str | None = None,
         userreference: str | None = None,
         status: str | None = None,
@@ -238,7 +239,6 @@ class ProjectWorkflowSessionApi(SyncApi):
         page_offset: str | None = None,
         page_size: str | None = None,
         sort: str | None = None,
-        *,
         request_options: RequestOptions | None = None,
     ) -> Iterator[WorkflowSessionV3]:
         """Every item of ``get_workflow_sessions``, fetching pages lazily by ``page_token``.
@@ -316,12 +316,12 @@ class ProjectWorkflowSessionApi(SyncApi):
         self,
         project_id: str,
         workflow_session_id: str,
+        *,
         page_offset: str | None = None,
         page_token: str | None = None,
         page_size: str | None = None,
         sort: str | None = None,
         analysis_query_parameters: AnalysisQueryParameters | None = None,
-        *,
         request_options: RequestOptions | None = None,
     ) -> WorkflowSessionAnalysisPagedListV4:
         """Search analyses orchestrated by the workflow session.
@@ -372,11 +372,11 @@ class ProjectWorkflowSessionApi(SyncApi):
         self,
         project_id: str,
         workflow_session_id: str,
+        *,
         page_offset: str | None = None,
         page_size: str | None = None,
         sort: str | None = None,
         analysis_query_parameters: AnalysisQueryParameters | None = None,
-        *,
         request_options: RequestOptions | None = None,
     ) -> Iterator[WorkflowSessionAnalysisV4]:
         """Every item of ``search_orchestrated_analyses``, fetching pages lazily by ``page_token``.
@@ -394,12 +394,12 @@ class ProjectWorkflowSessionApi(SyncApi):
     def search_workflow_sessions(
         self,
         project_id: str,
+        *,
         page_offset: str | None = None,
         page_token: str | None = None,
         page_size: str | None = None,
         sort: str | None = None,
         analysis_query_parameters: AnalysisQueryParameters | None = None,
-        *,
         request_options: RequestOptions | None = None,
     ) -> WorkflowSessionPagedListV4:
         """Search workflow sessions.
@@ -448,11 +448,11 @@ class ProjectWorkflowSessionApi(SyncApi):
     def iter_search_workflow_sessions(
         self,
         project_id: str,
+        *,
         page_offset: str | None = None,
         page_size: str | None = None,
         sort: str | None = None,
         analysis_query_parameters: AnalysisQueryParameters | None = None,
-        *,
         request_options: RequestOptions | None = None,
     ) -> Iterator[WorkflowSessionV4]:
         """Every item of ``search_workflow_sessions``, fetching pages lazily by ``page_token``.

@@ -169,13 +169,13 @@ class TaskVersionsApi(SyncApi):
     def list_task_versions(
         self,
         task_id: str,
+        *,
         sort: str | None = None,
         versions: str | None = None,
         ids: str | None = None,
         acls: str | None = None,
         page_size: int = 10,
         page_token: str | None = None,
-        *,
         request_options: RequestOptions | None = None,
     ) -> TaskVersionSummaryPagedItems:
         """Get a list of versions
@@ -210,12 +210,12 @@ class TaskVersionsApi(SyncApi):
     def iter_list_task_versions(
         self,
         task_id: str,
+        *,
         sort: str | None = None,
         versions: str | None = None,
         ids: str | None = None,
         acls: str | None = None,
         page_size: int = 10,
-        *,
         request_options: RequestOptions | None = None,
     ) -> Iterator[TaskVersionSummary]:
         """Every item of ``list_task_versions``, fetching pages lazily by ``page_token``.
@@ -233,8 +233,8 @@ class TaskVersionsApi(SyncApi):
     def create_task_version(
         self,
         task_id: str,
-        body: CreateTaskVersionRequest | None = None,
         *,
+        body: CreateTaskVersionRequest | None = None,
         request_options: RequestOptions | None = None,
     ) -> TaskVersion:
         """Create a task version
@@ -278,8 +278,8 @@ class TaskVersionsApi(SyncApi):
         self,
         task_id: str,
         version_id: str,
-        body: UpdateTaskVersionRequest | None = None,
         *,
+        body: UpdateTaskVersionRequest | None = None,
         request_options: RequestOptions | None = None,
     ) -> TaskVersion:
         """Update task version properties
@@ -302,8 +302,8 @@ class TaskVersionsApi(SyncApi):
         self,
         task_id: str,
         version_id: str,
-        body: LaunchTaskRequest | None = None,
         *,
+        body: LaunchTaskRequest | None = None,
         request_options: RequestOptions | None = None,
     ) -> TaskRun:
         """Launch a task version

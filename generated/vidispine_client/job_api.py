@@ -194,6 +194,7 @@ class JobApi(SyncApi):
 
     def get_jobs(
         self,
+        *,
         jobmetadata: Sequence[str] | None = None,
         field: Sequence[str] | None = None,
         starttime_to: str | None = None,
@@ -209,7 +210,6 @@ class JobApi(SyncApi):
         metadata: bool = False,
         finishtime_from: str | None = None,
         finishtime_to: str | None = None,
-        *,
         request_options: RequestOptions | None = None,
     ) -> JobListType:
         """List all jobs
@@ -276,6 +276,7 @@ class JobApi(SyncApi):
 
     def iter_get_jobs(
         self,
+        *,
         jobmetadata: Sequence[str] | None = None,
         field: Sequence[str] | None = None,
         starttime_to: str | None = None,
@@ -291,7 +292,6 @@ class JobApi(SyncApi):
         metadata: bool = False,
         finishtime_from: str | None = None,
         finishtime_to: str | None = None,
-        *,
         request_options: RequestOptions | None = None,
     ) -> Iterator[JobType]:
         """Every item of ``get_jobs``, fetching pages lazily by ``first``.
@@ -326,11 +326,11 @@ class JobApi(SyncApi):
         self,
         type: str,
         simple_metadata_type: SimpleMetadataType,
+        *,
         jobmetadata: Sequence[str] | None = None,
         notification_data: str | None = None,
         priority: str = "MEDIUM",
         notification: str | None = None,
-        *,
         request_options: RequestOptions | None = None,
     ) -> JobType:
         """Start a job with custom type
@@ -398,9 +398,9 @@ class JobApi(SyncApi):
     def get_job(
         self,
         job_id: str,
+        *,
         field: Sequence[str] | None = None,
         metadata: bool = False,
-        *,
         request_options: RequestOptions | None = None,
     ) -> JobType:
         """Retrieve a job
@@ -422,8 +422,8 @@ class JobApi(SyncApi):
     def update_job(
         self,
         job_id: str,
-        priority: str = "MEDIUM",
         *,
+        priority: str = "MEDIUM",
         request_options: RequestOptions | None = None,
     ) -> None:
         """Modify a job
@@ -442,9 +442,9 @@ class JobApi(SyncApi):
     def abort_job(
         self,
         job_id: str,
+        *,
         reason: str | None = None,
         cleanup: bool = True,
-        *,
         request_options: RequestOptions | None = None,
     ) -> None:
         """Abort a job
@@ -490,8 +490,8 @@ class JobApi(SyncApi):
     def create_duplicate_job(
         self,
         job_id: str,
-        priority: str | None = None,
         *,
+        priority: str | None = None,
         request_options: RequestOptions | None = None,
     ) -> JobType:
         """Create a duplicate job
