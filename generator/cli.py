@@ -100,9 +100,11 @@ def _warn(packages: Sequence[GeneratedPackage]) -> None:
             print(f"warning: {warning}", file=sys.stderr)
 
 
-def _generate_all(specs: list[Path], no_cache: bool = False, options: Options | None = None) -> list[GeneratedPackage]:
+def _generate_all(
+    specs: list[Path], output: Path, no_cache: bool = False, options: Options | None = None
+) -> list[GeneratedPackage]:
     """Generate every spec in memory; stop at the first bad spec, before anything is written."""
-    packages = generate_many(specs, Cache(None if no_cache else default_dir()), options)
+    packages = generate_many(specs, Cache(None if no_cache else default_dir()), options, output)
     _warn(packages)
     owners: dict[str, str] = {}
     for package in packages:
@@ -124,7 +126,7 @@ def _stale(output: Path, packages: list[GeneratedPackage], all_specs: bool) -> l
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     specs = _spec_files(args)
-    packages = _generate_all(specs, args.no_cache, _options(args, specs))
+    packages = _generate_all(specs, args.output, args.no_cache, _options(args, specs))
     output: Path = args.output
     for package in packages:
         changed = write_package(output / package.package, package.files)
@@ -139,7 +141,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     specs = _spec_files(args)
-    packages = _generate_all(specs, args.no_cache, _options(args, specs))
+    packages = _generate_all(specs, args.output, args.no_cache, _options(args, specs))
     output: Path = args.output
     diff: list[str] = []
     for package in packages:
