@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shlex
-import tomllib
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,8 @@ from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-SCRIPTS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+# the console scripts the installed generator provides (pyproject.toml's [project.scripts])
+SCRIPTS = {script.name: script.value for script in entry_points(group="console_scripts")}
 
 
 def test_the_hooks_are_verify_and_check() -> None:
