@@ -290,3 +290,19 @@ def test_main_imports_the_standard_library_only(package: str) -> None:
         elif isinstance(node, ast.Import):
             imported.update(alias.name for alias in node.names)
     assert imported <= {"__future__", "argparse", "hashlib", "json", "os", "sys", "pathlib", "typing"}, imported
+
+
+def test_check_catches_an_edited_manifest_like_any_generated_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checkout = _checkout(tmp_path)
+    shutil.copytree(GENERATED, checkout / "generated", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.chdir(checkout)
+    assert main(["check", "--no-cache"]) == 0
+    manifest = checkout / "generated" / PACKAGE / "clientgen.json"
+    manifest.write_text(manifest.read_text().replace('"version": "1.2.15"', '"version": "9.9.9"'))
+    capsys.readouterr()
+    assert main(["check", "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    assert f"--- a/generated/{PACKAGE}/clientgen.json\n" in out
+    assert '-  "version": "9.9.9"\n+  "version": "1.2.15"\n' in out
