@@ -1,9 +1,11 @@
 """The pipeline, one direction: load -> validate -> normalize -> render -> format.
 
 ``generate_many`` runs the first four stages spec by spec, then formats every package's Python
-in one batch (so a worker pool can share the work), and keeps each finished package in the cache
-keyed by everything that decides it: when nothing changed, a run reads the answer back instead
-of redoing the work, and the stages are not even imported.
+in one batch (so a worker pool can share the work), adds the files a package carries about
+itself (its spec, CHANGES.md and the manifest over the final bytes), and keeps each finished
+package in the cache keyed by everything that decides it (the recipe and changes file beside
+the spec included): when nothing changed, a run reads the answer back instead of redoing the
+work, and the stages are not even imported.
 """
 
 from __future__ import annotations
