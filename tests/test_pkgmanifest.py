@@ -19,6 +19,7 @@ from generator import __version__
 from generator.cache import Cache
 from generator.cli import main
 from generator.errors import SpecError
+from generator.loader import load_document
 from generator.manifest import source_name, tree_digest
 from generator.pipeline import generate_many
 from generator.writer import read_tree
@@ -306,3 +307,35 @@ def test_check_catches_an_edited_manifest_like_any_generated_file(
     out = capsys.readouterr().out
     assert f"--- a/generated/{PACKAGE}/clientgen.json\n" in out
     assert '-  "version": "9.9.9"\n+  "version": "1.2.15"\n' in out
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"[]", b"[" * 100000, b'{"files": {"a": 1}}'])
+def test_verify_reports_an_unreadable_manifest_without_a_traceback(vendored: Path, tmp_path: Path, raw: bytes) -> None:
+    (vendored / "clientgen.json").write_bytes(raw)
+    result = _run(tmp_path, "-m", f"myapp._vendor.{PACKAGE}", "--verify")
+    assert result.returncode == 1 and "clientgen.json" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_verify_reads_nothing_through_a_symlink(vendored: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.py"
+    outside.write_bytes((vendored / "models.py").read_bytes())  # same bytes: reading it would "match"
+    (vendored / "models.py").unlink()
+    os.symlink(outside, vendored / "models.py")
+    result = _run(tmp_path, "-m", f"myapp._vendor.{PACKAGE}", "--verify")
+    assert result.returncode == 1 and "edited   models.py\n" in result.stdout
+
+
+def test_a_json_spec_ships_as_openapi_json(tmp_path: Path) -> None:
+    spec = tmp_path / "specs" / "etherpad.json"
+    spec.parent.mkdir()
+    spec.write_text(json.dumps(load_document(ROOT / "specs" / "etherpad.yaml").data, indent=1), encoding="utf-8")
+    (package,) = generate_many([spec], Cache(None), None, tmp_path / "generated")
+    assert package.files["openapi.json"] == spec.read_bytes() and "openapi.yaml" not in package.files
+    manifest = json.loads(package.files["clientgen.json"])
+    assert manifest["spec"] == {
+        "path": "specs/etherpad.json",
+        "file": "openapi.json",
+        "sha256": hashlib.sha256(spec.read_bytes()).hexdigest(),
+    }
+    assert '"openapi.json"' in package.files["pyproject.toml"].decode()
+    assert "`openapi.json`" in package.files["README.md"].decode()

@@ -87,7 +87,7 @@ def verify(root: Path) -> dict[str, Any]:
         raise ManifestError(f"no {MANIFEST} in {root}")
     try:
         manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         raise ManifestError(f"cannot read {MANIFEST}: {error}") from None
     hashes = _hashes(manifest)
     edited: list[str] = []
