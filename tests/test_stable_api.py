@@ -97,7 +97,7 @@ def _send(package: ModuleType, method: str, args: tuple[Any, ...], kwargs: dict[
 
 def test_the_new_parameter_sits_in_the_middle_and_is_keyword_only(packages: tuple[ModuleType, ModuleType]) -> None:
     old, new = packages
-    for method in ("get_workflow_sessions", "search_orchestrated_analyses"):
+    for method in ("get_workflow_sessions", "iter_get_workflow_sessions", "search_orchestrated_analyses"):
         before = list(inspect.signature(getattr(getattr(old, API), method)).parameters)
         after = inspect.signature(getattr(getattr(new, API), method)).parameters
         assert "created_after" not in before
@@ -136,3 +136,31 @@ def test_an_optional_argument_passed_by_position_is_refused(packages: tuple[Modu
     signature = inspect.signature(getattr(new, API).get_workflow_sessions)
     with pytest.raises(TypeError):
         signature.bind(None, "p.1", "a-reference")
+
+
+def test_every_optional_parameter_of_the_five_clients_is_keyword_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Across the committed packages, sync and async: required positional, optional keyword-only."""
+    monkeypatch.syspath_prepend(str(ROOT / "generated"))
+    checked = 0
+    for folder in sorted((ROOT / "generated").iterdir()):
+        if not (folder / "clientgen.json").is_file():
+            continue
+        package = importlib.import_module(folder.name)
+        for name in dir(package):
+            cls = getattr(package, name)
+            if not (inspect.isclass(cls) and name.endswith("Api") and name != "SyncApi"):
+                continue
+            for method, function in inspect.getmembers(cls, callable):
+                if method.startswith("_") or method == "with_raw_response":
+                    continue
+                for param in list(inspect.signature(function).parameters.values())[1:]:
+                    optional = param.default is not inspect.Parameter.empty
+                    wanted = inspect.Parameter.KEYWORD_ONLY if optional else inspect.Parameter.POSITIONAL_OR_KEYWORD
+                    assert param.kind is wanted, (name, method, param.name)
+                    checked += optional
+    assert checked > 100  # the count of optional parameters seen, request_options included
+
+
+def test_the_docs_show_the_bare_star() -> None:
+    docs = (ROOT / "generated" / "ica_v3_client" / "docs" / "ProjectWorkflowSessionApi.md").read_text()
+    assert "> WorkflowSessionPagedListV3 get_workflow_sessions(project_id, *, reference=None, " in docs
