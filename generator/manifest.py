@@ -102,9 +102,10 @@ def read_upstream(recipe: bytes, shown: str) -> dict[str, Any] | None:
         raise SpecError(
             shown, "/upstream", "upstream must be a mapping or `none`", "give origin, api-version, sha256 and file"
         )
-    return {
+    found = {
         name: _json_value(upstream[key], shown, f"/upstream/{key}") for key, name in _UPSTREAM_KEYS if key in upstream
     }
+    return found or None  # a mapping that records none of them says no more than `none`
 
 
 def default_changes(version: str, source: str) -> str:

@@ -367,15 +367,25 @@ def run(paths: Sequence[Path], against: str | None, output_format: str) -> int:
             raise UsageError(f"no {MANIFEST_NAME} in {path} or below it (at most {SEARCH_DEPTH} levels down)")
         roots += [root for root in found if root not in roots]
     reference = Reference.load(against) if against is not None else None
-    verified = [verify_package(root) for root in roots]
-    results = [(result, compare(result.path, reference) if reference else None) for result in verified]
-    if output_format == "json":
-        report = {"packages": [_as_json(result, stale) for result, stale in results]}
-        sys.stdout.write(json.dumps(report, indent=2, sort_keys=True) + "\n")
-    else:
-        for result, stale in results:
+    entries: list[dict[str, Any]] = []
+    failed = False
+    for root in roots:
+        try:  # one broken manifest is reported without hiding the other packages' results
+            result = verify_package(root)
+        except SpecError as error:
+            print(f"error: {error}", file=sys.stderr)
+            entries.append({"path": _shown(root), "error": str(error)})
+            failed = True
+            continue
+        stale = compare(result.path, reference) if reference else None
+        failed = failed or not result.clean or stale is not None
+        if output_format == "json":
+            entries.append(_as_json(result, stale))
+        else:
             sys.stdout.write("".join(line + "\n" for line in _as_text(result, stale)))
-    return 0 if all(result.clean and stale is None for result, stale in results) else 1
+    if output_format == "json":
+        sys.stdout.write(json.dumps({"packages": entries}, indent=2, sort_keys=True) + "\n")
+    return 1 if failed else 0
 
 
 def register(commands: Any) -> None:

@@ -118,7 +118,7 @@ def test_the_manifest_repeats_the_recipes_upstream_provenance(tmp_path: Path) ->
     }
 
 
-@pytest.mark.parametrize("recipe", ["upstream: none\n", "clientgen-recipe: 1\n", ""])
+@pytest.mark.parametrize("recipe", ["upstream: none\n", "clientgen-recipe: 1\n", "", "upstream: {format: x}\n"])
 def test_a_recipe_without_upstream_gives_null(tmp_path: Path, recipe: str) -> None:
     spec = _spec_with_recipe(tmp_path, recipe)
     (package,) = generate_many([spec], Cache(None), None, tmp_path / "generated")

@@ -218,3 +218,13 @@ def test_a_reference_without_the_package_is_a_usage_error(vendored: Path, tmp_pa
     shutil.copytree(GENERATED / "libtes_client", tmp_path / "other" / "libtes_client")
     with pytest.raises(UsageError, match="no package 'etherpad_client'"):
         compare(vendored, str(tmp_path / "other"))
+
+
+def test_a_broken_manifest_does_not_hide_the_other_packages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for package in ("etherpad_client", "libtes_client"):
+        shutil.copytree(GENERATED / package, tmp_path / "vendor" / package)
+    (tmp_path / "vendor" / "etherpad_client" / "clientgen.json").write_text("{}")
+    code, packages = _json(capsys, str(tmp_path / "vendor"))
+    assert code == 1
+    assert "error" in packages[0] and str(packages[0]["path"]).endswith("etherpad_client")
+    assert packages[1]["package"] == "libtes_client" and packages[1]["clean"] is True
