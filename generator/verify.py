@@ -79,7 +79,7 @@ class Staleness:
 
 def _safe_relative(name: object) -> bool:
     """Whether a manifest path is a relative POSIX path that stays inside the package."""
-    if not isinstance(name, str) or not name or "\\" in name or "\0" in name or name.startswith("/"):
+    if not isinstance(name, str) or not name.isprintable() or "\\" in name or name.startswith("/"):
         return False
     parts = name.split("/")
     return ":" not in parts[0] and all(part not in ("", ".", "..") for part in parts)

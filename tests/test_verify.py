@@ -120,6 +120,8 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         ({"files": {"/etc/passwd": "sha256:" + "0" * 64}}, "/files/~1etc~1passwd"),
         ({"files": {"a/./b.py": "sha256:" + "0" * 64}}, "/files/a~1.~1b.py"),
         ({"files": {"C:x.py": "sha256:" + "0" * 64}}, "/files/C:x.py"),
+        ({"files": {"a\nb.py": "sha256:" + "0" * 64}}, "/files/a\nb.py"),
+        ({"files": {"": "sha256:" + "0" * 64}}, "/files/"),
         ({"files": {"models.py": "md5:abc"}}, "/files/models.py"),
         ({"files": {"clientgen.json": "sha256:" + "0" * 64}}, "/files/clientgen.json"),
         ({"files": ["models.py"]}, "/files"),

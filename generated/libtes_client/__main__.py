@@ -26,7 +26,7 @@ class ManifestError(Exception):
 
 def _safe_path(name: object) -> str:
     """A manifest entry as a relative POSIX path that stays inside the package."""
-    if not isinstance(name, str) or not name or "\\" in name or "\0" in name:
+    if not isinstance(name, str) or not name.isprintable() or "\\" in name:
         raise ManifestError(f"not a file path: {name!r}")
     parts = name.split("/")
     if (
