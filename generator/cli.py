@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, verify
 from .cache import Cache, default_dir
 from .errors import SpecError, UsageError
 from .options import Options, check_options
@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
                 help="neither read nor write the cache of formatted files and packages "
                 "(default folder: $CLIENTGEN_CACHE_DIR, else ~/.cache/clientgen)",
             )
+    verify.register(commands)
     return parser
 
 
@@ -100,9 +101,11 @@ def _warn(packages: Sequence[GeneratedPackage]) -> None:
             print(f"warning: {warning}", file=sys.stderr)
 
 
-def _generate_all(specs: list[Path], no_cache: bool = False, options: Options | None = None) -> list[GeneratedPackage]:
+def _generate_all(
+    specs: list[Path], output: Path, no_cache: bool = False, options: Options | None = None
+) -> list[GeneratedPackage]:
     """Generate every spec in memory; stop at the first bad spec, before anything is written."""
-    packages = generate_many(specs, Cache(None if no_cache else default_dir()), options)
+    packages = generate_many(specs, Cache(None if no_cache else default_dir()), options, output)
     _warn(packages)
     owners: dict[str, str] = {}
     for package in packages:
@@ -124,7 +127,7 @@ def _stale(output: Path, packages: list[GeneratedPackage], all_specs: bool) -> l
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     specs = _spec_files(args)
-    packages = _generate_all(specs, args.no_cache, _options(args, specs))
+    packages = _generate_all(specs, args.output, args.no_cache, _options(args, specs))
     output: Path = args.output
     for package in packages:
         changed = write_package(output / package.package, package.files)
@@ -139,7 +142,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     specs = _spec_files(args)
-    packages = _generate_all(specs, args.no_cache, _options(args, specs))
+    packages = _generate_all(specs, args.output, args.no_cache, _options(args, specs))
     output: Path = args.output
     diff: list[str] = []
     for package in packages:
@@ -171,7 +174,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate}[args.command]
+    commands = {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate}
+    command = commands.get(args.command) or args.handler
     try:
         return command(args)
     except SpecError as error:

@@ -2,7 +2,7 @@
 
 Files rendered from templates that are already in black's style (the runtime modules; a test
 keeps them so) are not formatted again. The rest come from the on-disk cache when they were
-formatted before (keyed by the text below the header, which names the spec's hash); else
+formatted before (keyed by the text below the header, which names the spec); else
 ``layout`` splits their long statements as black would and black itself runs only over the
 statements ``layout`` does not know (one synthetic module per worker, in a pool when there is
 enough work), or over a whole file where ``layout`` cannot read it.
@@ -106,8 +106,8 @@ def _layout(sources: Sequence[str]) -> list[str | None]:
 def _header_length(text: str) -> int:
     """The length of the comment lines that open ``text`` and that black leaves as they are.
 
-    They are the generated-file header, which names the spec's hash: formatting and its cache
-    key skip them, so a spec edit that changes a file's header alone costs that file nothing.
+    They are the generated-file header, which names the spec: formatting and its cache key skip
+    them, so the same code generated from a spec named elsewhere costs that file nothing.
     """
     end = 0
     while text.startswith("# ", end):

@@ -226,7 +226,7 @@ class Package:
     title: str
     description: str
     api_version: str
-    spec_file: str  # as the user named it, e.g. "specs/cons3rt.yaml"
+    spec_file: str  # as the package names it, e.g. "specs/cons3rt.yaml" (manifest.source_name)
     spec_sha256: str
     generator_version: str
     servers: tuple[Server, ...]

@@ -1,9 +1,11 @@
 """The pipeline, one direction: load -> validate -> normalize -> render -> format.
 
 ``generate_many`` runs the first four stages spec by spec, then formats every package's Python
-in one batch (so a worker pool can share the work), and keeps each finished package in the cache
-keyed by everything that decides it: when nothing changed, a run reads the answer back instead
-of redoing the work, and the stages are not even imported.
+in one batch (so a worker pool can share the work), adds the files a package carries about
+itself (its spec, CHANGES.md and the manifest over the final bytes), and keeps each finished
+package in the cache keyed by everything that decides it (the recipe and changes file beside
+the spec included): when nothing changed, a run reads the answer back instead of redoing the
+work, and the stages are not even imported.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class _Rendered:
     raw: frozenset[str]  # files that need no formatting
     operations: int
     models: int
+    version: str  # of the generated package
     deps: dict[str, str]  # other files the spec's $refs read, with their hashes
     warnings: tuple[str, ...] = ()
     later: tuple[Any, ...] = ()  # the later stages' findings (SpecError), until _settle words them
@@ -79,6 +82,41 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """What decides a package besides the spec's content and the options: read once per run."""
+
+    spec: bytes | None  # None when unreadable (the loader reports it)
+    source: str  # the spec's name in headers and the manifest (see manifest.source_name)
+    recipe: bytes | None
+    recipe_shown: str
+    changes: bytes | None
+
+    def key(self, shown: str, options: Options) -> str | None:
+        if self.spec is None:
+            return None
+        absent = b"\0absent"  # no file at all, never the same as an empty one
+        recipe = self.recipe if self.recipe is not None else absent
+        changes = self.changes if self.changes is not None else absent
+        return digest("package", generator_fingerprint(), shown, self.source, repr(options), self.spec, recipe, changes)
+
+
+def _inputs(path: Path, output: Path) -> _Inputs:
+    from .manifest import changes_path, read_optional, recipe_path, source_name
+
+    try:
+        spec: bytes | None = path.read_bytes()
+    except OSError:
+        spec = None
+    return _Inputs(
+        spec=spec,
+        source=source_name(path, output),
+        recipe=read_optional(recipe_path(path)),
+        recipe_shown=display_path(recipe_path(path)),
+        changes=read_optional(changes_path(path)),
+    )
+
+
 @dataclass
 class _Loaded:
     index: int  # position among the specs being generated (the validator's numbering)
@@ -87,19 +125,22 @@ class _Loaded:
     shown: str
     options: Options
     key: str | None  # the package cache key
+    inputs: _Inputs
     doc: Any  # loader.Document, as read
     version: str  # "2.0", "3.0" or "3.1"
     loaded: set[Path]  # files its $refs read
 
 
-def _load(index: int, position: int, path: Path, shown: str, options: Options, key: str | None) -> _Loaded:
+def _load(
+    index: int, position: int, path: Path, shown: str, options: Options, key: str | None, inputs: _Inputs
+) -> _Loaded:
     from .loader import load_document, track_loads
     from .validate import prepare
 
     with track_loads() as loaded:
         doc = load_document(path, shown)
         version = prepare(doc)
-    return _Loaded(index, position, path, shown, options, key, doc, version, set(loaded))
+    return _Loaded(index, position, path, shown, options, key, inputs, doc, version, set(loaded))
 
 
 def _render(spec: _Loaded) -> _Rendered:
@@ -114,7 +155,7 @@ def _render(spec: _Loaded) -> _Rendered:
     with track_loads() as loaded:
         doc = openapi3(spec.doc, spec.version)  # Swagger 2.0 is converted
         settings = read_settings(doc, spec.options)
-        package = normalize(doc, settings, spec.shown, spec.options.allow_invalid, later.append)
+        package = normalize(doc, settings, spec.inputs.source, spec.options.allow_invalid, later.append)
     texts = render_package(package)
     root = spec.path.resolve()
     deps = {str(p): _sha(p) for p in sorted(spec.loaded | set(loaded)) if p != root}
@@ -125,6 +166,7 @@ def _render(spec: _Loaded) -> _Rendered:
         raw=frozenset(name for name in texts if not name.endswith(".py") or name in STATIC_FILES),
         operations=sum(len(api.operations) for api in package.apis),
         models=len(package.models),
+        version=package.version,
         deps=deps,
         later=tuple(later),
     )
@@ -154,92 +196,104 @@ def _cached(entry: Any, shown: str) -> GeneratedPackage | None:
                 return None
         except OSError:
             return None
-    files = {name: text.encode("utf-8") for name, text in entry["files"].items()}
+    files = {name: text.encode("utf-8", "surrogateescape") for name, text in entry["files"].items()}
     warnings = tuple(str(w) for w in entry.get("warnings") or ())
     return GeneratedPackage(shown, entry["package"], files, entry["operations"], entry["models"], warnings)
 
 
 def generate_many(
-    paths: Sequence[Path], cache: Cache | None = None, options: Options | Sequence[Options] | None = None
+    paths: Sequence[Path],
+    cache: Cache | None = None,
+    options: Options | Sequence[Options] | None = None,
+    output: Path = Path("generated"),
 ) -> list[GeneratedPackage]:
     """Run the pipeline for several specs, in memory. Raises SpecError on bad input.
 
-    ``options`` apply to every spec, or (a sequence) one per spec.
+    ``options`` apply to every spec, or (a sequence) one per spec. ``output`` is the folder the
+    packages go to: the specs are named relative to its parent, whatever the working directory.
     """
     from .background import SchemaChecks
     from .errors import SpecError
     from .format import format_sources
+    from .manifest import complete_package
 
     cache = cache or Cache(None)
     per_spec = list(options) if isinstance(options, Sequence) else [options or Options()] * len(paths)
     done: dict[int, GeneratedPackage] = {}
-    todo: list[tuple[int, Path, str, Options, str | None]] = []
+    todo: list[tuple[int, Path, str, Options, str | None, _Inputs]] = []
     specs: list[_Loaded] = []
     stop: SpecError | None = None  # a spec that cannot be read: reported after those before it
     for index, path in enumerate(paths):
         options = per_spec[index]
         shown = display_path(path)
-        key: str | None = None
-        if cache.folder is not None:
-            try:
-                key = digest("package", generator_fingerprint(), shown, repr(options), path.read_bytes())
-            except OSError:
-                key = None  # the loader reports the problem
-            hit = _cached(cache.get("package", key), shown) if key else None
-            if hit is not None:
-                done[index] = hit
-                continue
-        todo.append((index, path, shown, options, key))
+        inputs = _inputs(path, output)
+        key = inputs.key(shown, options) if cache.folder is not None else None
+        hit = _cached(cache.get("package", key), shown) if key else None
+        if hit is not None:
+            done[index] = hit
+            continue
+        todo.append((index, path, shown, options, key, inputs))
 
     # the validator starts first, in its own process; it reads the specs itself
-    with SchemaChecks([(path, shown) for _, path, shown, _, _ in todo]) as checks:
-        for number, (index, path, shown, options, key) in enumerate(todo):
+    with SchemaChecks([(path, shown) for _, path, shown, _, _, _ in todo]) as checks:
+        for number, (index, path, shown, options, key, inputs) in enumerate(todo):
             try:
-                specs.append(_load(number, index, path, shown, options, key))
+                specs.append(_load(number, index, path, shown, options, key, inputs))
             except SpecError as error:
                 stop = error
                 break
-        pending: list[tuple[int, _Rendered, str | None]] = []
+        pending: list[tuple[_Loaded, _Rendered]] = []
         for spec in specs:
             try:
                 rendered = _render(spec)
             except Exception:
                 _settle(spec, None, checks)  # a violation explains it better
                 raise
-            pending.append((spec.position, rendered, spec.key))
-        items = [(f"{r.spec}::{n}", text) for _, r, _ in pending for n, text in r.texts.items() if n not in r.raw]
+            pending.append((spec, rendered))
+        items = [(f"{r.spec}::{n}", text) for _, r in pending for n, text in r.texts.items() if n not in r.raw]
         try:
             formatted = iter(format_sources(items, cache))
         except SpecError:
             for spec in specs:
                 _settle(spec, None, checks)
             raise
-        pending = [
-            (position, _settle(spec, rendered, checks) or rendered, key)
-            for spec, (position, rendered, key) in zip(specs, pending, strict=True)
-        ]
+        pending = [(spec, _settle(spec, rendered, checks) or rendered) for spec, rendered in pending]
     if stop is not None:
         raise stop
-    for index, r, key in pending:
+    for spec, r in pending:
         texts = {name: text if name in r.raw else next(formatted) for name, text in r.texts.items()}
-        files = {name: texts[name].encode("utf-8") for name in sorted(texts)}
-        done[index] = GeneratedPackage(r.spec, r.package, files, r.operations, r.models, r.warnings)
-        if key is not None:
+        # the manifest hashes the final bytes, so it comes after formatting
+        files = complete_package(
+            {name: texts[name].encode("utf-8") for name in texts},
+            package=r.package,
+            version=r.version,
+            spec=spec.path,
+            spec_bytes=spec.inputs.spec if spec.inputs.spec is not None else spec.path.read_bytes(),
+            source=spec.inputs.source,
+            recipe=spec.inputs.recipe,
+            recipe_shown=spec.inputs.recipe_shown,
+            changes=spec.inputs.changes,
+        )
+        done[spec.position] = GeneratedPackage(r.spec, r.package, files, r.operations, r.models, r.warnings)
+        if spec.key is not None:
             entry = {
                 "package": r.package,
                 "operations": r.operations,
                 "models": r.models,
                 "deps": r.deps,
                 "warnings": list(r.warnings),
-                "files": {name: texts[name] for name in sorted(texts)},
+                # the shipped spec is UTF-8 (the loader decoded it); surrogates keep any byte exact
+                "files": {name: content.decode("utf-8", "surrogateescape") for name, content in files.items()},
             }
-            cache.put("package", key, entry)
+            cache.put("package", spec.key, entry)
     return [done[i] for i in range(len(paths))]
 
 
-def generate(path: Path, cache: Cache | None = None, options: Options | None = None) -> GeneratedPackage:
+def generate(
+    path: Path, cache: Cache | None = None, options: Options | None = None, output: Path = Path("generated")
+) -> GeneratedPackage:
     """Run the whole pipeline for one spec, in memory. Raises SpecError on bad input."""
-    return generate_many([path], cache, options)[0]
+    return generate_many([path], cache, options, output)[0]
 
 
 def check_only(path: Path, options: Options | None = None) -> GeneratedPackage:

@@ -219,3 +219,8 @@ def test_pip_install_into_a_fresh_venv(tmp_path: Path) -> None:
         assert (folder / "py.typed").is_file(), f"{package}: py.typed is not installed"
         assert (folder / "__init__.py").is_file()
         run_driver(python, tmp_path, "", "", package, folder)
+        # every data file is installed too, so the installed copy checks clean against its manifest
+        verify = subprocess.run(
+            [str(python), "-I", "-m", package, "--verify"], capture_output=True, text=True, cwd=tmp_path
+        )
+        assert verify.returncode == 0, f"{package}: {verify.stdout}{verify.stderr}"

@@ -235,7 +235,7 @@ def test_list_item_of_wrong_type_is_a_response_decode_error(server, flavor):
 def test_launch_composition(server, flavor):
     server.reply(200, [9001, 9002])
     opts = models.CompositionLaunchOptions(username="admin", password="Launch!Pw1", time_to_live=3600)
-    result = call(flavor, server, "launch_composition", "42", opts)
+    result = call(flavor, server, "launch_composition", "42", composition_launch_options=opts)
     req = server.only_request()
     assert (req.method, req.path, req.query) == ("POST", "/rest/api/client/42", "")
     assert_auth(req)
@@ -274,7 +274,7 @@ def test_launch_composition_errors_have_no_model(server, flavor, status, exc, bo
     server.reply(status, body=body, content_type="application/json" if body.startswith(b"{") else None)
     opts = models.CompositionLaunchOptions(username="admin", password="Launch!Pw1")
     with pytest.raises(exc) as info:
-        call(flavor, server, "launch_composition", "42", opts)
+        call(flavor, server, "launch_composition", "42", composition_launch_options=opts)
     err = info.value
     assert type(err) is exc
     assert (err.status, err.body, err.model) == (status, body, None)

@@ -96,7 +96,7 @@ def test_create_task_version(server, flavor):
         ),
         acl=["wid:tenant-1"],
     )
-    tv = call(flavor, server, "create_task_version", TASK, body)
+    tv = call(flavor, server, "create_task_version", TASK, body=body)
     req = server.only_request()
     assert req.method == "POST"
     assert req.path == f"/v1/tasks/{TASK}/versions"
@@ -166,7 +166,7 @@ def test_launch_task_run_colon_template(server, flavor):
     body = models.LaunchTaskRequest(
         name="run-1", arguments={"message": "hello", "input": "gds://vol/ref.fa"}, acl=["wid:tenant-1"]
     )
-    run = call(flavor, server, "launch_task_run", TASK, VERSION, body)
+    run = call(flavor, server, "launch_task_run", TASK, VERSION, body=body)
     req = server.only_request()
     assert req.method == "POST"
     assert req.path == f"/v1/tasks/{TASK}/versions/{VERSION}:launch"
@@ -253,7 +253,7 @@ def test_update_task_version(server, flavor):
         "update_task_version",
         TASK,
         VERSION,
-        models.UpdateTaskVersionRequest(description="updated", acl=[]),
+        body=models.UpdateTaskVersionRequest(description="updated", acl=[]),
     )
     req = server.only_request()
     assert (req.method, req.path, req.query) == ("PATCH", f"/v1/tasks/{TASK}/versions/{VERSION}", "")
@@ -278,12 +278,12 @@ def test_decoded_model_sent_back_keeps_unknown_fields(server, flavor):
             async def go():
                 tv = await api.get_task_version(TASK, VERSION)
                 update = models.UpdateTaskVersionRequest(description="v2", execution=tv.execution)
-                return await api.update_task_version(TASK, VERSION, update)
+                return await api.update_task_version(TASK, VERSION, body=update)
 
             return go()
         tv = api.get_task_version(TASK, VERSION)
         update = models.UpdateTaskVersionRequest(description="v2", execution=tv.execution)
-        return api.update_task_version(TASK, VERSION, update)
+        return api.update_task_version(TASK, VERSION, body=update)
 
     flavor.run(PKG, API, body, client=client_kw(server))
     sent = server.requests[1].json()
@@ -311,7 +311,7 @@ def test_decoded_model_sent_back_keeps_unknown_fields(server, flavor):
 def test_error_response_model_for_every_status(server, flavor, status, exc):
     server.reply(status, {**ERROR, "code": str(status)}, headers={"X-Correlation-Id": "c-1"})
     with pytest.raises(exc) as info:
-        call(flavor, server, "create_task_version", TASK, models.CreateTaskVersionRequest(version="1"))
+        call(flavor, server, "create_task_version", TASK, body=models.CreateTaskVersionRequest(version="1"))
     err = info.value
     assert type(err) is exc
     assert err.status == status

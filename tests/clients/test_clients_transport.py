@@ -373,7 +373,7 @@ def test_with_raw_response_gives_status_headers_content_and_data(server, flavor)
         "TaskVersionsApi",
         "create_task_version",
         "tsk.1",
-        tes.models.CreateTaskVersionRequest(version="2.0.0"),
+        body=tes.models.CreateTaskVersionRequest(version="2.0.0"),
         client=client_kw(server, "libtes_client"),
         raw=True,
     )
