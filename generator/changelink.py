@@ -1,0 +1,192 @@
+"""Links between the two levels of the change report: which Python entries a wire entry caused.
+
+A wire entry and a Python entry are linked when they are about the same operation (operationId,
+or method and path) and the same subject: the parameter's wire name, the request or response
+media type, or a property path (``a/b/items/c``) that leads, through the operation's models, to
+the model field or enum a Python entry is about. A wire entry on an operation with nothing to
+link says why the client is not affected; a Python entry nothing links to says it has no
+wire-level cause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from . import ir
+from .apidiff import ApiChange
+from .specdiff.model import WireChange
+
+# wire ids that name a constraint the generated client does not check
+_CONSTRAINTS = (
+    "max-length",
+    "min-length",
+    "pattern",
+    "max-items",
+    "min-items",
+    "max-properties",
+    "min-properties",
+    "unique-items",
+    "multiple-of",
+    "-max-",
+    "-min-",
+    "-max",
+    "-min",
+    "format",
+)
+# path segments of a property path that are not property names
+_STRUCTURE = {"items", "additionalProperties", "allOf", "oneOf", "anyOf", "not"}
+
+NO_WIRE_CAUSE = "no wire-level cause: the same contract gives a different Python API (a generator or naming change)"
+FROM_SCHEMAS = "no single wire entry: the class follows from the schemas of the operations listed"
+
+
+@dataclass(frozen=True)
+class Links:
+    wire_to_python: tuple[tuple[int, ...], ...]  # per wire entry, indexes of Python entries
+    python_to_wire: tuple[tuple[int, ...], ...]
+    impact: tuple[str, ...]  # per wire entry: "" when linked, else "no client impact: <reason>"
+    cause: tuple[str, ...]  # per Python entry: "" when linked, else why nothing links to it
+
+
+def _operations(package: ir.Package | None) -> dict[tuple[str, str], ir.Operation]:
+    if package is None:
+        return {}
+    return {(op.http_method, op.path): op for api in package.apis for op in api.operations}
+
+
+def _field_targets(package: ir.Package | None, roots: Iterable[str], path: Sequence[str]) -> set[tuple[str, str]]:
+    """(model, wire field) pairs a property path reaches from the root classes, and (enum, "")."""
+    if package is None or not path:
+        return set()
+    models = {m.name: m for m in package.models}
+    enums = {e.name for e in package.enums}
+    current = set(roots)
+    found: set[tuple[str, str]] = set()
+    for position, segment in enumerate(path):
+        last = position == len(path) - 1
+        fields = [
+            (name, field)
+            for name in sorted(current)
+            if name in models
+            for field in models[name].init_fields
+            if field.wire_name == segment
+        ]
+        if not fields:
+            if segment in _STRUCTURE or segment.isdigit():
+                continue
+            return found
+        if last:
+            for name, field in fields:
+                found.add((name, segment))
+                found.update((enum, "") for enum in field.type.models if enum in enums)
+        current = {model for _, field in fields for model in field.type.models}
+    return found
+
+
+def _roots(op: ir.Operation | None, side: str) -> set[str]:
+    if op is None:
+        return set()
+    roots: set[str] = set()
+    if side in ("request", "any") and op.body is not None:
+        roots.update(op.body.type.models)
+    if side in ("response", "any"):
+        roots.update(op.return_type.models)
+        for response in op.success + op.errors:
+            if response.type is not None:
+                roots.update(response.type.models)
+    return roots
+
+
+def _side(wire: WireChange) -> str:
+    if wire.id.startswith("request-") or wire.id.startswith("new-required-request") or "request-property" in wire.id:
+        return "request"
+    if wire.id.startswith("response-") or "response-property" in wire.id:
+        return "response"
+    return "any"
+
+
+def _no_impact(wire: WireChange) -> str:
+    if wire.doc:
+        return "no client impact: documentation only"
+    side = _side(wire)
+    if any(mark in wire.id for mark in _CONSTRAINTS):
+        if side == "response":
+            return "no client impact: the client does not enforce response constraints"
+        return "no client impact: the client does not check constraints; the server applies them"
+    if "example" in wire.id:
+        return "no client impact: documentation only"
+    if "status" in wire.id and side == "response":
+        return "no client impact: the method's signature and return type are the same; other statuses raise the same errors"
+    if "security" in wire.id or "scope" in wire.id:
+        return "no client impact: the client sends the same credentials"
+    if "server" in wire.id:
+        return "no client impact: the default base_url is the same"
+    return "no client impact: the generated API is the same and the client sends the same request"
+
+
+def _operation_of(change: ApiChange) -> tuple[str, str]:
+    return change.http_method, change.path
+
+
+def link(
+    wire: Sequence[WireChange], python: Sequence[ApiChange], old: ir.Package | None, new: ir.Package | None
+) -> Links:
+    """Link every wire entry to the Python entries it caused (both IRs resolve property paths)."""
+    old_ops, new_ops = _operations(old), _operations(new)
+    by_operation: dict[tuple[str, str], list[int]] = {}
+    by_id: dict[str, list[int]] = {}
+    for index, change in enumerate(python):
+        if change.http_method:
+            by_operation.setdefault(_operation_of(change), []).append(index)
+        if change.operation_id:
+            by_id.setdefault(change.operation_id, []).append(index)
+    model_entries: dict[str, list[int]] = {}
+    for index, change in enumerate(python):
+        if change.model:
+            model_entries.setdefault(change.model, []).append(index)
+    forward: list[tuple[int, ...]] = []
+    impact: list[str] = []
+    backward: dict[int, list[int]] = {}
+    for wire_index, entry in enumerate(wire):
+        candidates = set(by_operation.get((entry.method, entry.path), ()))
+        if entry.operation_id:
+            candidates |= set(by_id.get(entry.operation_id, ()))
+        linked = {i for i in candidates if _same_subject(entry, python[i])}
+        key = (entry.method, entry.path)
+        path = [p for p in entry.subject.split("/") if p] if entry.subject and "/" not in entry.subject[:1] else []
+        if entry.method and path and not linked and not _is_media_type(entry.subject):
+            side = _side(entry)
+            targets = _field_targets(old, _roots(old_ops.get(key), side), path)
+            targets |= _field_targets(new, _roots(new_ops.get(key), side), path)
+            for model, field in targets:
+                for i in model_entries.get(model, ()):
+                    if field == "" or python[i].subject == field:
+                        linked.add(i)
+        ordered = tuple(sorted(linked))
+        forward.append(ordered)
+        impact.append("" if ordered else _no_impact(entry))
+        for i in ordered:
+            backward.setdefault(i, []).append(wire_index)
+    python_to_wire = tuple(tuple(backward.get(i, ())) for i in range(len(python)))
+    cause = tuple(
+        "" if python_to_wire[i] else (NO_WIRE_CAUSE if change.http_method else FROM_SCHEMAS)
+        for i, change in enumerate(python)
+    )
+    return Links(tuple(forward), python_to_wire, tuple(impact), cause)
+
+
+def _is_media_type(subject: str) -> bool:
+    head, _, tail = subject.partition("/")
+    return bool(tail) and head in {"application", "text", "multipart", "image", "audio", "video", "*", "font", "model"}
+
+
+def _same_subject(wire: WireChange, change: ApiChange) -> bool:
+    if not wire.subject:
+        # an operation-level wire entry: the operation-level Python entries
+        return not change.subject or change.id.startswith(("method-", "iterator-", "return-type-"))
+    if change.id.startswith(("body-", "required-body", "optional-body")):
+        return _is_media_type(wire.subject) or "request-body" in wire.id
+    if change.id.startswith("return-type-"):
+        return _is_media_type(wire.subject) or "response-body" in wire.id or "response-media" in wire.id
+    return change.subject == wire.subject and not change.model
