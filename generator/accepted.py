@@ -62,13 +62,20 @@ class Accepted:
         return ", ".join(parts)
 
     def keys(self) -> list[tuple[str, str | None]]:
-        return [("id", self.id), ("python_name", self.python_name), ("operation", self.operation), ("subject", self.subject)]
+        return [
+            ("id", self.id),
+            ("python_name", self.python_name),
+            ("operation", self.operation),
+            ("subject", self.subject),
+        ]
 
 
 def _entry(doc: Document, index: int, raw: Any) -> Accepted:
     pointer = f"/accepted/{index}"
     if not isinstance(raw, dict):
-        raise doc.error(pointer, "an accepted entry must be a mapping", "write id, python_name or operation, and reason")
+        raise doc.error(
+            pointer, "an accepted entry must be a mapping", "write id, python_name or operation, and reason"
+        )
     for key in sorted(raw):
         if key not in _KEYS:
             raise doc.error(f"{pointer}/{key}", f"unknown key {key!r}", f"the keys are {', '.join(_KEYS)}")
@@ -93,7 +100,9 @@ def load_accepted(path: Path, display: str | None = None) -> list[Accepted]:
     if data is None:
         return []
     if not isinstance(data, dict) or set(data) - {"accepted"}:
-        raise doc.error("", "an accepted-changes file has one key, accepted: a list of entries", "see docs/change-report.md")
+        raise doc.error(
+            "", "an accepted-changes file has one key, accepted: a list of entries", "see docs/change-report.md"
+        )
     entries = data.get("accepted") or []
     if not isinstance(entries, list):
         raise doc.error("/accepted", "accepted must be a list of entries", "start each entry with '- '")

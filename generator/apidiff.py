@@ -124,7 +124,8 @@ class ApiChange:
     model: str = ""  # the model (new name where it has one) a field or enum entry is about
 
     def sort_key(self) -> tuple[str, ...]:
-        return (self.api_class, self.method, self.model, self.python_name, self.id, self.text)
+        group = "0" if self.api_class else "1" if self.model else "2"  # operations, models, package
+        return (group, self.api_class, self.method, self.model, self.python_name, self.id, self.text)
 
 
 def operation_key(op: ir.Operation) -> str:

@@ -39,6 +39,7 @@ _STRUCTURE = {"items", "additionalProperties", "allOf", "oneOf", "anyOf", "not"}
 
 NO_WIRE_CAUSE = "no wire-level cause: the same contract gives a different Python API (a generator or naming change)"
 FROM_SCHEMAS = "no single wire entry: the class follows from the schemas of the operations listed"
+RENAMED = "no wire-level cause: the same schema under a new name (the wire contract is the same)"
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def _no_impact(wire: WireChange) -> str:
     if "example" in wire.id:
         return "no client impact: documentation only"
     if "status" in wire.id and side == "response":
-        return "no client impact: the method's signature and return type are the same; other statuses raise the same errors"
+        return "no client impact: the same signature and return type; other statuses raise the same errors"
     if "security" in wire.id or "scope" in wire.id:
         return "no client impact: the client sends the same credentials"
     if "server" in wire.id:
@@ -169,10 +170,7 @@ def link(
         for i in ordered:
             backward.setdefault(i, []).append(wire_index)
     python_to_wire = tuple(tuple(backward.get(i, ())) for i in range(len(python)))
-    cause = tuple(
-        "" if python_to_wire[i] else (NO_WIRE_CAUSE if change.http_method else FROM_SCHEMAS)
-        for i, change in enumerate(python)
-    )
+    cause = tuple("" if python_to_wire[i] else _cause(change) for i, change in enumerate(python))
     return Links(tuple(forward), python_to_wire, tuple(impact), cause)
 
 
@@ -182,11 +180,19 @@ def _is_media_type(subject: str) -> bool:
 
 
 def _same_subject(wire: WireChange, change: ApiChange) -> bool:
-    if not wire.subject:
-        # an operation-level wire entry: the operation-level Python entries
-        return not change.subject or change.id.startswith(("method-", "iterator-", "return-type-"))
     if change.id.startswith(("body-", "required-body", "optional-body")):
-        return _is_media_type(wire.subject) or "request-body" in wire.id
+        return "request-body" in wire.id or (wire.id.startswith("request-") and _is_media_type(wire.subject))
     if change.id.startswith("return-type-"):
-        return _is_media_type(wire.subject) or "response-body" in wire.id or "response-media" in wire.id
-    return change.subject == wire.subject and not change.model
+        response_level = "response-body" in wire.id or "response-media" in wire.id or "success-status" in wire.id
+        return response_level or (wire.id.startswith("response-") and _is_media_type(wire.subject))
+    if change.id == "credential-added":
+        return "security" in wire.id
+    if not wire.subject:  # an operation-level wire entry: the operation-level Python entries
+        return not change.subject and change.id.startswith(("method-", "iterator-"))
+    return change.subject == wire.subject and not change.model and "parameter" in change.id
+
+
+def _cause(change: ApiChange) -> str:
+    if change.id in ("model-renamed", "enum-renamed"):
+        return RENAMED
+    return NO_WIRE_CAUSE if change.http_method else FROM_SCHEMAS

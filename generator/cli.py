@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, diffcmd
 from .cache import Cache, default_dir
 from .errors import SpecError, UsageError
 from .options import Options, check_options
@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
                 help="neither read nor write the cache of formatted files and packages "
                 "(default folder: $CLIENTGEN_CACHE_DIR, else ~/.cache/clientgen)",
             )
+    diffcmd.register(commands)
     return parser
 
 
@@ -171,7 +172,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate}[args.command]
+    commands = {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate}
+    command = commands.get(args.command) or args.handler
     try:
         return command(args)
     except SpecError as error:

@@ -138,9 +138,7 @@ def build_report(
     current = current_version or old.version
     proposed = propose_version(current, python_sorted) if python is not None else None
     stale = tuple(entry for entry in accepted if entry.index not in used)
-    return Report(
-        old, new, levels, wire_entries, python_entries, stale, current, proposed, fail_on, tuple(failing)
-    )
+    return Report(old, new, levels, wire_entries, python_entries, stale, current, proposed, fail_on, tuple(failing))
 
 
 # ---- text ------------------------------------------------------------------------------------
@@ -197,7 +195,9 @@ def _python_counts(report: Report) -> str:
 
 
 def _wire_counts(report: Report) -> str:
-    counts = [f"{sum(e.change.level == level and not e.change.doc for e in report.wire)} {level}" for level in WIRE_LEVELS]
+    counts = [
+        f"{sum(e.change.level == level and not e.change.doc for e in report.wire)} {level}" for level in WIRE_LEVELS
+    ]
     counts.append(f"{sum(e.change.doc for e in report.wire)} documentation")
     return ", ".join(counts)
 
@@ -221,9 +221,8 @@ def _accepted_mark(reason: str | None) -> str:
 
 def render_text(report: Report) -> str:
     lines = [f"clientgen diff {_t(report.old.source)} -> {_t(report.new.source)}"]
-    lines.append(
-        f"package {_t(report.old.package)} {_t(report.old.version)} -> {_t(report.new.package)} {_t(report.new.version)}"
-    )
+    old, new = report.old, report.new
+    lines.append(f"package {_t(old.package)} {_t(old.version)} -> {_t(new.package)} {_t(new.version)}")
     lines += _summary_lines(report)
     for heading, python, wire in _groups(report):
         lines.append("")
@@ -237,16 +236,15 @@ def render_text(report: Report) -> str:
             where = f" [{wc.status}]" if wc.status else ""
             subject = f" {_t(wc.subject)}" if wc.subject else ""
             link_text = f"  -> {', '.join(w.python)}" if w.python else f"  ({w.impact})"
-            doc = " doc" if wc.doc else ""
-            lines.append(
-                f"  {w.ref} {wc.level}{doc:<9} {wc.id}{where}{subject}: {_t(wc.text)}{link_text}{_accepted_mark(w.accepted)}"
-            )
+            level = f"{wc.level}{' doc' if wc.doc else ''}"
+            entry = f"  {w.ref} {level:<13} {wc.id}{where}{subject}: {_t(wc.text)}"
+            lines.append(f"{entry}{link_text}{_accepted_mark(w.accepted)}")
     if report.stale:
         lines.append("")
         lines.append("stale accepted entries (they match no change any more):")
-        for entry in report.stale:
-            line = f" (line {entry.line})" if entry.line else ""
-            lines.append(f"  stale{line}: {_t(entry.describe())}: {_t(entry.reason)}")
+        for stale in report.stale:
+            line = f" (line {stale.line})" if stale.line else ""
+            lines.append(f"  stale{line}: {_t(stale.describe())}: {_t(stale.reason)}")
     if not report.wire and not report.python:
         lines.append("")
         lines.append("no changes")

@@ -60,7 +60,7 @@ def propose_version(current: str, changes: Iterable[ApiChange]) -> str:
     if kind == "none":
         return current
     release, rest = _parse(current)
-    major, minor, patch = (list(release) + [0, 0, 0])[:3]
+    major, minor, patch = [*release, 0, 0, 0][:3]
     if major == 0:
         kind = {"major": "minor", "minor": "patch", "patch": "patch"}[kind]
     pre = bool(rest) and _sort_key(current)[1] < 4
