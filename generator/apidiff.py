@@ -521,7 +521,7 @@ class _Differ:
         elif old.required and not new.required:
             self.add("parameter-became-optional", f"{label} became optional: pass it by keyword", **common)
         self.type_change("parameter", renamed(old.type.annotation, self.renames), new.type.annotation, label, common)
-        if old.default != new.default:
+        if old.default != new.default and old.required == new.required:
             self.add(
                 "parameter-default-changed",
                 f"{label} defaults to {new.default} (was {old.default})",
@@ -670,6 +670,7 @@ class _Differ:
         old_sent, old_read = _sent_and_read(self.old, old_ops)
         new_sent, new_read = _sent_and_read(self.new, new_ops)
         self.sent = old_sent | new_sent
+        self.new_sent = new_sent
         self.read = old_read | new_read
         kept = self.keep is None
         self.scope_old = None if kept else old_sent | old_read
@@ -832,7 +833,7 @@ class _Differ:
     def enum(self, old: ir.Enum, new: ir.Enum) -> None:
         old_members = {repr(m.value): m for m in old.members}
         new_members = {repr(m.value): m for m in new.members}
-        sent = new.name in self.sent
+        sent = new.name in self.new_sent  # whether callers can pass the new value
         for value, member in old_members.items():
             after = new_members.get(value)
             if after is None:
