@@ -57,31 +57,40 @@ def _operations(package: ir.Package | None) -> dict[tuple[str, str], ir.Operatio
 
 
 def _field_targets(package: ir.Package | None, roots: Iterable[str], path: Sequence[str]) -> set[tuple[str, str]]:
-    """(model, wire field) pairs a property path reaches from the root classes, and (enum, "")."""
+    """(model, wire field) pairs a property path reaches from the root classes, and (enum, "").
+
+    A property name may itself hold "/", so the longest run of segments that names a field wins."""
     if package is None or not path:
         return set()
     models = {m.name: m for m in package.models}
     enums = {e.name for e in package.enums}
-    current = set(roots)
     found: set[tuple[str, str]] = set()
-    for position, segment in enumerate(path):
-        last = position == len(path) - 1
-        fields = [
-            (name, field)
-            for name in sorted(current)
-            if name in models
-            for field in models[name].init_fields
-            if field.wire_name == segment
-        ]
-        if not fields:
-            if segment in _STRUCTURE or segment.isdigit():
+
+    def walk(current: set[str], rest: Sequence[str], depth: int) -> None:
+        if not rest or depth > 64:
+            return
+        for size in range(len(rest), 0, -1):
+            name = "/".join(rest[:size])
+            fields = [
+                (model, field)
+                for model in sorted(current)
+                if model in models
+                for field in models[model].init_fields
+                if field.wire_name == name
+            ]
+            if not fields:
                 continue
-            return found
-        if last:
-            for name, field in fields:
-                found.add((name, segment))
-                found.update((enum, "") for enum in field.type.models if enum in enums)
-        current = {model for _, field in fields for model in field.type.models}
+            if size == len(rest):
+                for model, field in fields:
+                    found.add((model, name))
+                    found.update((enum, "") for enum in field.type.models if enum in enums)
+            else:
+                walk({m for _, field in fields for m in field.type.models}, rest[size:], depth + 1)
+            return
+        if rest[0] in _STRUCTURE or rest[0].isdigit():
+            walk(current, rest[1:], depth + 1)
+
+    walk(set(roots), list(path), 0)
     return found
 
 
@@ -155,7 +164,7 @@ def link(
             candidates |= set(by_id.get(entry.operation_id, ()))
         linked = {i for i in candidates if _same_subject(entry, python[i])}
         key = (entry.method, entry.path)
-        path = [p for p in entry.subject.split("/") if p] if entry.subject and "/" not in entry.subject[:1] else []
+        path = entry.subject.split("/") if entry.subject else []
         if entry.method and path and not linked and not _is_media_type(entry.subject):
             side = _side(entry)
             targets = _field_targets(old, _roots(old_ops.get(key), side), path)

@@ -131,9 +131,12 @@ def build_report(
         )
         for i, change in enumerate(python_sorted)
     )
+    # with the Python level, it decides (it is what callers see; a wire entry that matters caused a
+    # Python entry); the wire level alone is judged by its own levels
     threshold = _threshold(fail_on)
-    failing = [e.ref for e in wire_entries if e.accepted is None and _rank_wire(e.change) <= threshold]
-    failing += [e.ref for e in python_entries if e.accepted is None and _rank_python(e.change) <= threshold]
+    failing = [e.ref for e in python_entries if e.accepted is None and _rank_python(e.change) <= threshold]
+    if python is None:
+        failing = [e.ref for e in wire_entries if e.accepted is None and _rank_wire(e.change) <= threshold]
     levels = tuple(name for name, given in (("wire", wire is not None), ("python", python is not None)) if given)
     current = current_version or old.version
     proposed = propose_version(current, python_sorted) if python is not None else None

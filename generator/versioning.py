@@ -25,13 +25,13 @@ def _sort_key(version: str) -> tuple[tuple[int, ...], int, int]:
     padded = release + (0,) * (8 - len(release)) if len(release) < 8 else release
     stage, number = 4, 0  # a final release
     suffix = rest.lstrip("-_.")
-    if suffix.startswith(("post", "rev", "r")) or re.match(r"^-?[0-9]", rest):
-        stage = 5
+    for name, rank in _STAGES:
+        if suffix.startswith(name):
+            stage = rank
+            break
     else:
-        for name, rank in _STAGES:
-            if suffix.startswith(name):
-                stage = rank
-                break
+        if suffix.startswith(("post", "rev", "r")) or re.match(r"^-?[0-9]", rest):
+            stage = 5
     digits = re.search(r"[0-9]+", suffix)
     if digits and suffix:
         number = int(digits.group(0))
