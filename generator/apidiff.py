@@ -95,8 +95,8 @@ RULES: dict[str, tuple[str, str]] = {
     "field-became-required": ("doc", "a response field is now always present"),
     "request-field-became-required": ("breaking", "constructing the model needs an argument it did not"),
     "field-type-changed": (
-        "varies",
-        "type-breaking where the model is read (wider or different) or sent (narrower or different)",
+        "type-breaking",
+        "a field is read as a wider or other type, or sent as a narrower or other one",
     ),
     "field-type-narrowed": ("doc", "a field of a model that is only read holds fewer types"),
     "field-type-widened": ("added", "a field of a model that is only sent accepts more types"),

@@ -162,10 +162,11 @@ def link(
         candidates = set(by_operation.get((entry.method, entry.path), ()))
         if entry.operation_id:
             candidates |= set(by_id.get(entry.operation_id, ()))
-        linked = {i for i in candidates if _same_subject(entry, python[i])}
+        # a documentation-only entry changes no code
+        linked = set() if entry.doc else {i for i in candidates if _same_subject(entry, python[i])}
         key = (entry.method, entry.path)
         path = entry.subject.split("/") if entry.subject else []
-        if entry.method and path and not linked and not _is_media_type(entry.subject):
+        if entry.method and path and not linked and not entry.doc and not _is_media_type(entry.subject):
             side = _side(entry)
             targets = _field_targets(old, _roots(old_ops.get(key), side), path)
             targets |= _field_targets(new, _roots(new_ops.get(key), side), path)

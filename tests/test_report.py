@@ -367,3 +367,11 @@ def test_a_property_name_holding_a_slash_still_links(tmp_path: Path) -> None:
     field = _python(report, "models.Pet.a_b_script_alert_1_script_x_javascript_alert_1_tick_bold_31m_line2_h")
     removed = [w for w in report.wire if w.change.id == "response-optional-property-removed"]
     assert len(removed) == 3 and all(w.python == (field.ref,) for w in removed)
+
+
+def test_the_documentation_lists_every_rule() -> None:
+    from generator.apidiff import RULES
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "change-report.md").read_text(encoding="utf-8")
+    for rule, (level, meaning) in RULES.items():
+        assert f"| `{rule}` | {level} | {meaning} |" in text, rule
