@@ -207,7 +207,7 @@ def renamed(annotation: str, renames: dict[str, str]) -> str:
 # ---- model usage ------------------------------------------------------------------------------
 
 
-def _reach(package: ir.Package, roots: Iterable[str]) -> set[str]:
+def reach(package: ir.Package, roots: Iterable[str]) -> set[str]:
     """Every model, enum and alias a set of classes reaches through fields, bases and subtypes."""
     models = {m.name: m for m in package.models}
     aliases = {a.name: a for a in package.aliases}
@@ -244,7 +244,7 @@ def _sent_and_read(package: ir.Package, operations: list[ir.Operation]) -> tuple
         for response in op.success + op.errors:
             if response.type is not None:
                 read.extend(response.type.models)
-    return _reach(package, sent), _reach(package, read)
+    return reach(package, sent), reach(package, read)
 
 
 # ---- the diff ---------------------------------------------------------------------------------

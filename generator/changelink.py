@@ -10,11 +10,11 @@ wire-level cause.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import ir
-from .apidiff import ApiChange
+from .apidiff import ApiChange, reach
 from .specdiff.model import WireChange
 
 # wire ids that name a constraint the generated client does not check
@@ -179,9 +179,63 @@ def link(
         impact.append("" if ordered else _no_impact(entry))
         for i in ordered:
             backward.setdefault(i, []).append(wire_index)
-    python_to_wire = tuple(tuple(backward.get(i, ())) for i in range(len(python)))
+    _link_classes_to_endpoints(wire, python, old, new, forward, impact, backward)
+    python_to_wire = tuple(tuple(sorted(backward.get(i, ()))) for i in range(len(python)))
     cause = tuple("" if python_to_wire[i] else _cause(change) for i, change in enumerate(python))
     return Links(tuple(forward), python_to_wire, tuple(impact), cause)
+
+
+def _operation_classes(package: ir.Package | None, op: ir.Operation | None) -> set[str]:
+    if package is None or op is None:
+        return set()
+    roots = [m for p in op.params for m in p.type.models] + list(op.return_type.models)
+    if op.body is not None:
+        roots += op.body.type.models
+    for response in op.success + op.errors:
+        roots += response.type.models if response.type is not None else ()
+    return reach(package, roots)
+
+
+def _link_classes_to_endpoints(
+    wire: Sequence[WireChange],
+    python: Sequence[ApiChange],
+    old: ir.Package | None,
+    new: ir.Package | None,
+    forward: list[tuple[int, ...]],
+    impact: list[str],
+    backward: dict[int, list[int]],
+) -> None:
+    """A class added (removed) with nothing else to link it to was caused by the endpoints added
+    (removed) that reach it."""
+    sides = {
+        "endpoint-added": (new, ("model-added", "enum-added")),
+        "endpoint-removed": (old, ("model-removed", "enum-removed")),
+    }
+    old_ops, new_ops = _operations(old), _operations(new)
+    for wire_index, entry in enumerate(wire):
+        if entry.id not in sides:
+            continue
+        package, ids = sides[entry.id]
+        op = (new_ops if package is new else old_ops).get((entry.method, entry.path))
+        classes = _operation_classes(package, op)
+        caused = [
+            i
+            for i, change in enumerate(python)
+            if change.id in ids and change.model in classes and not _linked_elsewhere(i, backward, wire, sides)
+        ]
+        if not caused:
+            continue
+        forward[wire_index] = tuple(sorted(set(forward[wire_index]) | set(caused)))
+        impact[wire_index] = ""
+        for i in caused:
+            backward.setdefault(i, []).append(wire_index)
+
+
+def _linked_elsewhere(
+    index: int, backward: dict[int, list[int]], wire: Sequence[WireChange], sides: Mapping[str, object]
+) -> bool:
+    """Linked to a wire entry that is not an endpoint addition or removal."""
+    return any(wire[w].id not in sides for w in backward.get(index, ()))
 
 
 def _is_media_type(subject: str) -> bool:

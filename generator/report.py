@@ -227,20 +227,23 @@ def render_text(report: Report) -> str:
     old, new = report.old, report.new
     lines.append(f"package {_t(old.package)} {_t(old.version)} -> {_t(new.package)} {_t(new.version)}")
     lines += _summary_lines(report)
+    width = max((len(ref) for ref in [e.ref for e in report.wire] + [e.ref for e in report.python]), default=2)
     for heading, python, wire in _groups(report):
         lines.append("")
         lines.append(_t(heading))
         for p in python:
             c = p.change
             link_text = f"  <- {', '.join(p.wire)}" if p.wire else f"  ({p.cause})"
-            lines.append(f"  {p.ref} {c.level:<13} {c.id}: {_t(c.text)}{link_text}{_accepted_mark(p.accepted)}")
+            lines.append(
+                f"  {p.ref:<{width}} {c.level:<13} {c.id}: {_t(c.text)}{link_text}{_accepted_mark(p.accepted)}"
+            )
         for w in wire:
             wc = w.change
             where = f" [{wc.status}]" if wc.status else ""
             subject = f" {_t(wc.subject)}" if wc.subject else ""
             link_text = f"  -> {', '.join(w.python)}" if w.python else f"  ({w.impact})"
             level = f"{wc.level}{' doc' if wc.doc else ''}"
-            entry = f"  {w.ref} {level:<13} {wc.id}{where}{subject}: {_t(wc.text)}"
+            entry = f"  {w.ref:<{width}} {level:<13} {wc.id}{where}{subject}: {_t(wc.text)}"
             lines.append(f"{entry}{link_text}{_accepted_mark(w.accepted)}")
     if report.stale:
         lines.append("")

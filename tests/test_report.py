@@ -375,3 +375,23 @@ def test_the_documentation_lists_every_rule() -> None:
     text = (Path(__file__).resolve().parent.parent / "docs" / "change-report.md").read_text(encoding="utf-8")
     for rule, (level, meaning) in RULES.items():
         assert f"| `{rule}` | {level} | {meaning} |" in text, rule
+
+
+def test_ica_history_pair_at_both_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    history = Path(__file__).resolve().parent / "data" / "history" / "ica_v3"
+    kept = "getWorkflowSessions,getWorkflowSessionConfigurations,getWorkflowSessionInputs,"
+    kept += "searchOrchestratedAnalyses,searchWorkflowSessions"
+    argv = ["diff", str(history / "openapi_public-20240221.yaml"), str(history / "openapi_public-20240306.yaml")]
+    main([*argv, "--package", "ica_v3_client", "--operations", kept, "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    wire = {(w["id"], w["operation_id"]): w for w in data["wire"]}
+    python = {(p["id"], p["python_name"]): p for p in data["python"]}
+    added = wire["endpoint-added", "searchWorkflowSessions"]
+    deprecated = wire["endpoint-deprecated", "getWorkflowSessions"]
+    method = python["method-added", "ProjectWorkflowSessionApi.search_workflow_sessions"]
+    warning = python["method-deprecated", "ProjectWorkflowSessionApi.get_workflow_sessions"]
+    assert method["ref"] in added["python"] and added["ref"] in method["wire"]
+    assert warning["ref"] in deprecated["python"] and deprecated["ref"] in warning["wire"]
+    # the new request model comes with the new endpoint
+    assert added["ref"] in python["model-added", "models.AnalysisQueryParameters"]["wire"]
+    assert not [w for w in data["wire"] if w["level"] == "ERR"]
