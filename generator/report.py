@@ -381,3 +381,44 @@ def _jsonable(value: object) -> object:
 
 def render(report: Report, format: str) -> str:
     return {"text": render_text, "markdown": render_markdown, "json": render_json}[format](report)
+
+
+# ---- CHANGES.md ------------------------------------------------------------------------------
+
+_CHANGES_HEADINGS = {
+    "breaking": "Breaking",
+    "type-breaking": "Type-breaking (mypy fails; runtime works)",
+    "behaviour": "Behaviour",
+    "added": "Added",
+    "doc": "Documentation",
+}
+
+
+def changes_section(report: Report, version: str, origin: str = "") -> str:
+    """A ``CHANGES.md`` section for ``version``: the Python-level entries by level, accepted ones marked."""
+    lines = [f"## {_version_md(version)}", ""]
+    source = f"From {md(report.old.source)} ({_version_md(report.old.version)}) to {md(report.new.source)}"
+    lines.append(source + (f", upstream {md(origin)}." if origin else "."))
+    for level in LEVELS:
+        entries = [p for p in report.python if p.change.level == level]
+        if not entries:
+            continue
+        lines += ["", f"{_CHANGES_HEADINGS[level]}:", ""]
+        for entry in entries:
+            accepted = f" (accepted: {md(entry.accepted)})" if entry.accepted is not None else ""
+            lines.append(f"- {md(entry.change.text)}{accepted}")
+    if not report.python:
+        lines += ["", "No change of the Python API."]
+    return "\n".join(lines) + "\n"
+
+
+def _version_md(version: str) -> str:
+    """A version as written when it is a plain version (what people grep CHANGES.md for), else escaped."""
+    return version if re.fullmatch(r"[0-9A-Za-z.+!]+", version) else md(version)
+
+
+def append_changes(existing: str, section: str) -> str:
+    """``CHANGES.md`` with ``section`` as its newest entry (right below the ``# Changes`` title)."""
+    title = "# Changes\n"
+    body = existing[len(title) :].lstrip("\n") if existing.startswith(title) else existing.lstrip("\n")
+    return f"{title}\n{section}" + (f"\n{body}" if body else "")

@@ -395,3 +395,16 @@ def test_ica_history_pair_at_both_levels(capsys: pytest.CaptureFixture[str]) -> 
     # the new request model comes with the new endpoint
     assert added["ref"] in python["model-added", "models.AnalysisQueryParameters"]["wire"]
     assert not [w for w in data["wire"] if w["level"] == "ERR"]
+
+
+def test_changes_section_and_append(tmp_path: Path) -> None:
+    from generator.report import append_changes, changes_section
+
+    report = _report(tmp_path, *_edited())
+    section = changes_section(report, "2.0.0", "umccr/libica 3.3")
+    assert section.startswith("## 2.0.0\n\nFrom old\\.json (1.2.0) to new\\.json, upstream umccr/libica 3\\.3.\n")
+    assert "Breaking:\n\n- PetApi\\.list\\_pets\\(sort\\) no longer exists\n" in section
+    existing = "# Changes\n\n## 1.2.0\n\nFirst generated.\n"
+    updated = append_changes(existing, section)
+    assert updated.startswith("# Changes\n\n## 2.0.0\n") and updated.endswith("## 1.2.0\n\nFirst generated.\n")
+    assert append_changes("", section) == "# Changes\n\n" + section
