@@ -161,3 +161,22 @@ def run(args: argparse.Namespace) -> int:
     )
     sys.stdout.write(render(report, args.format))
     return 1 if report.failing else 0
+
+
+def version_finding(old: DiffInput, new: DiffInput, package: str | None = None) -> str | None:
+    """For ``check``: why NEW's package version is too low for the Python-level changes since OLD,
+    or None when it is high enough."""
+    from .apidiff import LEVELS, diff_packages
+    from .versioning import propose_version, version_too_low
+
+    old_ir, new_ir = build_ir(old, package), build_ir(new, package)
+    current = old.version or old_ir.version
+    changes = diff_packages(old_ir, new_ir)
+    proposed = propose_version(current, changes)
+    if not version_too_low(new.version or new_ir.version, proposed):
+        return None
+    levels = sorted({c.level for c in changes}, key=LEVELS.index)
+    return (
+        f"{new.shown}: package version {new.version or new_ir.version} is lower than {proposed}, which the "
+        f"changes since {old.shown} ({current}) call for ({', '.join(levels)}); raise x-python-client.version"
+    )

@@ -408,3 +408,15 @@ def test_changes_section_and_append(tmp_path: Path) -> None:
     updated = append_changes(existing, section)
     assert updated.startswith("# Changes\n\n## 2.0.0\n") and updated.endswith("## 1.2.0\n\nFirst generated.\n")
     assert append_changes("", section) == "# Changes\n\n" + section
+
+
+def test_version_finding_for_check(tmp_path: Path) -> None:
+    from generator.diffcmd import read_input, version_finding
+
+    old, new = _edited()
+    old_path, new_path = write_spec(tmp_path, "old.json", old), write_spec(tmp_path, "new.json", new)
+    finding = version_finding(read_input(str(old_path)), read_input(str(new_path)))
+    assert finding is not None and "1.2.0 is lower than 2.0.0" in finding and "breaking" in finding
+    new["x-python-client"]["version"] = "2.0.0"
+    raised = write_spec(tmp_path, "raised.json", new)
+    assert version_finding(read_input(str(old_path)), read_input(str(raised))) is None
