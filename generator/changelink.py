@@ -56,41 +56,48 @@ def _operations(package: ir.Package | None) -> dict[tuple[str, str], ir.Operatio
     return {(op.http_method, op.path): op for api in package.apis for op in api.operations}
 
 
-def _field_targets(package: ir.Package | None, roots: Iterable[str], path: Sequence[str]) -> set[tuple[str, str]]:
+class _Fields:
+    """Field lookup by wire name for one package, built once per report."""
+
+    def __init__(self, package: ir.Package | None) -> None:
+        self.by_wire: dict[tuple[str, str], ir.Field] = {}
+        self.enums: set[str] = set()
+        if package is not None:
+            self.enums = {e.name for e in package.enums}
+            for model in package.models:
+                for field in model.init_fields:
+                    self.by_wire[model.name, field.wire_name] = field
+
+
+def _field_targets(fields: _Fields, roots: Iterable[str], path: Sequence[str]) -> set[tuple[str, str]]:
     """(model, wire field) pairs a property path reaches from the root classes, and (enum, "").
 
     A property name may itself hold "/", so the longest run of segments that names a field wins."""
-    if package is None or not path:
-        return set()
-    models = {m.name: m for m in package.models}
-    enums = {e.name for e in package.enums}
     found: set[tuple[str, str]] = set()
+    enums = fields.enums
 
     def walk(current: set[str], rest: Sequence[str], depth: int) -> None:
         if not rest or depth > 64:
             return
         for size in range(len(rest), 0, -1):
             name = "/".join(rest[:size])
-            fields = [
-                (model, field)
-                for model in sorted(current)
-                if model in models
-                for field in models[model].init_fields
-                if field.wire_name == name
+            matches = [
+                (model, fields.by_wire[model, name]) for model in sorted(current) if (model, name) in fields.by_wire
             ]
-            if not fields:
+            if not matches:
                 continue
             if size == len(rest):
-                for model, field in fields:
+                for model, field in matches:
                     found.add((model, name))
                     found.update((enum, "") for enum in field.type.models if enum in enums)
             else:
-                walk({m for _, field in fields for m in field.type.models}, rest[size:], depth + 1)
+                walk({m for _, field in matches for m in field.type.models}, rest[size:], depth + 1)
             return
         if rest[0] in _STRUCTURE or rest[0].isdigit():
             walk(current, rest[1:], depth + 1)
 
-    walk(set(roots), list(path), 0)
+    if path:
+        walk(set(roots), list(path), 0)
     return found
 
 
@@ -144,6 +151,7 @@ def link(
 ) -> Links:
     """Link every wire entry to the Python entries it caused (both IRs resolve property paths)."""
     old_ops, new_ops = _operations(old), _operations(new)
+    old_fields, new_fields = _Fields(old), _Fields(new)
     by_operation: dict[tuple[str, str], list[int]] = {}
     by_id: dict[str, list[int]] = {}
     for index, change in enumerate(python):
@@ -168,8 +176,8 @@ def link(
         path = entry.subject.split("/") if entry.subject else []
         if entry.method and path and not linked and not entry.doc and not _is_media_type(entry.subject):
             side = _side(entry)
-            targets = _field_targets(old, _roots(old_ops.get(key), side), path)
-            targets |= _field_targets(new, _roots(new_ops.get(key), side), path)
+            targets = _field_targets(old_fields, _roots(old_ops.get(key), side), path)
+            targets |= _field_targets(new_fields, _roots(new_ops.get(key), side), path)
             for model, field in targets:
                 for i in model_entries.get(model, ()):
                     if field == "" or python[i].subject == field:
