@@ -126,7 +126,7 @@ def build_report(
             f"P{i + 1}",
             change,
             tuple(f"W{j + 1}" for j in links.python_to_wire[i]),
-            links.cause[i],
+            links.cause[i] if wire is not None else "",  # without the wire level there is nothing to say
             accept_python(change),
         )
         for i, change in enumerate(python_sorted)

@@ -420,3 +420,13 @@ def test_version_finding_for_check(tmp_path: Path) -> None:
     new["x-python-client"]["version"] = "2.0.0"
     raised = write_spec(tmp_path, "raised.json", new)
     assert version_finding(read_input(str(old_path)), read_input(str(raised))) is None
+
+
+def test_python_level_alone_claims_no_wire_cause(tmp_path: Path) -> None:
+    old, new = _edited()
+    old_ir, new_ir = ir_of(tmp_path, "old.json", old), ir_of(tmp_path, "new.json", new)
+    sides = Side("old.json", "p", "1.0.0"), Side("new.json", "p", "1.0.0")
+    report = build_report(*sides, None, diff_packages(old_ir, new_ir), old_ir, new_ir)
+    assert report.levels == ("python",) and report.wire == ()
+    assert report.python and all(p.cause == "" and p.wire == () for p in report.python)
+    assert "wire contract" not in render(report, "text")
