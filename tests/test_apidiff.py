@@ -335,3 +335,38 @@ def test_ica_history_pair_with_pinned_class_names_has_no_break(tmp_path: Path) -
 def test_write_spec_round_trips(tmp_path: Path) -> None:
     path = write_spec(tmp_path, "x.json", base_spec())
     assert read_input(str(path)).raw == path.read_bytes()
+
+
+def _paged(spec: dict[str, Any]) -> None:
+    """listPets answers a page: items plus a token for the next one."""
+    operation = spec["paths"]["/pets"]["get"]
+    operation["parameters"].append({"name": "pageToken", "in": "query", "schema": {"type": "string"}})
+    operation["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+            "next": {"type": "string"},
+        },
+    }
+
+
+def test_iterator_added_and_removed(tmp_path: Path) -> None:
+    old = base_spec()
+    _paged(old)
+    new = copy.deepcopy(old)
+    new["paths"]["/pets"]["get"]["x-pagination"] = {"items": "items", "next-token": "next", "token-param": "pageToken"}
+    old_ir, new_ir = ir_of(tmp_path, "old.json", old), ir_of(tmp_path, "new.json", new)
+    assert ids(diff_packages(old_ir, new_ir)) == [("added", "iterator-added", "PetApi.iter_list_pets")]
+    assert ids(diff_packages(new_ir, old_ir)) == [("breaking", "iterator-removed", "PetApi.iter_list_pets")]
+
+
+def test_serialization_and_media_type_changes_are_behaviour(tmp_path: Path) -> None:
+    def edit(spec: dict[str, Any]) -> None:
+        _params(spec)[2]["in"] = "header"
+        body = spec["paths"]["/pets"]["post"]["requestBody"]["content"]
+        body["application/x-www-form-urlencoded"] = body.pop("application/json")
+
+    assert ids(changes_after(tmp_path, edit)) == [
+        ("behaviour", "body-media-type-changed", "PetApi.create_pet(new_pet)"),
+        ("behaviour", "parameter-serialization-changed", "PetApi.list_pets(sort)"),
+    ]
