@@ -914,13 +914,21 @@ def _positional(op: ir.Operation) -> list[tuple[str, str]]:
     return order
 
 
+def _selector(name: str) -> str:
+    """``get /pets`` names the operation ``GET /pets``; an operationId stays as written."""
+    method, space, path = name.strip().partition(" ")
+    if space and path.startswith("/"):
+        return f"{method.upper()} {path.strip()}"
+    return name.strip()
+
+
 def diff_packages(old: ir.Package, new: ir.Package, operations: Iterable[str] | None = None) -> list[ApiChange]:
     """Every Python-level change from ``old`` to ``new``, sorted by class, method, model and name.
 
     ``operations`` (operation ids, or ``METHOD /path``) limits the report to those operations and
     the models they reach on either side; None compares everything.
     """
-    keep = frozenset(operations) if operations is not None else None
+    keep = frozenset(_selector(name) for name in operations) if operations is not None else None
     differ = _Differ(old, new, keep)
     differ.package_level()
     differ.classes()

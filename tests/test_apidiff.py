@@ -233,7 +233,7 @@ def test_kept_operations_limit_the_report(tmp_path: Path) -> None:
     new["paths"]["/pets/{petId}"]["get"]["deprecated"] = True
     old_ir, new_ir = ir_of(tmp_path, "old.json", old), ir_of(tmp_path, "new.json", new)
     assert ids(diff_packages(old_ir, new_ir, ["getPet"])) == [("doc", "method-deprecated", "PetApi.get_pet")]
-    assert ids(diff_packages(old_ir, new_ir, ["GET /pets"])) == [
+    assert ids(diff_packages(old_ir, new_ir, ["get /pets"])) == [
         ("breaking", "required-parameter-added", "PetApi.list_pets(zone)")
     ]
 
