@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from .document import Document, Operation, Parameter, as_list, as_map
+from .document import Document, Operation, Parameter, as_list, as_map, endpoint_key
 from .load import load_for_diff
 from .model import WireChange
-from .rules import REQUEST, RESPONSE, Site, level_of, name_event, shown
+from .rules import REQUEST, RESPONSE, Site, level_of, name_event, plain, shown
 from .schema import Event, SchemaComparer, canonical
 
 __all__ = ["diff_documents", "is_breaking", "load_for_diff"]
@@ -48,6 +48,12 @@ class _Differ:
         self.old, self.new, self.kept = old, new, kept
         self.schemas = SchemaComparer(old, new)
         self.changes: list[WireChange] = []
+        # "get /a/{x}" keeps the endpoint GET /a/{id}: methods in any case, parameter names by position
+        self.kept_endpoints = {
+            (method.upper(), endpoint_key(path.strip()))
+            for method, _, path in (entry.strip().partition(" ") for entry in kept or ())
+            if path.strip().startswith("/")
+        }
 
     def run(self) -> list[WireChange]:
         keys = sorted(set(self.old.operations) | set(self.new.operations))
@@ -57,12 +63,15 @@ class _Differ:
         for key in kept_keys:
             before, after = self.old.operations.get(key), self.new.operations.get(key)
             if before is None and after is not None:
-                self._add("INFO", "endpoint-added", after, "", "", f"endpoint {key[0]} {after.path} added")
+                self._add("INFO", "endpoint-added", after, "", "", f"endpoint {key[0]} {plain(after.path)} added")
             elif after is None and before is not None:
                 self._removed(before, key[1] not in new_paths and key[1] in old_paths)
             elif before is not None and after is not None:
                 self._operation(before, after)
+        self._info()
         self._servers()
+        if self.kept is None:
+            self._webhooks()
         self._global_security()
         self._security_schemes(kept_keys)
         return self.changes
@@ -70,9 +79,11 @@ class _Differ:
     def _is_kept(self, key: tuple[str, str]) -> bool:
         if self.kept is None:
             return True
+        if key in self.kept_endpoints:
+            return True
         for doc in (self.old, self.new):
             op = doc.operations.get(key)
-            if op is not None and (op.operation_id in self.kept or f"{op.method} {op.path}" in self.kept):
+            if op is not None and op.operation_id in self.kept:
                 return True
         return False
 
@@ -111,7 +122,7 @@ class _Differ:
         rule_id = f"{scope}-removed-{'with' if deprecated else 'without'}-deprecation"
         what = "path" if whole_path else "endpoint"
         note = " (it was deprecated)" if deprecated else ""
-        self._add(level_of(rule_id, "ERR"), rule_id, op, "", "", f"{what} {op.method} {op.path} removed{note}")
+        self._add(level_of(rule_id, "ERR"), rule_id, op, "", "", f"{what} {op.method} {plain(op.path)} removed{note}")
 
     # operations ---------------------------------------------------------------------------------
 
@@ -196,6 +207,9 @@ class _Differ:
 
     def _parameter(self, op: Operation, old: Parameter, new: Parameter) -> None:
         label = f"{new.location} parameter {new.name!r}"
+        if old.name != new.name:  # a path parameter, matched by position: the wire is the same, names in code are not
+            text = f"path parameter {old.name!r} renamed to {new.name!r}"
+            self._add("INFO", "request-path-parameter-renamed", op, new.name, "", text, old=old.name, new=new.name)
         was, now = old.node.get("required") is True, new.node.get("required") is True
         if was != now and new.location != "path":
             rule_id = "request-parameter-became-required" if now else "request-parameter-became-optional"
@@ -296,7 +310,7 @@ class _Differ:
         A change found under several media types (a body offered as JSON and as a vendor type) is
         one entry naming them all.
         """
-        where = "request body" if direction == REQUEST else f"response {status}"
+        where = "request body" if direction == REQUEST else f"response {plain(status)}"
         added_id = f"{direction}-{'body-' if direction == REQUEST else ''}media-type-added"
         removed_id = f"{direction}-{'body-' if direction == REQUEST else ''}media-type-removed"
         for media in sorted(set(new) - set(old)):
@@ -319,7 +333,7 @@ class _Differ:
             for event in self.schemas.compare(old_schema, new_schema):
                 grouped.setdefault(event.key(), (event, []))[1].append(media)
         for event, medias in grouped.values():
-            site = Site(direction, "body", f"{where} ({', '.join(medias)})")
+            site = Site(direction, "body", f"{where} ({', '.join(plain(m) for m in medias)})")
             self._schema_events(op, site, [event], status, top_subject=", ".join(medias))
 
     # responses ----------------------------------------------------------------------------------
@@ -333,11 +347,11 @@ class _Differ:
             kind = "success" if success else "non-success"
             if status not in old_responses:
                 rule_id = f"response-{kind}-status-added"
-                self._add(level_of(rule_id, "INFO"), rule_id, after, "", code, f"response status {code} added")
+                self._add(level_of(rule_id, "INFO"), rule_id, after, "", code, f"response status {plain(code)} added")
                 continue
             if status not in new_responses:
                 rule_id = f"response-{kind}-status-removed"
-                self._add(level_of(rule_id, "INFO"), rule_id, after, "", code, f"response status {code} removed")
+                self._add(level_of(rule_id, "INFO"), rule_id, after, "", code, f"response status {plain(code)} removed")
                 continue
             old_response = as_map(self.old.resolved(old_responses[status]))
             new_response = as_map(self.new.resolved(new_responses[status]))
@@ -346,7 +360,7 @@ class _Differ:
                 "response-description-changed",
                 "",
                 code,
-                f"response {code}: description changed",
+                f"response {plain(code)}: description changed",
                 old_response.get("description"),
                 new_response.get("description"),
             )
@@ -362,7 +376,12 @@ class _Differ:
             if key not in old_by:
                 name = new_by[key][0]
                 self._add(
-                    "INFO", "response-header-added", op, name, status, f"response {status}: header {name!r} added"
+                    "INFO",
+                    "response-header-added",
+                    op,
+                    name,
+                    status,
+                    f"response {plain(status)}: header {name!r} added",
                 )
                 continue
             if key not in new_by:
@@ -373,13 +392,18 @@ class _Differ:
                     else "optional-response-header-removed"
                 )
                 self._add(
-                    level_of(rule_id, "WARN"), rule_id, op, name, status, f"response {status}: header {name!r} removed"
+                    level_of(rule_id, "WARN"),
+                    rule_id,
+                    op,
+                    name,
+                    status,
+                    f"response {plain(status)}: header {name!r} removed",
                 )
                 continue
             name, new_header = new_by[key]
             old_header = old_by[key][1]
             if old_header.get("required") is True and new_header.get("required") is not True:
-                text = f"response {status}: header {name!r} became optional"
+                text = f"response {plain(status)}: header {name!r} became optional"
                 self._add(
                     level_of("response-header-became-optional", "ERR"),
                     "response-header-became-optional",
@@ -388,7 +412,7 @@ class _Differ:
                     status,
                     text,
                 )
-            site = Site(RESPONSE, "header", f"response {status} header {name!r}")
+            site = Site(RESPONSE, "header", f"response {plain(status)} header {name!r}")
             events = self.schemas.compare(old_header.get("schema"), new_header.get("schema"))
             self._schema_events(op, site, events, status, owner=name)
 
@@ -428,7 +452,7 @@ class _Differ:
                         op,
                         key,
                         "",
-                        f"{where}: {scheme} scope {scope!r} added",
+                        f"{where}: {scheme!r} scope {scope!r} added",
                         new=scope,
                     )
                 for scope in sorted(before - after):
@@ -438,7 +462,7 @@ class _Differ:
                         op,
                         key,
                         "",
-                        f"{where}: {scheme} scope {scope!r} removed",
+                        f"{where}: {scheme!r} scope {scope!r} removed",
                         old=scope,
                     )
 
@@ -539,6 +563,30 @@ class _Differ:
                 if old_scopes[scope] != new_scopes[scope]:
                     text = f"security scheme {name!r}: scope {scope!r} description changed"
                     self._add("INFO", "api-security-component-oauth-scope-changed", None, name, "", text, doc=True)
+
+    def _info(self) -> None:
+        old, new = as_map(self.old.data.get("info")), as_map(self.new.data.get("info"))
+        if canonical(old.get("version")) != canonical(new.get("version")):
+            text = f"API version {shown(old.get('version'))} -> {shown(new.get('version'))}"
+            self._add("INFO", "api-version-changed", None, "", "", text, old=old.get("version"), new=new.get("version"))
+        for field in ("title", "description", "termsOfService", "contact", "license"):
+            rule_id = f"api-info-{field.lower()}-changed"
+            self._doc(None, rule_id, "", "", f"API {field} changed", old.get(field), new.get(field))
+
+    def _webhooks(self) -> None:
+        """OpenAPI 3.1 webhooks by name (the requests the server sends); their contents are not compared."""
+        old, new = as_map(self.old.data.get("webhooks")), as_map(self.new.data.get("webhooks"))
+        for name in sorted(set(new) - set(old), key=str):
+            self._add("INFO", "webhook-added", None, str(name), "", f"webhook {name!r} added")
+        for name in sorted(set(old) - set(new), key=str):
+            self._add(
+                level_of("webhook-removed", "ERR"), "webhook-removed", None, str(name), "", f"webhook {name!r} removed"
+            )
+        for name in sorted(set(old) & set(new), key=str):
+            if canonical(old[name]) != canonical(new[name]):
+                self._add(
+                    "WARN", "webhook-changed", None, str(name), "", f"webhook {name!r} changed (compared as a whole)"
+                )
 
     # servers ------------------------------------------------------------------------------------
 

@@ -46,6 +46,11 @@ class Site:
         return f"{self.direction}-{'property' if nested else 'body'}"
 
 
+def plain(text: str) -> str:
+    """``text`` as it is when it prints as one plain line, else escaped (newlines, bidi controls)."""
+    return text if text.isprintable() else repr(text)
+
+
 def shown(value: Any) -> str:
     """A value inside one line of text (JSON, shortened)."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=repr)
@@ -120,7 +125,7 @@ def name_event(site: Site, event: Event) -> tuple[Named, str]:
     """The rule for ``event`` at ``site``, and its property path (``a/items/b``, "" for the top)."""
     subject = "/".join(event.path)
     nested = bool(event.path)
-    where = f"{site.label} property '{subject}'" if nested else site.label
+    where = f"{site.label} property {subject!r}" if nested else site.label
     kind = event.kind
     if kind.startswith("doc-"):
         field = kind[4:]
@@ -159,13 +164,13 @@ def _describe(event: Event) -> str:
     if kind in _WHAT:
         return _WHAT[kind]
     if kind == "schema-changed":
-        return f"'{''.join(sorted(event.flags))}' changed (compared as a whole)"
+        return f"{''.join(sorted(event.flags))!r} changed (compared as a whole)"
     if kind == "not-compared":
         return f"not compared further: {''.join(sorted(event.flags))}"
     if kind.endswith("-added") and kind.startswith(("all-of", "one-of", "any-of")):
-        return f"{''.join(sorted(event.flags))} member {event.new} added"
+        return f"{''.join(sorted(event.flags))} member {plain(str(event.new))} added"
     if kind.endswith("-removed") and kind.startswith(("all-of", "one-of", "any-of")):
-        return f"{''.join(sorted(event.flags))} member {event.old} removed"
+        return f"{''.join(sorted(event.flags))} member {plain(str(event.old))} removed"
     if kind.endswith("-added"):
         return f"{kind[:-6].replace('-', ' ')} {shown(event.new)} added"
     if kind.endswith(("-removed", "-deleted")):

@@ -4,9 +4,9 @@ An event says what changed (``kind``), where below the compared schema (``path``
 plus ``items``/``additionalProperties``/``oneOf[X]`` steps) and with which flags (the property
 was required, read-only, ...). Naming it as an oasdiff rule needs the direction (request or
 response) and the site, which ``rules.py`` adds; so one comparison of a shared component serves
-every operation that uses it (memoized per pair of schemas). Recursive schemas are compared once
-per pair: a pair met again while it is being compared adds nothing (its changes are reported
-where the recursion started). Inline nesting deeper than ``MAX_DEPTH`` ends in one event.
+every operation that uses it (memoized per pair of nodes). Recursion ends: a pair met
+again while it is being compared adds nothing there (its changes are reported where the
+recursion started). Inline nesting deeper than ``MAX_DEPTH`` ends in one ``not-compared`` event.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from .document import Document, as_list, as_map
 
 MAX_DEPTH = 64
+MAX_EVENTS = 5000  # per compared schema; the rest is one "not-compared" event
 DOC_FIELDS = ("description", "title", "example", "examples", "externalDocs")
 BOUNDS = (
     ("maximum", "max"),
@@ -101,47 +102,74 @@ class View:
     all_of: list[str]
 
 
+Pair = tuple[Any, Any]
+_DEPTH_CUT: Pair = ("", "")  # marks a result cut short by MAX_DEPTH: valid only where it was computed
+_TOO_MANY = frozenset({f"more than {MAX_EVENTS} changes below"})
+
+
+@dataclass(frozen=True)
+class _Memo:
+    """A pair's events, valid wherever the pairs it met are being compared (cut) exactly as then."""
+
+    events: tuple[Event, ...]
+    met: frozenset[Pair]  # every pair the comparison reached, itself included
+    cut: frozenset[Pair]  # those of them that were being compared further up, so added nothing
+
+
 class SchemaComparer:
-    """Compares schemas of one old and one new document; reuse it for all their schemas."""
+    """Compares schemas of one old and one new document; reuse it for all their schemas.
+
+    A result depends only on the pair and on which pairs it reaches are being compared further
+    up (there the recursion stops); memoizing under exactly that condition keeps every
+    operation's entries the same whether it is diffed alone or with the whole spec.
+    """
 
     def __init__(self, old: Document, new: Document) -> None:
         self.old = old
         self.new = new
-        self._memo: dict[tuple[Any, Any], tuple[Event, ...]] = {}
-        self._active: set[tuple[Any, Any]] = set()
-        self._hits: list[set[tuple[Any, Any]]] = []
+        self._memo: dict[Pair, list[_Memo]] = {}
+        self._active: set[Pair] = set()
+        self._met: list[set[Pair]] = []
         self._views: dict[tuple[int, int], View] = {}
 
     def compare(self, old: Any, new: Any) -> tuple[Event, ...]:
         """The events that turn schema ``old`` into ``new``; both may be ``$ref``s or absent."""
         return self._compare(old, new, 0)
 
+    def _meet(self, pairs: frozenset[Pair] | set[Pair]) -> None:
+        if self._met:
+            self._met[-1].update(pairs)
+
+    def _valid(self, memo: _Memo) -> bool:
+        return memo.cut <= self._active and not any(p in memo.met and p not in memo.cut for p in self._active)
+
     def _compare(self, old_raw: Any, new_raw: Any, depth: int) -> tuple[Event, ...]:
         old_ref, old = self.old.deref(old_raw)
         new_ref, new = self.new.deref(new_raw)
         pair = (old_ref or id(old), new_ref or id(new))
-        cached = self._memo.get(pair)
-        if cached is not None:
-            return cached
         if pair in self._active:
-            for hits in self._hits:
-                hits.add(pair)
+            self._meet({pair})
             return ()
+        for memo in self._memo.get(pair, ()):
+            if self._valid(memo):
+                self._meet(memo.met)
+                return memo.events
         if depth > MAX_DEPTH:
+            self._meet({_DEPTH_CUT})
             return (Event("not-compared", (), None, None, frozenset({f"nested deeper than {MAX_DEPTH} levels"})),)
         self._active.add(pair)
-        self._hits.append(set())
+        self._met.append({pair})
         try:
-            events = tuple(self._events(as_map(old), as_map(new), depth))
+            events = tuple(self._events(as_map(old), as_map(new), depth, (old_ref, new_ref)))
         finally:
             self._active.discard(pair)
-            hits = self._hits.pop()
-        hits.discard(pair)
-        if not hits:  # complete: no recursion into a pair still being compared further up
-            self._memo[pair] = events
-        else:
-            for outer in self._hits:
-                outer.update(hits)
+            met = frozenset(self._met.pop())
+        if len(events) > MAX_EVENTS:  # a schema graph that fans out (shared nodes) must not multiply without end
+            events = (*events[:MAX_EVENTS], Event("not-compared", (), None, None, _TOO_MANY))
+        if _DEPTH_CUT not in met:
+            cut = frozenset(p for p in self._active if p in met)
+            self._memo.setdefault(pair, []).append(_Memo(events, met, cut))
+        self._meet(met)
         return events
 
     def _view(self, doc: Document, node: Mapping[str, Any], side: int) -> View:
@@ -177,7 +205,7 @@ class SchemaComparer:
         self._views[(side, id(node))] = view
         return view
 
-    def _events(self, old: Mapping[str, Any], new: Mapping[str, Any], depth: int) -> list[Event]:
+    def _events(self, old: Mapping[str, Any], new: Mapping[str, Any], depth: int, refs: tuple[str, str]) -> list[Event]:
         ov = self._view(self.old, old, 0)
         nv = self._view(self.new, new, 1)
         events: list[Event] = []
@@ -196,7 +224,10 @@ class SchemaComparer:
             events.append(Event("deprecated" if new.get("deprecated") else "reactivated"))
         events += _discriminator_events(old.get("discriminator"), new.get("discriminator"))
         events += self._property_events(ov, nv, depth)
-        events += _member_events("allOf", "all-of", ov.all_of, nv.all_of)
+        # `$ref: X` and `allOf: [$ref: X]` (the usual way to annotate a reference) are the same schema
+        old_members = [m for m in ov.all_of if not refs[1] or m != _label(refs[1], 0)]
+        new_members = [m for m in nv.all_of if not refs[0] or m != _label(refs[0], 0)]
+        events += _member_events("allOf", "all-of", old_members, new_members)
         for keyword, name in COMPOSITIONS:
             events += self._composition_events(old, new, keyword, name, depth)
         if "items" in old or "items" in new:
