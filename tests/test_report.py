@@ -430,3 +430,18 @@ def test_python_level_alone_claims_no_wire_cause(tmp_path: Path) -> None:
     assert report.levels == ("python",) and report.wire == ()
     assert report.python and all(p.cause == "" and p.wire == () for p in report.python)
     assert "wire contract" not in render(report, "text")
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    old, new = _files(tmp_path)
+    outputs = set()
+    for seed in ("0", "1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        argv = [sys.executable, "-m", "generator", "diff", str(old), str(new), "--format", "json"]
+        done = subprocess.run(argv, capture_output=True, env=env, check=False)
+        assert done.returncode == 1, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
