@@ -143,6 +143,8 @@ def run(args: argparse.Namespace) -> int:
         _parse(args.current_version)
     operations = _operations(args.operations)
     old_input, new_input = read_input(args.old), read_input(args.new)
+    if args.accepted is not None and not args.accepted.is_file():
+        raise UsageError(f"no such accepted-changes file: {args.accepted}")
     accepted = load_accepted(args.accepted, str(args.accepted)) if args.accepted is not None else []
     old_ir = build_ir(old_input, args.package)
     new_ir = build_ir(new_input, args.package)

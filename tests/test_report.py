@@ -286,6 +286,8 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         main(["diff", str(old), str(new), "--fail-on", "sometimes"])
     assert usage.value.code == 2
     capsys.readouterr()
+    assert main(["diff", str(old), str(new), "--accepted", str(tmp_path / "none.yaml")]) == 2
+    assert "no such accepted-changes file" in capsys.readouterr().err
     assert main(["diff", str(old), str(new), "--current-version", "banana"]) == 2
     capsys.readouterr()
     broken = tmp_path / "broken.yaml"
