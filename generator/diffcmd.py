@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,11 +132,40 @@ def _operations(value: str | None) -> list[str] | None:
     return names
 
 
+def diff_report(
+    old: DiffInput,
+    new: DiffInput,
+    *,
+    level: str = "both",
+    operations: Sequence[str] | None = None,
+    accepted: Sequence[Any] = (),
+    fail_on: str = "breaking",
+    package: str | None = None,
+    current_version: str | None = None,
+) -> Any:
+    """The two-level ``report.Report`` from OLD to NEW (what ``clientgen diff`` prints)."""
+    from .apidiff import diff_packages
+    from .report import Side, build_report
+
+    old_ir = build_ir(old, package)
+    new_ir = build_ir(new, package)
+    python = diff_packages(old_ir, new_ir, operations) if level != "wire" else None
+    wire = None
+    if level != "python":
+        from .specdiff.diff import diff_documents, load_for_diff
+
+        old_doc = load_for_diff(old.raw, old.shown)
+        new_doc = load_for_diff(new.raw, new.shown)
+        wire = diff_documents(old_doc, new_doc, operations=operations)
+    old_side = Side(old.shown, old_ir.package, old.version or old_ir.version)
+    new_side = Side(new.shown, new_ir.package, new.version or new_ir.version)
+    return build_report(old_side, new_side, wire, python, old_ir, new_ir, accepted, fail_on, current_version)
+
+
 def run(args: argparse.Namespace) -> int:
     from .accepted import load_accepted
-    from .apidiff import diff_packages
     from .options import Options, check_options
-    from .report import Side, build_report, render
+    from .report import render
     from .versioning import _parse
 
     check_options(Options(package=args.package))
@@ -146,20 +176,15 @@ def run(args: argparse.Namespace) -> int:
     if args.accepted is not None and not args.accepted.is_file():
         raise UsageError(f"no such accepted-changes file: {args.accepted}")
     accepted = load_accepted(args.accepted, str(args.accepted)) if args.accepted is not None else []
-    old_ir = build_ir(old_input, args.package)
-    new_ir = build_ir(new_input, args.package)
-    python = diff_packages(old_ir, new_ir, operations) if args.level != "wire" else None
-    wire = None
-    if args.level != "python":
-        from .specdiff.diff import diff_documents, load_for_diff
-
-        old_doc = load_for_diff(old_input.raw, old_input.shown)
-        new_doc = load_for_diff(new_input.raw, new_input.shown)
-        wire = diff_documents(old_doc, new_doc, operations=operations)
-    old_side = Side(old_input.shown, old_ir.package, old_input.version or old_ir.version)
-    new_side = Side(new_input.shown, new_ir.package, new_input.version or new_ir.version)
-    report = build_report(
-        old_side, new_side, wire, python, old_ir, new_ir, accepted, args.fail_on, args.current_version
+    report = diff_report(
+        old_input,
+        new_input,
+        level=args.level,
+        operations=operations,
+        accepted=accepted,
+        fail_on=args.fail_on,
+        package=args.package,
+        current_version=args.current_version,
     )
     sys.stdout.write(render(report, args.format))
     return 1 if report.failing else 0
