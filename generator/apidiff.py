@@ -7,14 +7,13 @@ Every entry names things as the generated code does (``ReposApi.repos_get_conten
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from . import ir
 from .apirenames import find_renames
-from .types import union_members
+from .apitypes import compare_types, renamed, sent_and_read
 
 # most severe first
 LEVELS = ("breaking", "type-breaking", "behaviour", "added", "doc")
@@ -102,8 +101,6 @@ RULES: dict[str, tuple[str, str]] = {
     "field-type-widened": ("added", "a field of a model that is only sent accepts more types"),
 }
 
-Rename = Callable[[str], str]
-
 
 @dataclass(frozen=True)
 class ApiChange:
@@ -131,120 +128,6 @@ class ApiChange:
 def operation_key(op: ir.Operation) -> str:
     """How a selection and an accepted-changes file name an operation."""
     return op.operation_id or f"{op.http_method} {op.path}"
-
-
-# ---- type comparison ---------------------------------------------------------------------------
-# Annotations are compared as trees: top-level union members, each a name with optional
-# bracketed arguments. ``wide`` covers ``narrow`` when every member of ``narrow`` is covered by a
-# member of ``wide`` (``Any`` covers everything, ``float`` covers ``int``, ``X[a]`` covers ``X[b]``
-# when ``a`` covers ``b``). Model names of the old side are mapped through renames first.
-
-
-def _split_args(text: str) -> list[str]:
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    for index, char in enumerate(text):
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(text[start:index].strip())
-            start = index + 1
-    parts.append(text[start:].strip())
-    return parts
-
-
-def _member_covers(wide: str, narrow: str) -> bool:
-    if wide == narrow or wide == "Any":
-        return True
-    if wide == "float" and narrow == "int":
-        return True
-    if "[" in wide and "[" in narrow and wide.endswith("]") and narrow.endswith("]"):
-        wide_head, _, wide_rest = wide.partition("[")
-        narrow_head, _, narrow_rest = narrow.partition("[")
-        if wide_head != narrow_head:
-            return False
-        wide_args = _split_args(wide_rest[:-1])
-        narrow_args = _split_args(narrow_rest[:-1])
-        return len(wide_args) == len(narrow_args) and all(
-            covers(w, n) for w, n in zip(wide_args, narrow_args, strict=True)
-        )
-    return False
-
-
-def covers(wide: str, narrow: str) -> bool:
-    """Whether every value the annotation ``narrow`` allows is allowed by ``wide``."""
-    wide_members = union_members(wide)
-    return all(any(_member_covers(w, n) for w in wide_members) for n in union_members(narrow))
-
-
-def compare_types(old: str, new: str) -> str:
-    """``same``, ``narrowed`` (new allows less), ``widened`` (new allows more) or ``changed``."""
-    if old == new:
-        return "same"
-    old_covers, new_covers = covers(old, new), covers(new, old)
-    if old_covers and new_covers:
-        return "same"  # the same members in another order
-    if old_covers:
-        return "narrowed"
-    if new_covers:
-        return "widened"
-    return "changed"
-
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def renamed(annotation: str, renames: dict[str, str]) -> str:
-    """The old annotation with renamed model classes under their new names."""
-    if not renames:
-        return annotation
-    return _NAME.sub(lambda m: renames.get(m.group(0), m.group(0)), annotation)
-
-
-# ---- model usage ------------------------------------------------------------------------------
-
-
-def reach(package: ir.Package, roots: Iterable[str]) -> set[str]:
-    """Every model, enum and alias a set of classes reaches through fields, bases and subtypes."""
-    models = {m.name: m for m in package.models}
-    aliases = {a.name: a for a in package.aliases}
-    seen: set[str] = set()
-    todo = list(roots)
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        if name in models:
-            model = models[name]
-            for field in model.init_fields:
-                todo.extend(field.type.models)
-            if model.base:
-                todo.append(model.base)
-            todo.extend(case.model for case in model.subtypes)
-            if model.discriminator:
-                todo.extend(case.model for case in model.discriminator.cases)
-        elif name in aliases:
-            todo.extend(aliases[name].type.models)
-    return seen
-
-
-def _sent_and_read(package: ir.Package, operations: list[ir.Operation]) -> tuple[set[str], set[str]]:
-    sent: list[str] = []
-    read: list[str] = []
-    for op in operations:
-        for param in op.params:
-            sent.extend(param.type.models)
-        if op.body is not None:
-            sent.extend(op.body.type.models)
-        read.extend(op.return_type.models)
-        for response in op.success + op.errors:
-            if response.type is not None:
-                read.extend(response.type.models)
-    return reach(package, sent), reach(package, read)
 
 
 # ---- the diff ---------------------------------------------------------------------------------
@@ -291,6 +174,15 @@ class _Differ:
         self.old_ops = _operations(old, keep)
         self.new_ops = _operations(new, keep)
         self.renames = self._model_renames()
+        # where models are used: sent (reached from parameters and bodies), read (from responses)
+        old_sent, old_read = sent_and_read(old, [loc.op for loc in self.old_ops])
+        new_sent, new_read = sent_and_read(new, [loc.op for loc in self.new_ops])
+        self.sent = old_sent | new_sent
+        self.new_sent = new_sent
+        self.read = old_read | new_read
+        # with kept operations, only the models they reach are compared
+        self.scope_old = None if keep is None else old_sent | old_read
+        self.scope_new = None if keep is None else new_sent | new_read
 
     # -- helpers
     def add(self, rule: str, text: str, *, level: str = "", loc: _Located | None = None, **fields: Any) -> None:
@@ -665,16 +557,6 @@ class _Differ:
 
     # -- models
     def models(self) -> None:
-        old_ops = [loc.op for loc in self.old_ops]
-        new_ops = [loc.op for loc in self.new_ops]
-        old_sent, old_read = _sent_and_read(self.old, old_ops)
-        new_sent, new_read = _sent_and_read(self.new, new_ops)
-        self.sent = old_sent | new_sent
-        self.new_sent = new_sent
-        self.read = old_read | new_read
-        kept = self.keep is None
-        self.scope_old = None if kept else old_sent | old_read
-        self.scope_new = None if kept else new_sent | new_read
         self.model_classes()
         self.enum_classes()
         self.alias_classes()

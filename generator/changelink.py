@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import ir
-from .apidiff import ApiChange, reach
+from .apidiff import ApiChange
+from .apitypes import reach
 from .specdiff.model import WireChange
 
 # wire ids that name a constraint the generated client does not check

@@ -11,7 +11,8 @@ import pytest
 from apidifflib import base_spec, changes_after, ids, ir_of, write_spec
 from github_specs import Unavailable, github_spec, required
 
-from generator.apidiff import LEVELS, RULES, compare_types, covers, diff_packages
+from generator.apidiff import LEVELS, RULES, diff_packages
+from generator.apitypes import compare_types, covers
 from generator.diffcmd import build_ir, read_input
 
 HISTORY = Path(__file__).resolve().parent / "data" / "history" / "ica_v3"
