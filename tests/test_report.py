@@ -341,6 +341,11 @@ def test_cli_reads_a_git_revision(
     def git(*args: str) -> None:
         subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
+    package = repo / "generated" / "pets_client"
+    package.mkdir(parents=True)
+    (package / "openapi.yaml").write_bytes(spec.read_bytes())
+    manifest = {"package": "pets_client", "version": "1.2.0", "spec": {"file": "openapi.yaml"}}
+    (package / "clientgen.json").write_text(json.dumps(manifest), encoding="utf-8")
     git("init", "-q")
     git("add", ".")
     git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "old")
@@ -350,6 +355,10 @@ def test_cli_reads_a_git_revision(
     out = capsys.readouterr().out
     assert "clientgen diff HEAD:specs/pets.json -> specs/pets.json" in out
     assert "models.Pet.tag no longer exists" in out
+    assert main(["diff", "HEAD:generated/pets_client", "specs/pets.json", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["old"]["source"] == "HEAD:generated/pets_client/openapi.yaml"
+    assert "models.Pet.tag" in {p["python_name"] for p in data["python"]}
     assert main(["diff", "nosuchrev:specs/pets.json", "specs/pets.json"]) == 2
     assert "nosuchrev" in capsys.readouterr().err
 
