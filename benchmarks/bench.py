@@ -60,7 +60,8 @@ CURATED = {  # spec -> (package, API class, upstream module, upstream first-use 
         "from libica.openapi.v3 import ApiClient, ProjectWorkflowSessionApi",
     ),
 }
-SECTIONS = ("gen-curated", "gen-ica", "gen-github", "import", "decode", "call")
+SECTIONS = ("gen-curated", "gen-ica", "gen-github", "diff-github", "import", "decode", "call")
+DIFF_VERSIONS = ("22.0.0", "23.0.2")  # @octokit/openapi versions of the diff row
 TOOLS = ("clientgen", "opc", "oag")
 TOOL_NAMES = {"clientgen": "clientgen", "opc": "openapi-python-client", "oag": "OpenAPI Generator"}
 
@@ -620,6 +621,50 @@ def bench_call(opts: argparse.Namespace, results: dict[str, Any]) -> None:
     results["call"] = rows
 
 
+# --------------------------------------------------------------------------- change report
+
+
+def _load_module(name: str, path: Path) -> Any:
+    """A module from a file outside the benchmarks folder (the tests' pinned GitHub spec fetcher)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench_diff(opts: argparse.Namespace, results: dict[str, Any]) -> None:
+    """``clientgen diff`` on GitHub's whole spec between two releases, both levels."""
+    from measure import run
+
+    github_specs = _load_module("github_specs", ROOT / "tests" / "github_specs.py")
+    try:
+        old, new = (github_specs.github_spec(version) for version in DIFF_VERSIONS)
+    except github_specs.Unavailable as reason:
+        results.setdefault("notes", []).append(f"clientgen diff row skipped: {reason}")
+        return
+    command = [
+        str(VENV / "bin" / "clientgen"), "diff", str(old), str(new), "--package", "github_client",
+        "--level", "both", "--format", "json", "--fail-on", "none",
+    ]  # fmt: skip
+    env = tool_env("clientgen", None)
+
+    def once(i: int) -> Any:
+        return run(command, env=env, timeout=opts.timeout)
+
+    stat, runs = measured_series(once, opts.runs, 1, opts, "diff github")
+    row: dict[str, Any] = asdict(stat)
+    if runs:
+        row["cpu"] = statistics.median(r.cpu for r in runs)
+        data = json.loads(runs[-1].stdout)
+        row["wire_entries"] = len(data["wire"])
+        row["python_entries"] = len(data["python"])
+        row["proposed"] = data["version"]["proposed"]
+    results["diff"] = {"github": row}
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -764,6 +809,24 @@ def report(results: dict[str, Any], opts: argparse.Namespace) -> str:
             " what it cannot handle, and makes a module per inline enum); OpenAPI Generator's public API"
             " methods (without the _with_http_info/_without_preload_content twins) and modules under models/,"
             " its package folder only (not test/ or setup.py).\n"
+        )
+
+    diff = results.get("diff", {}).get("github")
+    if diff:
+        versions = " → ".join(DIFF_VERSIONS)
+        out.append(f"### Change report: `clientgen diff` on GitHub REST {versions} (whole spec, both levels)\n")
+        out.append("| wall time | CPU time | peak memory | wire entries | Python entries | proposed version |")
+        out.append("|---|---|---|---|---|---|")
+        if diff.get("error"):
+            out.append(f"| failed: {diff['error']} | | | | | |".replace("\n", " "))
+        else:
+            out.append(
+                f"| {_secs(diff['wall'])} | {_secs(diff.get('cpu'))} | {_mb(diff['tree'])} "
+                f"| {diff.get('wire_entries', '?')} | {diff.get('python_entries', '?')} | {diff.get('proposed', '?')} |"
+            )
+        out.append(
+            "\nBoth specs come from the npm tarballs of @octokit/openapi, checked against pinned sha512"
+            " integrities (tests/github_specs.py). CPU time is user + system of the command; memory as above.\n"
         )
 
     imports = results.get("import")
@@ -1125,6 +1188,9 @@ def main(argv: Sequence[str]) -> int:
                 schema_edit(target, "simple-user"), warmup=0,
             )  # fmt: skip
             bench_generation(specs, tools, opts, results)
+    if "diff-github" in sections:
+        print(f"change report: clientgen diff, GitHub REST {' -> '.join(DIFF_VERSIONS)}", flush=True)
+        bench_diff(opts, results)
     if "import" in sections:
         print("import time", flush=True)
         bench_imports(opts, results)

@@ -36,6 +36,7 @@ class Result:
     returncode: int
     stdout: str
     stderr: str
+    cpu: float = 0.0  # seconds of user + system time of the command and the children it waited for
 
     @property
     def ok(self) -> bool:
@@ -119,7 +120,7 @@ def run(
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        _, status, _usage = os.wait4(process.pid, 0)
+        _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         done.set()
         sampler.join()
@@ -138,7 +139,8 @@ def run(
     if timed_out[0]:
         stderr = f"timeout after {timeout:.0f} s\n" + stderr
         returncode = returncode or -9
-    return Result(wall, rss, max(peak[0], rss), returncode, stdout, stderr)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Result(wall, rss, max(peak[0], rss), returncode, stdout, stderr, cpu)
 
 
 def run_all(commands: Sequence[tuple[str, Sequence[str | os.PathLike[str]], Path | None]], **kwargs: object) -> Result:
@@ -150,6 +152,7 @@ def run_all(commands: Sequence[tuple[str, Sequence[str | os.PathLike[str]], Path
     for label, command, cwd in commands:
         one = run(command, cwd=cwd, **kwargs)  # type: ignore[arg-type]
         total.wall += one.wall
+        total.cpu += one.cpu
         total.rss = max(total.rss, one.rss)
         total.tree = max(total.tree, one.tree)
         total.stdout += one.stdout

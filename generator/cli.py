@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, verify
+from . import __version__, diffcmd, verify
 from .cache import Cache, default_dir
 from .errors import SpecError, UsageError
 from .options import Options, check_options
@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
                 "(default folder: $CLIENTGEN_CACHE_DIR, else ~/.cache/clientgen)",
             )
     verify.register(commands)
+    diffcmd.register(commands)
     return parser
 
 
