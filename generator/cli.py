@@ -20,6 +20,13 @@ from .pipeline import GeneratedPackage, check_only, display_path, generate_many
 from .writer import diff_trees, is_generated_package, read_tree, remove_package, write_package
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+# files in the spec folder that are not specs: recipes and accepted-changes files beside them
+NOT_SPEC_SUFFIXES = (".recipe.yaml", ".accepted.yaml")
+
+
+def is_spec_file(path: Path) -> bool:
+    """A spec the folder scan picks up: not a recipe or an accepted-changes file."""
+    return path.suffix in SPEC_SUFFIXES and not path.name.endswith(NOT_SPEC_SUFFIXES) and path.is_file()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,7 +87,7 @@ def _spec_files(args: argparse.Namespace) -> list[Path]:
         return list(args.specs)
     if not args.spec_dir.is_dir():
         raise UsageError(f"no spec folder {args.spec_dir}/ (run from the project root or pass --specs)")
-    found = sorted(p for p in args.spec_dir.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
+    found = sorted(p for p in args.spec_dir.iterdir() if is_spec_file(p))
     if not found:
         raise UsageError(f"no specs (*.yaml, *.yml, *.json) in {args.spec_dir}/")
     return found
