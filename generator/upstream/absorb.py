@@ -1,0 +1,64 @@
+"""Move hand edits of a derived spec into its recipe's overlay, so that nothing edited is lost.
+
+The edits are the tree difference between the derivation and the spec as it is now; each becomes an
+overlay action with a TODO reason (``derive --check`` warns until someone writes the real one). The
+recipe is rewritten canonically and the spec re-derived: afterwards the check passes and the edit is
+still in the spec.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from ..errors import SpecError
+from ..loader import load_document
+from ..pipeline import display_path
+from .bases import with_bases
+from .derive import Derived, derive, derive_recipe
+from .files import write_if_changed
+from .overlay import Action
+from .recipe import TODO_REASON, dump_recipe, load_recipe, parse_recipe_text
+from .treediff import diff
+
+
+@dataclasses.dataclass(frozen=True)
+class Absorbed:
+    """What ``absorb`` did: the new actions (empty when the spec had no hand edit) and the new derivation."""
+
+    actions: tuple[Action, ...]
+    derived: Derived
+
+
+def absorb(recipe_path: Path) -> Absorbed:
+    """Append the spec's hand edits to the overlay, rewrite the recipe, re-derive the spec."""
+    recipe = load_recipe(recipe_path)
+    if recipe.upstream is None:
+        raise SpecError(
+            recipe.display,
+            "/upstream",
+            "the recipe has `upstream: none`: the spec is its own source, there is nothing to absorb",
+            "edit the spec directly",
+        )
+    derived = derive(recipe_path)
+    if derived.conflicts:
+        raise SpecError(
+            recipe.display,
+            "/overlay",
+            f"{len(derived.conflicts)} overlay conflict(s) with the pinned snapshot",
+            "resolve them first (`clientgen upstream derive --check` lists them)",
+        )
+    edited = load_document(recipe.spec_path, display_path(recipe.spec_path)).data
+    found = diff(derived.data, edited)
+    if not found:
+        return Absorbed((), derived)
+    fresh = [dataclasses.replace(action, description=TODO_REASON) for action in found]
+    added = with_bases(derived.data, fresh, file=recipe.display)
+    updated = dataclasses.replace(recipe, actions=(*recipe.actions, *added))
+    text = dump_recipe(updated)
+    again = derive_recipe(parse_recipe_text(text, recipe.path))  # the recipe as it will read back
+    if again.data != edited or again.conflicts:
+        raise AssertionError(f"absorbing {recipe.spec_path} would not reproduce the edited spec")
+    write_if_changed(recipe.path, text.encode("utf-8"))
+    write_if_changed(recipe.spec_path, again.text.encode("utf-8"))
+    return Absorbed(tuple(added), again)

@@ -1,0 +1,126 @@
+"""Find the YAML comments of a hand-written spec: the file's leading block, and the comment of each node.
+
+A node's comment is the trailing comment on its first line, or the block of comment lines just above
+it (blank lines end the block). Lines inside multi-line scalars are text, never comments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from ..loader import Document, pointer_of
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class SpecComments:
+    """The comments of one YAML text, by line; ``used`` records the lines a caller has taken."""
+
+    leading: list[str]  # the file's header comment, without "# "
+    trailing: dict[int, str]  # 1-based line -> comment after content on that line
+    block_above: dict[int, list[str]]  # 1-based line -> comment lines just above it
+    used: set[int] = field(default_factory=set)
+
+    def at(self, doc: Document, path: Path_) -> str:
+        """The comment of the node at ``path``, else of its nearest commented ancestor; "" when none."""
+        for end in range(len(path), 0, -1):
+            line = doc.line_of(pointer_of(path[:end]))
+            if line is None:
+                continue
+            text = self._line(line)
+            if text:
+                return text
+        return ""
+
+    def _line(self, line: int) -> str:
+        parts = list(self.block_above.get(line, []))
+        if line in self.trailing:
+            parts.append(self.trailing[line])
+        if parts:
+            self.used.add(line)
+        return " ".join(p for p in parts if p)
+
+    def unused(self) -> list[tuple[int, str]]:
+        """Comments no node took: (line, text), for the recipe's notes so no reason is lost."""
+        out: list[tuple[int, str]] = []
+        for line in sorted(set(self.trailing) | set(self.block_above)):
+            if line not in self.used:
+                out.append((line, self._peek(line)))
+        return out
+
+    def _peek(self, line: int) -> str:
+        parts = [*self.block_above.get(line, []), *([self.trailing[line]] if line in self.trailing else [])]
+        return " ".join(p for p in parts if p)
+
+
+def read_comments(text: str) -> SpecComments:
+    lines = text.split("\n")
+    inside = _scalar_lines(text)
+    leading: list[str] = []
+    index = 0
+    while index < len(lines) and lines[index].lstrip().startswith("#"):
+        leading.append(_comment_text(lines[index].lstrip()))
+        index += 1
+    trailing: dict[int, str] = {}
+    block_above: dict[int, list[str]] = {}
+    pending: list[str] = []
+    for number, raw in enumerate(lines[index:], start=index + 1):
+        if number in inside:
+            continue
+        stripped = raw.strip()
+        if not stripped:
+            pending = []
+        elif stripped.startswith("#"):
+            pending.append(_comment_text(stripped))
+        else:
+            if pending:
+                block_above[number] = pending
+                pending = []
+            comment = _trailing_comment(raw)
+            if comment is not None:
+                trailing[number] = comment
+    return SpecComments(leading, trailing, block_above)
+
+
+def _comment_text(stripped: str) -> str:
+    return stripped[1:].strip()
+
+
+def _trailing_comment(line: str) -> str | None:
+    """The text after a `` #`` that is outside quotes, or None."""
+    quote = ""
+    for position, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"" and (position == 0 or line[position - 1] in " :[{,-"):
+            quote = char
+        elif char == "#" and position > 0 and line[position - 1] in " \t":
+            return line[position + 1 :].strip()
+    return None
+
+
+def _scalar_lines(text: str) -> set[int]:
+    """1-based lines that continue a multi-line scalar (block or flow): their ``#`` is text."""
+    inside: set[int] = set()
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return inside
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            first, last = node.start_mark.line + 1, node.end_mark.line + 1
+            if node.end_mark.column == 0:
+                last -= 1  # a block scalar ends at the start of the next line
+            inside.update(range(first + 1, last + 1))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return inside
