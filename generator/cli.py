@@ -17,6 +17,7 @@ from .cache import Cache, default_dir
 from .errors import SpecError, UsageError
 from .options import Options, check_options
 from .pipeline import GeneratedPackage, check_only, display_path, generate_many
+from .upstream import cli as upstream_cli
 from .writer import diff_trees, is_generated_package, read_tree, remove_package, write_package
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -76,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
                 help="neither read nor write the cache of formatted files and packages "
                 "(default folder: $CLIENTGEN_CACHE_DIR, else ~/.cache/clientgen)",
             )
+    upstream_cli.register(commands)
     return parser
 
 
@@ -178,7 +180,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate}[args.command]
+    command = getattr(args, "run", None) or {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate}[
+        args.command
+    ]
     try:
         return command(args)
     except SpecError as error:

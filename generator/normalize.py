@@ -491,8 +491,8 @@ class Normalizer:
         props = schema.get("properties") or {}
         if not isinstance(props, dict):
             raise doc.error(f"{pointer}/properties", "properties must be a mapping", "")
-        for wire, prop in props.items():
-            properties.append((wire, prop, f"{pointer}/properties/{escape_pointer_part(wire)}", doc))
+        for wire in _property_order(schema, props, pointer, doc):
+            properties.append((wire, props[wire], f"{pointer}/properties/{escape_pointer_part(wire)}", doc))
         names = schema.get("required") or []
         if isinstance(names, list):
             required.update(n for n in names if isinstance(n, str))
@@ -1564,3 +1564,24 @@ def normalize(
             f"cannot generate this part of the spec ({type(exc).__name__}: {exc})",
             "check it against the OpenAPI specification; if it is valid, this is a clientgen bug: please report it",
         ) from None
+
+
+def _property_order(schema: dict[str, Any], props: dict[str, Any], pointer: str, doc: Document) -> list[str]:
+    """The properties' order in the model: ``x-python-property-order`` first (a derived spec keeps
+    upstream's key order and records the curated order here), then the rest in spec order."""
+    order = schema.get("x-python-property-order")
+    if order is None:
+        return list(props)
+    where = f"{pointer}/x-python-property-order"
+    if not isinstance(order, list) or not all(isinstance(name, str) for name in order):
+        raise doc.error(where, "x-python-property-order must be a list of property names", "list wire names")
+    for index, name in enumerate(order):
+        if name not in props:
+            raise doc.error(
+                f"{where}/{index}",
+                f"x-python-property-order names {name!r}, which is not a property of this schema",
+                "list only the schema's own properties",
+            )
+        if order.index(name) != index:
+            raise doc.error(f"{where}/{index}", f"x-python-property-order lists {name!r} twice", "list it once")
+    return [*order, *(name for name in props if name not in order)]

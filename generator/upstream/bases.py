@@ -3,6 +3,7 @@
 Only an action that replaces or removes something upstream has gets a base; an action that only adds
 keys upstream does not have cannot clash with an upstream change, and a base on it (the hash of the
 whole mapping it adds to) would turn every unrelated upstream edit of that mapping into a conflict.
+Actions on the document root get none either: the root changes with every upstream release.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def with_bases(doc: Any, actions: Sequence[Action], *, file: str) -> list[Action
     state = doc
     for action in actions:
         node = get_node(state, action.path)
-        if action.remove or _overwrites(node, action.update):
+        if action.path and (action.remove or _overwrites(node, action.update)):
             action = dataclasses.replace(action, base=node_hash(node))
         else:
             action = dataclasses.replace(action, base=None)

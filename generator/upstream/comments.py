@@ -27,13 +27,15 @@ class SpecComments:
     def at(self, doc: Document, path: Path_) -> str:
         """The comment of the node at ``path``, else of its nearest commented ancestor; "" when none."""
         for end in range(len(path), 0, -1):
-            line = doc.line_of(pointer_of(path[:end]))
-            if line is None:
-                continue
-            text = self._line(line)
+            text = self.exactly_at(doc, path[:end])
             if text:
                 return text
         return ""
+
+    def exactly_at(self, doc: Document, path: Path_) -> str:
+        """The comment on or just above the first line of the node at ``path``; "" when none."""
+        line = doc.line_of(pointer_of(path))
+        return self._line(line) if line is not None else ""
 
     def _line(self, line: int) -> str:
         parts = list(self.block_above.get(line, []))
@@ -41,7 +43,7 @@ class SpecComments:
             parts.append(self.trailing[line])
         if parts:
             self.used.add(line)
-        return " ".join(p for p in parts if p)
+        return _joined(parts)
 
     def unused(self) -> list[tuple[int, str]]:
         """Comments no node took: (line, text), for the recipe's notes so no reason is lost."""
@@ -53,7 +55,12 @@ class SpecComments:
 
     def _peek(self, line: int) -> str:
         parts = [*self.block_above.get(line, []), *([self.trailing[line]] if line in self.trailing else [])]
-        return " ".join(p for p in parts if p)
+        return _joined(parts)
+
+
+def _joined(parts: list[str]) -> str:
+    """Comment lines as one reason: wrapped lines joined with spaces."""
+    return " ".join(part.strip() for part in parts if part.strip())
 
 
 def read_comments(text: str) -> SpecComments:
@@ -86,7 +93,9 @@ def read_comments(text: str) -> SpecComments:
 
 
 def _comment_text(stripped: str) -> str:
-    return stripped[1:].strip()
+    """``#   - item`` -> ``  - item``: one space after the ``#`` is syntax, more is indentation."""
+    text = stripped[1:].rstrip()
+    return text[1:] if text.startswith(" ") else text
 
 
 def _trailing_comment(line: str) -> str | None:

@@ -15,18 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..loader import load_document
+from ..loader import Document, load_document
 from ..pipeline import display_path
 from .bases import with_bases
 from .comments import SpecComments, read_comments
 from .derive import Derived, derive_from, is_derived_text, sha256_hex
 from .files import write_if_changed
-from .overlay import Action
+from .overlay import Action, get_node
 from .recipe import Recipe, Selection, Upstream, dump_recipe, parse_recipe_text, recipe_path_for
 from .select import load_snapshot, select
-from .treediff import diff
+from .reorder import PROPERTY_ORDER, upstream_order
+from .treediff import diff, identical
 
 NO_COMMENT = "TODO: say why (no comment at this place in the curated spec)"
+PROPERTY_ORDER_REASON = "the model keeps the curated spec's field order; the properties keep upstream's order"
 
 
 def init(
@@ -61,14 +63,16 @@ def init(
     shown = display_path(recipe_path)
     selected = select(doc, selection, shown)
     comments = read_comments(curated.text)
+    wanted = upstream_order(selected, curated.data)
     actions = [
-        dataclasses.replace(action, description=_reason(comments, curated, action)) for action in diff(selected, curated.data)
+        dataclasses.replace(action, description=_reason(comments, curated, wanted, action))
+        for action in diff(selected, wanted)
     ]
     actions = with_bases(selected, actions, file=shown)
     recipe = Recipe(recipe_path, shown, upstream, selection=selection, notes=_notes(comments), actions=tuple(actions))
     text = dump_recipe(recipe)
     derived = derive_from(parse_recipe_text(text, recipe_path), raw)  # the pinned copy may not exist yet
-    if derived.data != curated.data:
+    if not identical(derived.data, wanted):
         raise AssertionError(f"the recipe for {display_path(spec)} does not reproduce it")
     if pinned.resolve() != snapshot.resolve():
         pinned.parent.mkdir(parents=True, exist_ok=True)
@@ -89,18 +93,44 @@ def _snapshot_place(spec: Path, snapshot: Path, name: str) -> Path:
     return spec.parent / snapshot.resolve().relative_to(spec.parent.resolve())
 
 
-def _touched(action: Action) -> tuple[str | int, ...]:
-    """The deepest node an action sets: its target, then down through one-key updates."""
+def _subtree_paths(path: tuple[str | int, ...], value: Any) -> list[tuple[str | int, ...]]:
+    """``path`` and every node below it in ``value`` (an added subtree: all its comments are the curator's)."""
+    out = [path]
+    stack: list[tuple[tuple[str | int, ...], Any]] = [(path, value)]
+    while stack:
+        where, node = stack.pop()
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, child in children:
+            out.append((*where, key))
+            stack.append(((*where, key), child))
+    return sorted(out, key=lambda p: [str(part) for part in p])
+
+
+def _reason(comments: SpecComments, curated: Document, wanted: Any, action: Action) -> str:
+    """The curated spec's comments at the nodes the action sets (else at the nearest commented ancestor)."""
     path = action.path
-    update: Any = action.update
-    while isinstance(update, dict) and len(update) == 1:
-        key = next(iter(update))
-        path, update = (*path, key), update[key]
-    return path
-
-
-def _reason(comments: SpecComments, curated: Any, action: Action) -> str:
-    return comments.at(curated, _touched(action)) or NO_COMMENT
+    target = get_node(wanted, path) if not action.remove else None
+    if action.remove:
+        places = [path]
+    elif isinstance(target, list):  # appended: the new element is the last one equal to it
+        index = max((i for i, item in enumerate(target) if identical(item, action.update)), default=len(target) - 1)
+        places = _subtree_paths((*path, index), action.update)
+    elif isinstance(action.update, dict):
+        places = [p for key, value in action.update.items() for p in _subtree_paths((*path, key), value)]
+    else:
+        places = [path]
+    texts: list[str] = []
+    for place in places:
+        text = comments.exactly_at(curated, place)
+        if text and text not in texts:
+            texts.append(text)
+    if not texts and isinstance(action.update, dict) and set(action.update) == {PROPERTY_ORDER}:
+        texts.append(PROPERTY_ORDER_REASON)
+    if not texts:
+        fallback = comments.at(curated, places[0])
+        if fallback:
+            texts.append(fallback)
+    return " ".join(texts) or NO_COMMENT
 
 
 def _notes(comments: SpecComments) -> str:
