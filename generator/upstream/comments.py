@@ -24,14 +24,6 @@ class SpecComments:
     block_above: dict[int, list[str]]  # 1-based line -> comment lines just above it
     used: set[int] = field(default_factory=set)
 
-    def at(self, doc: Document, path: Path_) -> str:
-        """The comment of the node at ``path``, else of its nearest commented ancestor; "" when none."""
-        for end in range(len(path), 0, -1):
-            text = self.exactly_at(doc, path[:end])
-            if text:
-                return text
-        return ""
-
     def exactly_at(self, doc: Document, path: Path_) -> str:
         """The comment on or just above the first line of the node at ``path``; "" when none."""
         line = doc.line_of(pointer_of(path))

@@ -1,7 +1,7 @@
 """Create a recipe from an existing hand-curated spec: pin the snapshot, select, and record the edits.
 
 The overlay is the tree difference between the selection and the curated spec; each action's reason
-is the curated spec's YAML comment at the node it touches (or at its nearest commented ancestor), the
+is the curated spec's YAML comments at the nodes it sets (else at its target node), the
 file's header comment becomes the recipe's notes, and comments that no edit took are kept in the
 notes too, so no reason is lost. The round trip is verified before anything is written.
 """
@@ -24,11 +24,14 @@ from .files import write_if_changed
 from .overlay import Action, get_node
 from .recipe import Recipe, Selection, Upstream, dump_recipe, parse_recipe_text, recipe_path_for
 from .select import load_snapshot, select
-from .reorder import PROPERTY_ORDER, upstream_order
+from .reorder import PROPERTY_ORDER, RESPONSE_ORDER, upstream_order
 from .treediff import diff, identical
 
 NO_COMMENT = "TODO: say why (no comment at this place in the curated spec)"
-PROPERTY_ORDER_REASON = "the model keeps the curated spec's field order; the properties keep upstream's order"
+ORDER_REASONS = {
+    PROPERTY_ORDER: "the model keeps the curated spec's field order; the properties keep upstream's order",
+    RESPONSE_ORDER: "the client documents the statuses in the curated spec's order; the responses keep upstream's",
+}
 
 
 def init(
@@ -107,7 +110,7 @@ def _subtree_paths(path: tuple[str | int, ...], value: Any) -> list[tuple[str | 
 
 
 def _reason(comments: SpecComments, curated: Document, wanted: Any, action: Action) -> str:
-    """The curated spec's comments at the nodes the action sets (else at the nearest commented ancestor)."""
+    """The curated spec's comments at the nodes the action sets (else at its target node)."""
     path = action.path
     target = get_node(wanted, path) if not action.remove else None
     if action.remove:
@@ -124,10 +127,10 @@ def _reason(comments: SpecComments, curated: Document, wanted: Any, action: Acti
         text = comments.exactly_at(curated, place)
         if text and text not in texts:
             texts.append(text)
-    if not texts and isinstance(action.update, dict) and set(action.update) == {PROPERTY_ORDER}:
-        texts.append(PROPERTY_ORDER_REASON)
-    if not texts:
-        fallback = comments.at(curated, places[0])
+    if not texts and isinstance(action.update, dict) and set(action.update) <= set(ORDER_REASONS):
+        texts.extend(ORDER_REASONS[key] for key in action.update)
+    if not texts:  # an edit below a commented node, e.g. a changed key of a commented schema
+        fallback = comments.exactly_at(curated, path)
         if fallback:
             texts.append(fallback)
     return " ".join(texts) or NO_COMMENT
