@@ -219,8 +219,15 @@ def get_node(doc: object, path: Path) -> object:
         try:
             node = _child(node, part)
         except NoNode:
-            raise NoNode(format_target(path[: depth + 1])) from None
+            raise NoNode(_describe(path[: depth + 1])) from None
     return node
+
+
+def _describe(path: Path) -> str:
+    try:
+        return format_target(path)
+    except ValueError:
+        return repr(path)
 
 
 # --- actions --------------------------------------------------------------------------------
