@@ -133,7 +133,7 @@ def _reason(comments: SpecComments, curated: Document, wanted: Any, action: Acti
         fallback = comments.exactly_at(curated, path)
         if fallback:
             texts.append(fallback)
-    return " ".join(texts) or NO_COMMENT
+    return "; ".join(texts) or NO_COMMENT
 
 
 def _notes(comments: SpecComments) -> str:
