@@ -180,9 +180,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = getattr(args, "run", None) or {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate}[
-        args.command
-    ]
+    command = (
+        getattr(args, "run", None)
+        or {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate}[args.command]
+    )
     try:
         return command(args)
     except SpecError as error:

@@ -1572,7 +1572,9 @@ def _property_order(schema: dict[str, Any], props: dict[str, Any], pointer: str,
     return _listed_order(schema, "x-python-property-order", list(props), pointer, doc, "property")
 
 
-def _listed_order(node: dict[str, Any], key: str, names: list[str], pointer: str, doc: Document, what: str) -> list[str]:
+def _listed_order(
+    node: dict[str, Any], key: str, names: list[str], pointer: str, doc: Document, what: str
+) -> list[str]:
     """``names`` with those that ``node[key]`` lists first, in its order, then the rest in spec order.
 
     A derived spec keeps upstream's key order; where the curated order matters to the generated code
@@ -1585,7 +1587,9 @@ def _listed_order(node: dict[str, Any], key: str, names: list[str], pointer: str
         raise doc.error(where, f"{key} must be a list of {what} names", f"list {what} names as strings")
     for index, name in enumerate(order):
         if name not in names:
-            raise doc.error(f"{where}/{index}", f"{key} names {name!r}, which is no {what} here", f"list only {what}s here")
+            raise doc.error(
+                f"{where}/{index}", f"{key} names {name!r}, which is no {what} here", f"list only {what}s here"
+            )
         if order.index(name) != index:
             raise doc.error(f"{where}/{index}", f"{key} lists {name!r} twice", "list it once")
     return [*order, *(name for name in names if name not in order)]

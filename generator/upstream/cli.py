@@ -45,7 +45,11 @@ def register(commands: Any) -> None:
         parser.set_defaults(run=run)
         return parser
 
-    add("status", "per spec: upstream origin, version and hash, fresh or stale, actions, TODO reasons, conflicts", _status)
+    add(
+        "status",
+        "per spec: upstream origin, version and hash, fresh or stale, actions, TODO reasons, conflicts",
+        _status,
+    )
     derive_parser = add("derive", "rewrite each derived spec from its recipe (only when it changes)", _derive)
     derive_parser.add_argument(
         "--check",
@@ -55,7 +59,9 @@ def register(commands: Any) -> None:
     add("absorb", "move hand edits of a derived spec into its recipe's overlay (reasons marked TODO)", _absorb, False)
     init_parser = add("init", "create a recipe from an existing curated spec and its upstream file", _init, False)
     init_parser.add_argument("--from", dest="snapshot", type=Path, required=True, metavar="SNAPSHOT")
-    init_parser.add_argument("--operations", nargs="+", required=True, metavar="ID", help="operationId or 'METHOD /path'")
+    init_parser.add_argument(
+        "--operations", nargs="+", required=True, metavar="ID", help="operationId or 'METHOD /path'"
+    )
     init_parser.add_argument("--keep", nargs="*", default=[], metavar="REF", help="#/components/<kind>/<name>")
     init_parser.add_argument("--prune", nargs="*", default=[], metavar="RULE")
     for key in ("repository", "package", "url", "path", "commit", "version", "retrieved"):
@@ -105,7 +111,7 @@ def _print_conflict(recipe: Recipe, conflict: Conflict) -> None:
         f"conflict: {where}: action {conflict.index} on {_show(action.target)} changed upstream since it was written\n"
         f"  reason:          {_show(action.description)}\n"
         f"  base:            {conflict.expected}\n"
-        f"  upstream now:    {conflict.found} {_value(conflict.now)}\n"
+        f"  upstream now:    {f'{conflict.found} {_value(conflict.now)}' if conflict.found else '(no such node)'}\n"
         f"  curator's value: {_value(conflict.curator)}\n"
         "  fix: edit the action for the new upstream node (then remove its x-base, or set it to the hash above)",
         file=sys.stderr,
@@ -239,5 +245,7 @@ def _pin(args: argparse.Namespace) -> int:
     origin = {"version": args.version, "commit": args.commit, "retrieved": args.retrieved}
     pin(path, args.file, origin)
     recipe = load_recipe(path)
-    print(f"pinned {display_path(args.file)} as {display_path(recipe.snapshot_path)}; now run `clientgen upstream derive`")
+    print(
+        f"pinned {display_path(args.file)} as {display_path(recipe.snapshot_path)}; now run `clientgen upstream derive`"
+    )
     return 0

@@ -7,6 +7,7 @@ the recipe's notes, and each overlay action's reason as a comment at the node it
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,9 +18,9 @@ from ..errors import SpecError
 from ..loader import parse_text
 from ..pipeline import display_path
 from .emit import dump
-from .overlay import Conflict, apply, parse_target
+from .overlay import Conflict, NoNode, apply, get_node, parse_target
 from .recipe import RECIPE_SUFFIX, Recipe, load_recipe, recipe_path_for
-from .select import load_snapshot, select
+from .select import Where, load_snapshot, select
 
 Path_ = tuple[str | int, ...]
 DERIVED_MARK = "derived by clientgen from "
@@ -32,6 +33,7 @@ class Derived:
     text: str
     data: Any
     conflicts: tuple[Conflict, ...]
+    missing: tuple[str, ...] = ()  # selected operations a candidate snapshot lacks (lenient mode only)
 
 
 def sha256_hex(raw: bytes) -> str:
@@ -89,15 +91,39 @@ def own_source(recipe: Recipe) -> Derived:
     return Derived(text, parse_text(text, display_path(spec)), ())
 
 
-def derive_from(recipe: Recipe, snapshot: bytes) -> Derived:
-    """Derive against ``snapshot`` (the pinned one, or a candidate new upstream file), without hash checks."""
+def derive_from(recipe: Recipe, snapshot: bytes, *, lenient: bool = False) -> Derived:
+    """Derive against ``snapshot`` (the pinned one, or a candidate new upstream file), without hash checks.
+
+    ``lenient`` is for a candidate: a selected operation it lacks is left out and listed in
+    ``missing``, and an action whose target it lacks is reported as a conflict (upstream now: nothing)
+    instead of stopping with an error, so that everything that needs the curator is listed at once."""
     if recipe.upstream is None:
         return own_source(recipe)
     doc = load_snapshot(recipe.snapshot_path, display_path(recipe.snapshot_path), snapshot)
-    selected = select(doc, recipe.selection, recipe.display)
-    data, conflicts = apply(selected, list(recipe.actions), file=recipe.display)
-    text = dump(data, comments=_comments(recipe), header=header_lines(recipe))
-    return Derived(text, data, tuple(conflicts))
+    missing: list[str] | None = [] if lenient else None
+    selected = select(doc, recipe.selection, Where(recipe.display, recipe.line_of), missing)
+    if lenient:
+        data, conflicts = _apply_each(selected, recipe)
+    else:
+        data, conflicts = apply(selected, list(recipe.actions), file=recipe.display)
+    text = dump(data, comments=_comments(recipe, data), header=header_lines(recipe))
+    return Derived(text, data, tuple(conflicts), tuple(missing or ()))
+
+
+def _apply_each(selected: Any, recipe: Recipe) -> tuple[Any, list[Conflict]]:
+    """Apply the actions one by one; a target that matches nothing becomes a conflict."""
+    state: Any = selected
+    conflicts: list[Conflict] = []
+    for index, action in enumerate(recipe.actions):
+        try:
+            get_node(state, action.path)
+        except NoNode:
+            curator: object = "remove" if action.remove else action.update
+            conflicts.append(Conflict(index, action, action.base or "", "", None, curator))
+            continue
+        state, found = apply(state, [action], file=recipe.display)
+        conflicts += [dataclasses.replace(conflict, index=index) for conflict in found]
+    return state, conflicts
 
 
 def header_lines(recipe: Recipe) -> list[str]:
@@ -114,14 +140,21 @@ def header_lines(recipe: Recipe) -> list[str]:
     return lines
 
 
-def _comments(recipe: Recipe) -> dict[Path_, str]:
-    """Each action's reason at the node it touched (several reasons at one node joined in order)."""
+def _comments(recipe: Recipe, data: Any) -> dict[Path_, str]:
+    """Each action's reason at the node it set (several reasons at one node joined in order)."""
     comments: dict[Path_, list[str]] = {}
     for action in recipe.actions:
         if action.remove:
             continue  # the node is gone; its reason stays in the recipe
         where = parse_target(action.target)
-        if isinstance(action.update, dict) and len(action.update) == 1:
+        try:
+            node = get_node(data, where)
+        except NoNode:
+            continue  # a later action removed it
+        if isinstance(node, list):  # an appended element: the last one equal to it
+            found = [index for index, item in enumerate(node) if item == action.update]
+            where = (*where, found[-1]) if found else where
+        elif isinstance(action.update, dict) and len(action.update) == 1:
             where = (*where, next(iter(action.update)))  # the reason sits above the one key it sets
         reasons = comments.setdefault(where, [])
         if action.description not in reasons:

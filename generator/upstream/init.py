@@ -23,8 +23,8 @@ from .derive import Derived, derive_from, is_derived_text, sha256_hex
 from .files import write_if_changed
 from .overlay import Action, get_node
 from .recipe import Recipe, Selection, Upstream, dump_recipe, parse_recipe_text, recipe_path_for
-from .select import load_snapshot, select
 from .reorder import PROPERTY_ORDER, RESPONSE_ORDER, upstream_order
+from .select import Where, load_snapshot, select
 from .treediff import diff, identical
 
 NO_COMMENT = "TODO: say why (no comment at this place in the curated spec)"
@@ -64,7 +64,7 @@ def init(
     )
     selection = Selection(tuple(operations), tuple(keep), tuple(prune))
     shown = display_path(recipe_path)
-    selected = select(doc, selection, shown)
+    selected = select(doc, selection, Where(shown))
     comments = read_comments(curated.text)
     wanted = upstream_order(selected, curated.data)
     actions = [
@@ -145,5 +145,3 @@ def _notes(comments: SpecComments) -> str:
         lines += ["", "Comments of the curated spec at places no edit touches (kept here so none is lost):"]
         lines += [f"- line {line}: {text}" for line, text in left]
     return "\n".join(lines) + "\n" if lines else ""
-
-

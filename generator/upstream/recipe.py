@@ -78,6 +78,10 @@ class Recipe:
     selection: Selection = field(default_factory=lambda: Selection(()))
     notes: str = ""
     actions: tuple[Action, ...] = ()
+    doc: Document | None = field(default=None, compare=False, repr=False)  # for line numbers in errors
+
+    def line_of(self, pointer: str) -> int | None:
+        return self.doc.line_of(pointer) if self.doc is not None else None
 
     @property
     def name(self) -> str:
@@ -129,7 +133,7 @@ def parse_recipe(doc: Document) -> Recipe:
         for key in ("select", "overlay"):
             if data.get(key):
                 check.fail((key,), f"`{key}` with `upstream: none`", "there is nothing to select from: remove it")
-        return Recipe(doc.path, doc.display, None, reason=reason, notes=notes)
+        return Recipe(doc.path, doc.display, None, reason=reason, notes=notes, doc=doc)
     if "reason" in data:
         check.fail(("reason",), "`reason` belongs to `upstream: none`", "remove it, or say it in `notes`")
     upstream = _upstream(check, data["upstream"])
@@ -140,13 +144,15 @@ def parse_recipe(doc: Document) -> Recipe:
     if not isinstance(raw_actions, list):
         check.fail(("overlay",), "`overlay` is not a list", "write a list of actions (target, description, update)")
     actions = tuple(_action(check, index, raw) for index, raw in enumerate(raw_actions))
-    return Recipe(doc.path, doc.display, upstream, selection=selection, notes=notes, actions=actions)
+    return Recipe(doc.path, doc.display, upstream, selection=selection, notes=notes, actions=actions, doc=doc)
 
 
 def _upstream(check: _Checker, raw: Any) -> Upstream:
     where: tuple[str | int, ...] = ("upstream",)
     if not isinstance(raw, dict):
-        check.fail(where, "`upstream` is neither a mapping nor `none`", "give file, sha256, format, api-version, origin")
+        check.fail(
+            where, "`upstream` is neither a mapping nor `none`", "give file, sha256, format, api-version, origin"
+        )
     data = check.mapping(where, raw, _UPSTREAM_KEYS, required=_UPSTREAM_KEYS)
     file = check.text((*where, "file"), data["file"])
     if file.startswith("/") or ".." in Path(file).parts:
@@ -179,7 +185,9 @@ def _selection(check: _Checker, raw: Any) -> Selection:
             check.fail((*where, "operations", index), f"{operation!r} is listed twice", "list it once")
         seen.add(operation)
         if " " in operation and not _SELECTOR.fullmatch(operation):
-            check.fail((*where, "operations", index), f"{operation!r} is no operationId or METHOD /path", "e.g. GET /pets")
+            check.fail(
+                (*where, "operations", index), f"{operation!r} is no operationId or METHOD /path", "e.g. GET /pets"
+            )
     keep = check.strings((*where, "keep"), data.get("keep", []))
     for index, ref in enumerate(keep):
         if not _KEEP.fullmatch(ref):

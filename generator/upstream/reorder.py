@@ -44,7 +44,9 @@ def upstream_order(base: Any, edited: Any, path: tuple[str | int, ...] = ()) -> 
             by_identity = {_parameter(v): v for v in edited}
             upstream_ids = [_parameter(v) for v in base]
             ordered = [
-                upstream_order(v, by_identity[_parameter(v)], (*path, i)) for i, v in enumerate(base) if _parameter(v) in by_identity
+                upstream_order(v, by_identity[_parameter(v)], (*path, i))
+                for i, v in enumerate(base)
+                if _parameter(v) in by_identity
             ]
             ordered += [v for v in edited if _parameter(v) not in set(upstream_ids)]
             return ordered

@@ -10,7 +10,8 @@ linear in the size of what is kept.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +58,21 @@ def selector_of(path: str, method: str, operation: dict[str, Any]) -> str:
     return operation_id if isinstance(operation_id, str) and operation_id else f"{method.upper()} {path}"
 
 
-def select(doc: Document, selection: Selection, recipe_display: str) -> dict[str, Any]:
-    """The subset of ``doc`` (OpenAPI 3 data) that ``selection`` asks for, pruned; a fresh copy."""
+@dataclass(frozen=True)
+class Where:
+    """Where the selection is written, for error messages: the recipe file and its line lookup."""
+
+    display: str
+    line_of: Callable[[str], int | None] = lambda pointer: None
+
+
+def select(doc: Document, selection: Selection, where: Where, missing: list[str] | None = None) -> dict[str, Any]:
+    """The subset of ``doc`` (OpenAPI 3 data) that ``selection`` asks for, pruned; a fresh copy.
+
+    An operation the snapshot does not have is an error, unless ``missing`` is given: then it is
+    appended there and left out (a candidate new upstream file may have dropped it)."""
     data = doc.data
-    kept = _kept_operations(data, selection, recipe_display)
+    kept = _kept_operations(data, selection, where, missing)
     drop_keys = frozenset(rule for rule in selection.prune if rule.startswith("x-"))
     paths: dict[str, Any] = {}
     for path, item in data.get("paths", {}).items():
@@ -68,6 +80,17 @@ def select(doc: Document, selection: Selection, recipe_display: str) -> dict[str
         if methods:
             paths[path] = {k: v for k, v in item.items() if k not in METHODS or k in methods}
     components = data.get("components") if isinstance(data.get("components"), dict) else {}
+    for index, ref in enumerate(selection.keep):
+        kind, name = split_pointer(ref[1:])[1:3]
+        if not isinstance(components.get(kind), dict) or name not in components[kind]:
+            pointer = pointer_of(("select", "keep", index))
+            raise SpecError(
+                where.display,
+                pointer,
+                f"the snapshot has no component {ref!r}",
+                "remove it from keep (upstream may have renamed or dropped it)",
+                where.line_of(pointer),
+            )
     reached = _closure([paths, data.get("security")], selection.keep, components)
     used_schemes, used_tags = _used_schemes_and_tags(data, kept)
     out: dict[str, Any] = {}
@@ -90,7 +113,9 @@ def select(doc: Document, selection: Selection, recipe_display: str) -> dict[str
     return copied
 
 
-def _kept_operations(data: dict[str, Any], selection: Selection, recipe_display: str) -> dict[tuple[str, str], str]:
+def _kept_operations(
+    data: dict[str, Any], selection: Selection, where: Where, missing: list[str] | None
+) -> dict[tuple[str, str], str]:
     """(path, method) -> selector for every selected operation; an unknown selector is an error."""
     by_selector: dict[str, tuple[str, str]] = {}
     for path, method, operation in operations(data):
@@ -101,21 +126,27 @@ def _kept_operations(data: dict[str, Any], selection: Selection, recipe_display:
     kept: dict[tuple[str, str], str] = {}
     for index, selector in enumerate(selection.operations):
         found = by_selector.get(selector)
+        pointer = pointer_of(("select", "operations", index))
+        if found is None and missing is not None:
+            missing.append(selector)
+            continue
         if found is None:
             near = difflib.get_close_matches(selector, sorted(by_selector), n=3, cutoff=0.6)
             hint = "near matches upstream: " + ", ".join(near) if near else "check the spelling against the snapshot"
             raise SpecError(
-                recipe_display,
-                pointer_of(("select", "operations", index)),
+                where.display,
+                pointer,
                 f"the snapshot has no operation {selector!r}",
                 hint + " (or the operation was removed upstream: drop it from the selection)",
+                where.line_of(pointer),
             )
         if found in kept:
             raise SpecError(
-                recipe_display,
-                pointer_of(("select", "operations", index)),
+                where.display,
+                pointer,
                 f"{selector!r} and {kept[found]!r} name the same operation",
                 "list it once",
+                where.line_of(pointer),
             )
         kept[found] = selector
     return kept
@@ -134,7 +165,7 @@ def _closure(roots: list[Any], keep: tuple[str, ...], components: dict[str, Any]
 
     for ref in keep:
         parts = split_pointer(ref[1:])
-        reach(parts[1], parts[2])
+        reach(parts[1], parts[2])  # select() has checked that it exists
     while stack:
         node = stack.pop()
         if isinstance(node, list):
@@ -142,9 +173,9 @@ def _closure(roots: list[Any], keep: tuple[str, ...], components: dict[str, Any]
             continue
         if not isinstance(node, dict):
             continue
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/components/"):
-            parts = split_pointer(ref[1:])
+        target = node.get("$ref")
+        if isinstance(target, str) and target.startswith("#/components/"):
+            parts = split_pointer(target[1:])
             if len(parts) >= 3:
                 reach(parts[1], parts[2])
         discriminator = node.get("discriminator")
