@@ -148,6 +148,25 @@ def test_a_hand_edit_fails_the_check_and_absorb_keeps_it(project: Path) -> None:
     assert data["components"]["schemas"]["PipelineV4"]["properties"]["name"]["description"] == "Edited by hand"
 
 
+def test_absorb_takes_the_comment_written_at_the_edit_as_its_reason(project: Path) -> None:
+    spec = project / "specs" / "libtes.yaml"
+    text = spec.read_text(encoding="utf-8")
+    old = "  title: Task Execution Service\n"
+    assert text.count(old) == 1
+    spec.write_text(text.replace(old, "  # the vendor's product name\n  title: TES\n"), encoding="utf-8")
+    code, _, _ = run(["upstream", "absorb", "libtes"])
+    assert code == 0
+    added = load_recipe(project / "specs" / "libtes.recipe.yaml").actions[-1]
+    assert (added.target, added.update, added.description) == (
+        "$['info']",
+        {"title": "TES"},
+        "the vendor's product name",
+    )
+    code, _, stderr = run(["upstream", "derive", "--check", "libtes"])
+    assert (code, stderr) == (0, "")
+    assert "  # the vendor's product name\n  title: TES\n" in spec.read_text(encoding="utf-8")
+
+
 def test_absorb_without_an_edit_changes_nothing(project: Path) -> None:
     recipe = project / "specs" / "libtes.recipe.yaml"
     before = recipe.read_bytes()

@@ -1,7 +1,8 @@
 """Move hand edits of a derived spec into its recipe's overlay, so that nothing edited is lost.
 
 The edits are the tree difference between the derivation and the spec as it is now; each becomes an
-overlay action with a TODO reason (``derive --check`` warns until someone writes the real one). The
+overlay action whose reason is the comment the user wrote at the edit, else a TODO reason
+(``derive --check`` warns until someone writes the real one). Other added comments are not kept. The
 recipe is rewritten canonically and the spec re-derived: afterwards the check passes and the edit is
 still in the spec.
 """
@@ -15,6 +16,7 @@ from ..errors import SpecError
 from ..loader import load_document
 from ..pipeline import display_path
 from .bases import with_bases
+from .comments import comments_for, read_comments
 from .derive import Derived, derive, derive_recipe
 from .files import write_if_changed
 from .overlay import Action
@@ -48,11 +50,19 @@ def absorb(recipe_path: Path) -> Absorbed:
             f"{len(derived.conflicts)} overlay conflict(s) with the pinned snapshot",
             "resolve them first (`clientgen upstream derive --check` lists them)",
         )
-    edited = load_document(recipe.spec_path, display_path(recipe.spec_path)).data
+    edited_doc = load_document(recipe.spec_path, display_path(recipe.spec_path))
+    edited = edited_doc.data
     found = diff(derived.data, edited)
     if not found:
         return Absorbed((), derived)
-    fresh = [dataclasses.replace(action, description=TODO_REASON) for action in found]
+    # a comment the user wrote at the edit is its reason; the derivation's own comments are not
+    comments, known = read_comments(edited_doc.text), read_comments(derived.text).texts()
+    fresh = [
+        dataclasses.replace(
+            action, description="; ".join(comments_for(comments, edited_doc, edited, action, known)) or TODO_REASON
+        )
+        for action in found
+    ]
     added = with_bases(derived.data, fresh, file=recipe.display)
     updated = dataclasses.replace(recipe, actions=(*recipe.actions, *added))
     text = dump_recipe(updated)

@@ -6,11 +6,15 @@ it (blank lines end the block). Lines inside multi-line scalars are text, never 
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
 from ..loader import Document, pointer_of
+from .overlay import Action, get_node
+from .treediff import identical
 
 Path_ = tuple[str | int, ...]
 
@@ -36,6 +40,10 @@ class SpecComments:
         if parts:
             self.used.add(line)
         return _joined(parts)
+
+    def texts(self) -> set[str]:
+        """Every comment of the text, as ``exactly_at`` returns them."""
+        return {self._peek(line) for line in set(self.trailing) | set(self.block_above)}
 
     def unused(self) -> list[tuple[int, str]]:
         """Comments no node took: (line, text), for the recipe's notes so no reason is lost."""
@@ -125,3 +133,45 @@ def _scalar_lines(text: str) -> set[int]:
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
     return inside
+
+
+def comments_for(
+    comments: SpecComments, doc: Document, data: Any, action: Action, skip: Set[str] = frozenset()
+) -> list[str]:
+    """The comments at the nodes ``action`` sets in ``data`` (the document ``doc`` holds), else at its
+    target node; comments in ``skip`` (already there before the edit) are not the edit's reason."""
+    path = action.path
+    if action.remove:
+        places = [path]
+    else:
+        target = get_node(data, path)
+        if isinstance(target, list):  # appended: the new element is the last one equal to it
+            found = [i for i, item in enumerate(target) if identical(item, action.update)]
+            places = _subtree_paths((*path, found[-1] if found else len(target) - 1), action.update)
+        elif isinstance(action.update, dict):
+            places = [p for key, value in action.update.items() for p in _subtree_paths((*path, key), value)]
+        else:
+            places = [path]
+    texts: list[str] = []
+    for place in places:
+        text = comments.exactly_at(doc, place)
+        if text and text not in texts and text not in skip:
+            texts.append(text)
+    if not texts:  # an edit below a commented node, e.g. a changed key of a commented schema
+        text = comments.exactly_at(doc, path)
+        if text and text not in skip:
+            texts.append(text)
+    return texts
+
+
+def _subtree_paths(path: Path_, value: Any) -> list[Path_]:
+    """``path`` and every node below it in ``value`` (an added subtree: all its comments belong to the edit)."""
+    out = [path]
+    stack: list[tuple[Path_, Any]] = [(path, value)]
+    while stack:
+        where, node = stack.pop()
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, child in children:
+            out.append((*where, key))
+            stack.append(((*where, key), child))
+    return sorted(out, key=lambda p: [str(part) for part in p])

@@ -18,10 +18,10 @@ from ..errors import UsageError
 from ..loader import Document, load_document
 from ..pipeline import display_path
 from .bases import with_bases
-from .comments import SpecComments, read_comments
+from .comments import SpecComments, comments_for, read_comments
 from .derive import Derived, derive_from, is_derived_text, sha256_hex
 from .files import write_if_changed
-from .overlay import Action, get_node
+from .overlay import Action
 from .recipe import Recipe, Selection, Upstream, dump_recipe, parse_recipe_text, recipe_path_for
 from .reorder import PROPERTY_ORDER, RESPONSE_ORDER, upstream_order
 from .select import Where, load_snapshot, select
@@ -96,43 +96,10 @@ def _snapshot_place(spec: Path, snapshot: Path, name: str) -> Path:
     return spec.parent / snapshot.resolve().relative_to(spec.parent.resolve())
 
 
-def _subtree_paths(path: tuple[str | int, ...], value: Any) -> list[tuple[str | int, ...]]:
-    """``path`` and every node below it in ``value`` (an added subtree: all its comments are the curator's)."""
-    out = [path]
-    stack: list[tuple[tuple[str | int, ...], Any]] = [(path, value)]
-    while stack:
-        where, node = stack.pop()
-        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-        for key, child in children:
-            out.append((*where, key))
-            stack.append(((*where, key), child))
-    return sorted(out, key=lambda p: [str(part) for part in p])
-
-
 def _reason(comments: SpecComments, curated: Document, wanted: Any, action: Action) -> str:
-    """The curated spec's comments at the nodes the action sets (else at its target node)."""
-    path = action.path
-    target = get_node(wanted, path) if not action.remove else None
-    if action.remove:
-        places = [path]
-    elif isinstance(target, list):  # appended: the new element is the last one equal to it
-        index = max((i for i, item in enumerate(target) if identical(item, action.update)), default=len(target) - 1)
-        places = _subtree_paths((*path, index), action.update)
-    elif isinstance(action.update, dict):
-        places = [p for key, value in action.update.items() for p in _subtree_paths((*path, key), value)]
-    else:
-        places = [path]
-    texts: list[str] = []
-    for place in places:
-        text = comments.exactly_at(curated, place)
-        if text and text not in texts:
-            texts.append(text)
+    texts = comments_for(comments, curated, wanted, action)
     if not texts and isinstance(action.update, dict) and set(action.update) <= set(ORDER_REASONS):
         texts.extend(ORDER_REASONS[key] for key in action.update)
-    if not texts:  # an edit below a commented node, e.g. a changed key of a commented schema
-        fallback = comments.exactly_at(curated, path)
-        if fallback:
-            texts.append(fallback)
     return "; ".join(texts) or NO_COMMENT
 
 
