@@ -544,3 +544,69 @@ def test_recipe_text_is_canonical_yaml() -> None:
         text = path.read_text(encoding="utf-8")
         assert text.endswith("\n") and "\t" not in text
         assert parse_recipe_text(text, path) == load_recipe(path)
+
+
+# --- the generator extensions that keep a curated order -----------------------------------------
+
+ORDER_SPEC = """
+openapi: 3.0.3
+info: {title: Order, version: '1'}
+x-python-client: {package: order_client, version: 1.0.0}
+paths:
+  /things:
+    get:
+      operationId: getThing
+      x-python-response-order: ['200', '400', '404']
+      responses:
+        '404': {description: missing}
+        '400': {description: bad}
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    Thing:
+      type: object
+      x-python-property-order: [zeta, alpha]
+      properties:
+        alpha: {type: string}
+        mid: {type: string}
+        zeta: {type: string}
+"""
+
+
+def test_property_and_response_order_extensions(write_spec: Any) -> None:
+    from generator.pipeline import generate
+
+    def generated(text: str) -> tuple[str, str]:
+        files = generate(write_spec(text)).files
+        return files["models.py"].decode(), next(v.decode() for k, v in files.items() if k.endswith("_api.py"))
+
+    models, api = generated(ORDER_SPEC)
+    assert models.index("    zeta: ") < models.index("    alpha: ") < models.index("    mid: ")
+    assert api.index('"400": ') < api.index('"404": ')
+    plain_models, plain_api = generated(
+        ORDER_SPEC.replace("x-python-property-order: [zeta, alpha]", "").replace(
+            "x-python-response-order: ['200', '400', '404']", ""
+        )
+    )
+    assert plain_models.index("    alpha: ") < plain_models.index("    mid: ") < plain_models.index("    zeta: ")
+    assert plain_api.index('"404": ') < plain_api.index('"400": ')
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pointer"),
+    [
+        ("[zeta, alpha]", "[zeta, nope]", "/components/schemas/Thing/x-python-property-order/1"),
+        ("[zeta, alpha]", "[zeta, zeta]", "/components/schemas/Thing/x-python-property-order/1"),
+        ("['200', '400', '404']", "'200'", "/paths/~1things/get/x-python-response-order"),
+    ],
+)
+def test_order_extensions_name_only_what_is_there(write_spec: Any, old: str, new: str, pointer: str) -> None:
+    from generator.pipeline import generate
+
+    with pytest.raises(SpecError) as caught:
+        generate(write_spec(ORDER_SPEC.replace(old, new)))
+    assert caught.value.pointer == pointer and caught.value.hint
