@@ -200,7 +200,12 @@ def test_target_matching_nothing_is_a_spec_error_with_place() -> None:
         ({"a": {"k": [1]}}, Action("$['a']", update={"k": {}}), "puts a mapping onto a list"),
         ({"a": {"k": 1}}, Action("$['a']", update={"k": [1]}), "puts a list onto a primitive"),
         ({"a": {}}, Action("$", remove=True), "removes the whole document"),
-        ({"a": {}}, Action("$['a']"), "neither update nor remove"),
+        ({"a": {}}, Action("$['a']"), "neither update, remove nor copy"),
+        ({"a": {}}, Action("$['a']", update={}, copy="$['a']"), "both update and copy"),
+        ({"a": {}}, Action("$['a']", remove=True, copy="$['a']"), "both remove and copy"),
+        ({"a": {}}, Action("$['a']", copy="$['b']"), "copy source $['b'] matches no node"),
+        ({"a": {}}, Action("$['a']", copy="$.b"), "normalized paths"),
+        ({"a": {}, "s": "x"}, Action("$['a']", copy="$['s']"), "the update of mapping $['a'] is a primitive"),
         ({"a": {}}, Action("$['a']", update={}, remove=True), "both update and remove"),
         ({"a": {}}, Action("$.a", update={}), "normalized paths"),
     ],
@@ -255,3 +260,17 @@ def test_large_document_is_copied_only_along_the_target_path() -> None:
     assert out["paths"]["/p1"] is paths["/p1"]
     assert out["paths"]["/p20"]["get"]["x-python-name"] == "n20"
     assert "x-python-name" not in paths["/p20"]["get"]
+
+
+def test_copy_merges_or_appends_a_copy_of_another_node() -> None:
+    doc = {"paths": {"/a": {"get": {"x": 1}}, "/b": {"post": {"y": 2}}}, "list": [1], "src": {"k": "v"}}
+    out = _apply(doc, Action("$['paths']['/b']", copy="$['paths']['/a']"), Action("$['list']", copy="$['src']"))
+    assert list(out["paths"]["/b"]) == ["post", "get"]
+    assert out["list"] == [1, {"k": "v"}]
+    out["list"][1]["k"] = "changed"
+    out["paths"]["/b"]["get"]["x"] = 9
+    assert doc["src"] == {"k": "v"} and doc["paths"]["/a"]["get"] == {"x": 1}  # copies, not shared nodes
+    assert out["src"] == {"k": "v"}
+    stale = Action("$['list']", copy="$['src']", base=node_hash([0]))
+    _, conflicts = apply(doc, [stale], file="r.yaml")
+    assert [(c.index, c.curator) for c in conflicts] == [(0, {"k": "v"})]

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.loader import load_document
+from generator.upstream import treediff
 from generator.upstream.overlay import NO_UPDATE, Action, apply, get_node, node_hash
 from generator.upstream.treediff import (
     REPLACES_KEYS,
@@ -257,3 +258,69 @@ def test_diff_then_apply_gives_the_edited_document(pair: tuple[Any, Any]) -> Non
         assert action.base == node_hash(get_node(doc, action.path))
         doc, _ = apply(doc, [action], file="<test>")
     assert diff(base, edited) == actions  # deterministic
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(_pairs())
+def test_long_lists_take_the_patience_diff_and_still_round_trip(pair: tuple[Any, Any]) -> None:
+    base, edited = pair
+    original = treediff._MAX_LCS_CELLS
+    treediff._MAX_LCS_CELLS = 0  # every list middle goes through the patience matching
+    try:
+        _round_trip(base, edited)
+    finally:
+        treediff._MAX_LCS_CELLS = original
+
+
+def test_a_long_reordered_list_is_diffed_quickly_and_exactly() -> None:
+    base = {"enum": [f"v{i}" for i in range(3000)]}
+    edited = {"enum": [f"v{i}" for i in range(1000, 4000)]}
+    actions = _round_trip(base, edited)
+    assert len(actions) == 2000  # 1000 removed from the front, 1000 appended
+    assert not any(is_replacement(a) for a in actions)
+
+
+def test_key_order_false_leaves_moved_keys_where_they_are() -> None:
+    base = {"openapi": "3.0.1", "info": {"title": "T"}, "paths": {"/a": {}}, "components": {}}
+    edited = {
+        "openapi": "3.0.3",
+        "info": {"title": "T"},
+        "x-python-client": {"package": "p"},
+        "tags": [],
+        "paths": {"/a": {}},
+        "components": {},
+    }
+    ordered = _round_trip(base, edited)
+    assert any(is_replacement(a) for a in ordered)  # x-python-client sits before paths: paths is re-added
+    loose = diff(base, edited, key_order=False)
+    assert [(a.target, a.update) for a in loose] == [
+        ("$", {"openapi": "3.0.3", "x-python-client": {"package": "p"}, "tags": []})
+    ]
+    result, conflicts = apply(base, loose, file="<test>")
+    assert conflicts == [] and result == edited
+    assert list(result) == ["openapi", "info", "paths", "components", "x-python-client", "tags"]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(_pairs())
+def test_key_order_false_reproduces_the_content(pair: tuple[Any, Any]) -> None:
+    base, edited = pair
+    actions = diff(base, edited, key_order=False)
+    result, conflicts = apply(base, actions, file="<test>")
+    assert conflicts == []
+    assert _unordered(result) == _unordered(edited)
+    assert not any(a.description in (REPLACES_KEYS, REPLACES_MAPPING) for a in actions)
+
+
+def _unordered(value: object) -> object:
+    if isinstance(value, dict):
+        return ("map", sorted((key, repr(_unordered(item))) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("list", [_unordered(item) for item in value])
+    return (type(value).__name__, repr(value))
+
+
+def test_tags_match_by_name() -> None:
+    base = {"tags": [{"name": "A", "description": "old"}, {"name": "B"}]}
+    edited = {"tags": [{"name": "A", "description": "new"}, {"name": "B"}]}
+    assert _shape(_round_trip(base, edited)) == [("$['tags'][0]", {"description": "new"})]

@@ -13,7 +13,10 @@ Update semantics are Overlay 1.0's, with the merge rule that Overlay 1.1 spells 
   curator meant a replacement: remove the key first, then add it;
 - an ``update`` of a list appends the update value as one new element;
 - an ``update`` of a primitive is an error (update its mapping instead);
-- ``remove: true`` removes the target from its mapping or list.
+- ``remove: true`` removes the target from its mapping or list;
+- ``copy`` (Overlay 1.1) names a source node, which is merged or appended like an ``update``.
+
+An action has exactly one of ``update``, ``remove`` and ``copy``.
 
 Unlike the Overlay specification, a target that matches nothing is an error (for a recipe a
 silent no-op is a lost edit). An action carrying ``base`` (the recipe's ``x-base``) applies only
@@ -244,6 +247,7 @@ class Action:
     base: str | None = None  # the recipe's x-base: hash of the target node when the action was written
     pointer: str = ""
     line: int | None = None
+    copy: str | None = None  # Overlay 1.1: merge (or append) a copy of the node at this normalized path
 
     @property
     def path(self) -> Path:
@@ -322,44 +326,67 @@ def apply(doc: object, actions: Sequence[Action], *, file: str) -> tuple[object,
     editor = _Editor(doc)
     conflicts: list[Conflict] = []
     for index, action in enumerate(actions):
-        path = _action_path(action, index, file)
-        try:
-            node = get_node(editor.doc, path)
-        except NoNode:
-            raise _action_error(
-                action,
-                file,
-                f"overlay action {index}: target {action.target} matches no node",
-                "the node was renamed or removed upstream, or an earlier action removed it: "
-                "correct the target, or delete the action if it is no longer needed",
-            ) from None
+        _check_modifier(action, index, file)
+        path = _action_path(action, action.target, index, file)
+        node = _lookup(editor.doc, path, action, action.target, index, file, "target")
+        value: object = action.update
+        if action.copy is not None:
+            source = _action_path(action, action.copy, index, file)
+            value = _lookup(editor.doc, source, action, action.copy, index, file, "copy source")
         if action.base is not None:
             found = node_hash(node)
             if found != action.base:
-                curator: object = "remove" if action.remove else action.update
-                conflicts.append(Conflict(index, action, action.base, found, node, curator))
+                conflicts.append(
+                    Conflict(index, action, action.base, found, node, "remove" if action.remove else value)
+                )
                 continue
         if action.remove:
-            if action.update is not NO_UPDATE:
-                raise _action_error(
-                    action,
-                    file,
-                    f"overlay action {index} has both update and remove",
-                    "split it into a remove action followed by an update action",
-                )
             _remove(editor, path, action, index, file)
-        elif action.update is NO_UPDATE:
-            raise _action_error(
-                action, file, f"overlay action {index} has neither update nor remove", "add update: or remove: true"
-            )
         else:
-            _update(editor, path, node, action, index, file)
+            _update(editor, path, node, value, action, index, file)
     return editor.doc, conflicts
 
 
-def _action_path(action: Action, index: int, file: str) -> Path:
+def _check_modifier(action: Action, index: int, file: str) -> None:
+    """Exactly one of update, remove and copy (the Overlay spec lets remove win silently; a recipe must not)."""
+    given = [
+        name
+        for name, present in (
+            ("update", action.update is not NO_UPDATE),
+            ("remove", action.remove),
+            ("copy", action.copy is not None),
+        )
+        if present
+    ]
+    if not given:
+        raise _action_error(
+            action, file, f"overlay action {index} has neither update, remove nor copy", "add update: or remove: true"
+        )
+    if len(given) > 1:
+        raise _action_error(
+            action,
+            file,
+            f"overlay action {index} has both {given[0]} and {given[1]}",
+            "split it into one action per change, in the order they should apply",
+        )
+
+
+def _lookup(doc: object, path: Path, action: Action, text: str, index: int, file: str, role: str) -> object:
     try:
-        return action.path
+        return get_node(doc, path)
+    except NoNode:
+        raise _action_error(
+            action,
+            file,
+            f"overlay action {index}: {role} {text} matches no node",
+            "the node was renamed or removed upstream, or an earlier action removed it: "
+            "correct the path, or delete the action if it is no longer needed",
+        ) from None
+
+
+def _action_path(action: Action, text: str, index: int, file: str) -> Path:
+    try:
+        return parse_target(text)
     except ValueError as exc:
         raise _action_error(
             action, file, f"overlay action {index}: {exc}", "write the target as a normalized path"
@@ -379,9 +406,9 @@ def _remove(editor: _Editor, path: Path, action: Action, index: int, file: str) 
     del parent[path[-1]]
 
 
-def _update(editor: _Editor, path: Path, node: object, action: Action, index: int, file: str) -> None:
+def _update(editor: _Editor, path: Path, node: object, value: object, action: Action, index: int, file: str) -> None:
     if isinstance(node, list):
-        editor.writable(path).append(editor.deep_copy(action.update))
+        editor.writable(path).append(editor.deep_copy(value))
         return
     if not isinstance(node, dict):
         raise _action_error(
@@ -390,14 +417,14 @@ def _update(editor: _Editor, path: Path, node: object, action: Action, index: in
             f"overlay action {index}: target {action.target} is a primitive, which an update cannot change",
             "target the mapping that holds it and update the key there",
         )
-    if not isinstance(action.update, dict):
+    if not isinstance(value, dict):
         raise _action_error(
             action,
             file,
-            f"overlay action {index}: the update of mapping {action.target} is {_kind(action.update)}",
+            f"overlay action {index}: the update of mapping {action.target} is {_kind(value)}",
             "give the keys to merge as a mapping",
         )
-    _merge(editor, path, node, action.update, action, index, file)
+    _merge(editor, path, node, value, action, index, file)
 
 
 def _merge(

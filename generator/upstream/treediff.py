@@ -6,7 +6,8 @@ kept few and readable:
 - per mapping: ``remove`` for each key that went away, recursion into changed sub-mappings and
   lists, and one ``update`` of the mapping for its changed primitives and its added keys;
 - per list: elements are aligned by a longest common subsequence (parameters by ``name`` + ``in``,
-  ``$ref`` objects by their ``$ref``, anything else by value); unmatched old elements are removed
+  ``$ref`` objects by their ``$ref``, other mappings with a ``name`` (tags) by it, anything else by
+  value); unmatched old elements are removed
   from the highest index down, matched elements that changed are recursed into, and new elements
   are appended, one ``update`` of the list each.
 
@@ -33,6 +34,8 @@ REPLACES_LIST: Final = "replaces the whole list"
 REPLACES_LIST_TAIL: Final = "replaces the end of the list to keep its order"
 REPLACES_MAPPING: Final = "replaces the whole mapping to keep its key order"
 REPLACES_KEYS: Final = "replaces keys to keep the mapping's key order"
+# above this many cells the quadratic LCS table is too slow; long lists use a patience diff
+_MAX_LCS_CELLS: Final = 250_000
 REPLACEMENT_DESCRIPTIONS: Final = frozenset({REPLACES_LIST, REPLACES_LIST_TAIL, REPLACES_MAPPING, REPLACES_KEYS})
 
 
@@ -60,13 +63,18 @@ def identical(left: object, right: object) -> bool:
     return left == right
 
 
-def diff(base: object, edited: object) -> list[Action]:
-    """Overlay actions that turn ``base`` into ``edited``; ValueError when no action can (a changed root scalar)."""
+def diff(base: object, edited: object, *, key_order: bool = True) -> list[Action]:
+    """Overlay actions that turn ``base`` into ``edited``; ValueError when no action can (a changed root scalar).
+
+    With ``key_order=False`` the order of mapping keys is not reproduced (kept keys stay where
+    ``base`` has them, added keys come last): for a caller that puts keys in a canonical order
+    itself, so that no content is re-added only to move it. List order is always reproduced.
+    """
     planned: list[_Planned] = []
     if isinstance(base, dict) and isinstance(edited, dict):
-        _diff_mapping((), base, edited, planned)
+        _diff_mapping((), base, edited, planned, key_order)
     elif isinstance(base, list) and isinstance(edited, list):
-        _diff_list((), base, edited, planned)
+        _diff_list((), base, edited, planned, key_order)
     elif not identical(base, edited):
         raise ValueError("the documents differ at the root, which an overlay action cannot replace")
     return _with_bases(base, planned)
@@ -110,19 +118,24 @@ def _same_kind(left: object, right: object) -> bool:
     return True
 
 
-def _diff_mapping(path: Path, base: dict[str, Any], edited: dict[str, Any], out: list[_Planned]) -> None:
+def _diff_mapping(
+    path: Path, base: dict[str, Any], edited: dict[str, Any], out: list[_Planned], key_order: bool
+) -> None:
     if identical(base, edited):
         return
-    position = {key: index for index, key in enumerate(base)}
-    # keys that stay in place: the longest prefix of edited's keys that base has in the same order
     stayers: list[str] = []
-    last = -1
-    for key in edited:
-        index = position.get(key, -1)
-        if index <= last or not _same_kind(base[key], edited[key]):
-            break
-        stayers.append(key)
-        last = index
+    if key_order:
+        # keys that stay in place: the longest prefix of edited's keys that base has in the same order
+        position = {key: index for index, key in enumerate(base)}
+        last = -1
+        for key in edited:
+            index = position.get(key, -1)
+            if index <= last or not _same_kind(base[key], edited[key]):
+                break
+            stayers.append(key)
+            last = index
+    else:
+        stayers = [key for key in base if key in edited and _same_kind(base[key], edited[key])]
     stay = set(stayers)
     tail = [key for key in edited if key not in stay]
     moved = [key for key in tail if key in base]
@@ -141,9 +154,9 @@ def _diff_mapping(path: Path, base: dict[str, Any], edited: dict[str, Any], out:
         if identical(old, new):
             continue
         if isinstance(new, dict):
-            _diff_mapping((*path, key), old, new, out)
+            _diff_mapping((*path, key), old, new, out, key_order)
         elif isinstance(new, list):
-            _diff_list((*path, key), old, new, out)
+            _diff_list((*path, key), old, new, out, key_order)
         else:
             update[key] = new
     for key in tail:
@@ -153,7 +166,7 @@ def _diff_mapping(path: Path, base: dict[str, Any], edited: dict[str, Any], out:
 
 
 def _identity(value: object) -> tuple[str, ...]:
-    """What makes two list elements the same element: a parameter's name + in, a $ref, else the value."""
+    """What makes two list elements the same element: a parameter's name + in, a $ref, a name, else the value."""
     if isinstance(value, dict):
         name, where = value.get("name"), value.get("in")
         if isinstance(name, str) and isinstance(where, str):
@@ -161,6 +174,8 @@ def _identity(value: object) -> tuple[str, ...]:
         ref = value.get("$ref")
         if isinstance(ref, str):
             return ("ref", ref)
+        if isinstance(name, str):
+            return ("named", name)  # tags, and anything else listed by name
     return ("value", json.dumps(value, ensure_ascii=False, allow_nan=True))
 
 
@@ -179,7 +194,10 @@ def _matching(base: list[Any], edited: list[Any]) -> dict[int, int]:
         end_right -= 1
         pairs[end_right] = end_left
     middle_left, middle_right = left[start:end_left], right[start:end_right]
-    if middle_left and middle_right:
+    if len(middle_left) * len(middle_right) > _MAX_LCS_CELLS:
+        for j, i in _unique_matching(middle_left, middle_right).items():
+            pairs[start + j] = start + i
+    elif middle_left and middle_right:
         rows, cols = len(middle_left), len(middle_right)
         lengths = [[0] * (cols + 1) for _ in range(rows + 1)]
         for i in range(rows - 1, -1, -1):
@@ -199,7 +217,53 @@ def _matching(base: list[Any], edited: list[Any]) -> dict[int, int]:
     return pairs
 
 
-def _diff_list(path: Path, base: list[Any], edited: list[Any], out: list[_Planned]) -> None:
+def _unique_matching(left: list[tuple[str, ...]], right: list[tuple[str, ...]]) -> dict[int, int]:
+    """For long lists: match the identities that occur once on each side, in order (patience diff)."""
+    left_count: dict[tuple[str, ...], int] = {}
+    for identity in left:
+        left_count[identity] = left_count.get(identity, 0) + 1
+    right_count: dict[tuple[str, ...], int] = {}
+    for identity in right:
+        right_count[identity] = right_count.get(identity, 0) + 1
+    where_left = {identity: i for i, identity in enumerate(left) if left_count[identity] == 1}
+    candidates = [
+        (j, where_left[identity])
+        for j, identity in enumerate(right)
+        if right_count[identity] == 1 and identity in where_left
+    ]
+    # longest increasing subsequence of the left indices, in right order
+    tails: list[int] = []  # tails[k]: position in candidates of the smallest tail of a run of length k+1
+    previous: list[int] = [-1] * len(candidates)
+    for position, (_, i) in enumerate(candidates):
+        k = _bisect_tails(candidates, tails, i)
+        if k > 0:
+            previous[position] = tails[k - 1]
+        if k == len(tails):
+            tails.append(position)
+        else:
+            tails[k] = position
+    matched: dict[int, int] = {}
+    position = tails[-1] if tails else -1
+    while position >= 0:
+        j, i = candidates[position]
+        matched[j] = i
+        position = previous[position]
+    return matched
+
+
+def _bisect_tails(candidates: list[tuple[int, int]], tails: list[int], value: int) -> int:
+    """The first run length whose tail is not below ``value``."""
+    low, high = 0, len(tails)
+    while low < high:
+        middle = (low + high) // 2
+        if candidates[tails[middle]][1] < value:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _diff_list(path: Path, base: list[Any], edited: list[Any], out: list[_Planned], key_order: bool) -> None:
     if identical(base, edited):
         return
     pairs = _matching(base, edited)
@@ -230,9 +294,9 @@ def _diff_list(path: Path, base: list[Any], edited: list[Any], out: list[_Planne
         if identical(old, new):
             continue
         if isinstance(new, dict):
-            _diff_mapping((*path, new_index), old, new, out)
+            _diff_mapping((*path, new_index), old, new, out, key_order)
         elif isinstance(new, list):
-            _diff_list((*path, new_index), old, new, out)
+            _diff_list((*path, new_index), old, new, out, key_order)
         else:
             # a primitive matched by value is identical; this is only reached for equal-identity primitives
             raise AssertionError("a primitive element matched but differs")
