@@ -23,7 +23,7 @@ from generator.loader import Document, load_document, parse_text
 from generator.upstream.derive import derive, derive_from
 from generator.upstream.overlay import get_node, parse_target
 from generator.upstream.pin import pin
-from generator.upstream.recipe import TODO_REASON, Selection, load_recipe, parse_recipe_text
+from generator.upstream.recipe import TODO_REASON, Selection, dump_recipe, load_recipe, parse_recipe_text
 from generator.upstream.select import Where, select
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -610,3 +610,15 @@ def test_order_extensions_name_only_what_is_there(write_spec: Any, old: str, new
     with pytest.raises(SpecError) as caught:
         generate(write_spec(ORDER_SPEC.replace(old, new)))
     assert caught.value.pointer == pointer and caught.value.hint
+
+
+def test_a_copy_action_reads_back_and_applies(project: Path) -> None:
+    recipe_path = project / "specs" / "libtes.recipe.yaml"
+    text = recipe_path.read_text(encoding="utf-8")
+    text += "- target: $['info']\n  description: copied\n  copy: $['servers'][0]\n"
+    recipe_path.write_text(text, encoding="utf-8")
+    recipe = load_recipe(recipe_path)
+    assert recipe.actions[-1].copy == "$['servers'][0]"
+    assert parse_recipe_text(dump_recipe(recipe), recipe_path) == recipe
+    derived = derive(recipe_path)
+    assert derived.data["info"]["url"] == derived.data["servers"][0]["url"]

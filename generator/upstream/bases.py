@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from .overlay import Action, apply, get_node, node_hash
+from .overlay import Action, apply, get_node, node_hash, parse_target
 
 
 def with_bases(doc: Any, actions: Sequence[Action], *, file: str) -> list[Action]:
@@ -21,7 +21,8 @@ def with_bases(doc: Any, actions: Sequence[Action], *, file: str) -> list[Action
     state = doc
     for action in actions:
         node = get_node(state, action.path)
-        if action.path and (action.remove or _overwrites(node, action.update)):
+        value = get_node(state, parse_target(action.copy)) if action.copy is not None else action.update
+        if action.path and (action.remove or _overwrites(node, value)):
             action = dataclasses.replace(action, base=node_hash(node))
         else:
             action = dataclasses.replace(action, base=None)

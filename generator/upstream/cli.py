@@ -23,6 +23,7 @@ from .init import init
 from .overlay import Conflict
 from .pin import pin
 from .recipe import RECIPE_SUFFIX, TODO_REASON, Recipe, load_recipe, recipe_path_for
+from .treediff import REPLACEMENT_DESCRIPTIONS
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -121,10 +122,17 @@ def _print_conflict(recipe: Recipe, conflict: Conflict) -> None:
 def _todo_warnings(recipe: Recipe) -> int:
     count = 0
     for action in recipe.actions:
+        where = recipe.display + (f":{action.line}" if action.line else "")
         if action.description.startswith("TODO"):
             count += 1
-            where = recipe.display + (f":{action.line}" if action.line else "")
             print(f"warning: {where} at {action.pointer}/description: the reason is a TODO", file=sys.stderr)
+        if any(mark in action.description for mark in REPLACEMENT_DESCRIPTIONS):
+            print(
+                f"warning: {where} at {action.pointer}: the action re-adds upstream content only to change its "
+                "order; upstream changes to it would be hidden (use a generator extension such as "
+                "x-python-property-order instead)",
+                file=sys.stderr,
+            )
     return count
 
 

@@ -118,7 +118,7 @@ def _apply_each(selected: Any, recipe: Recipe) -> tuple[Any, list[Conflict]]:
         try:
             get_node(state, action.path)
         except NoNode:
-            curator: object = "remove" if action.remove else action.update
+            curator: object = "remove" if action.remove else {"copy": action.copy} if action.copy else action.update
             conflicts.append(Conflict(index, action, action.base or "", "", None, curator))
             continue
         state, found = apply(state, [action], file=recipe.display)

@@ -25,7 +25,7 @@ from .overlay import Action
 from .recipe import Recipe, Selection, Upstream, dump_recipe, parse_recipe_text, recipe_path_for
 from .reorder import PROPERTY_ORDER, RESPONSE_ORDER, upstream_order
 from .select import Where, load_snapshot, select
-from .treediff import diff, identical
+from .treediff import diff, identical, is_replacement
 
 NO_COMMENT = "TODO: say why (no comment at this place in the curated spec)"
 ORDER_REASONS = {
@@ -100,7 +100,10 @@ def _reason(comments: SpecComments, curated: Document, wanted: Any, action: Acti
     texts = comments_for(comments, curated, wanted, action)
     if not texts and isinstance(action.update, dict) and set(action.update) <= set(ORDER_REASONS):
         texts.extend(ORDER_REASONS[key] for key in action.update)
-    return "; ".join(texts) or NO_COMMENT
+    reason = "; ".join(texts) or NO_COMMENT
+    if is_replacement(action):  # keep the mark, so that `derive` warns about it
+        reason += f" [{action.description}]"
+    return reason
 
 
 def _notes(comments: SpecComments) -> str:

@@ -44,7 +44,7 @@ _SELECTOR = re.compile(r"(?:" + "|".join(m.upper() for m in METHODS) + r") /\S*"
 _ROOT_KEYS = ("clientgen-recipe", "upstream", "reason", "select", "notes", "overlay")
 _UPSTREAM_KEYS = ("file", "sha256", "format", "api-version", "origin")
 _SELECT_KEYS = ("operations", "keep", "prune")
-_ACTION_KEYS = ("target", "description", "update", "remove", "x-base")
+_ACTION_KEYS = ("target", "description", "update", "remove", "copy", "x-base")
 
 
 @dataclass(frozen=True)
@@ -219,8 +219,15 @@ def _action(check: _Checker, index: int, raw: Any) -> Action:
     has_update, remove = "update" in data, data.get("remove", False)
     if not isinstance(remove, bool):
         check.fail((*where, "remove"), "`remove` is not true or false", "write remove: true")
-    if has_update == remove:
-        check.fail(where, "an action needs exactly one of `update` and `remove: true`", "give one of them")
+    source = data.get("copy")
+    if source is not None:
+        check.text((*where, "copy"), source)
+        try:
+            overlay.parse_target(source)
+        except ValueError as error:
+            check.fail((*where, "copy"), f"not a single-node normalized path: {error}", "write it in bracket notation")
+    if [has_update, remove, source is not None].count(True) != 1:
+        check.fail(where, "an action needs exactly one of `update`, `remove: true` and `copy`", "give one of them")
     base = data.get("x-base")
     if base is not None and (not isinstance(base, str) or not _BASE.fullmatch(base)):
         check.fail((*where, "x-base"), "not a node hash (sha256:<64 hex digits>)", "remove it; absorb writes it")
@@ -231,6 +238,7 @@ def _action(check: _Checker, index: int, raw: Any) -> Action:
         remove=remove,
         description=description,
         base=base,
+        copy=source,
         pointer=pointer,
         line=check.doc.line_of(pointer),
     )
@@ -308,6 +316,8 @@ def action_data(action: Action) -> dict[str, Any]:
     out: dict[str, Any] = {"target": action.target, "description": action.description}
     if action.remove:
         out["remove"] = True
+    elif action.copy is not None:
+        out["copy"] = action.copy
     else:
         out["update"] = action.update
     if action.base is not None:
