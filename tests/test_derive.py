@@ -236,7 +236,7 @@ def test_a_changed_snapshot_without_pin_is_refused_naming_both_hashes(project: P
     with pytest.raises(SpecError) as caught:
         derive(project / "specs" / "libtes.recipe.yaml")
     error = caught.value
-    assert error.pointer == "/upstream/sha256"
+    assert (error.pointer, error.line) == ("/upstream/sha256", 4)
     assert hashlib.sha256(snapshot.read_bytes()).hexdigest() in error.message
     assert "ca565bbd1c7d12bd3c8c4524640db1bf2084686e5a748f72d8399da570e0c3b9" in error.message
     assert "clientgen upstream pin libtes" in error.hint

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from ..loader import parse_text
 from ..pipeline import display_path
 from .emit import dump
 from .overlay import Conflict, NoNode, apply, get_node, parse_target
-from .recipe import RECIPE_SUFFIX, Recipe, load_recipe, recipe_path_for
+from .recipe import RECIPE_SUFFIX, Recipe, load_recipe
 from .select import Where, load_snapshot, select
 
 Path_ = tuple[str | int, ...]
@@ -58,6 +57,7 @@ def derive_recipe(recipe: Recipe) -> Derived:
             "/upstream/file",
             f"cannot read the snapshot {display_path(snapshot)}: {error.strerror}",
             "restore it from git, or pin a new one with `clientgen upstream pin`",
+            recipe.line_of("/upstream/file"),
         ) from None
     found = sha256_hex(raw)
     if found != recipe.upstream.sha256:
@@ -67,6 +67,7 @@ def derive_recipe(recipe: Recipe) -> Derived:
             f"the snapshot {display_path(snapshot)} has sha256 {found}, the recipe pins {recipe.upstream.sha256}",
             "restore the pinned file from git, or take the new one with "
             f"`clientgen upstream pin {recipe.name} --file {display_path(snapshot)}`",
+            recipe.line_of("/upstream/sha256"),
         )
     return derive_from(recipe, raw)
 
@@ -162,10 +163,8 @@ def _comments(recipe: Recipe, data: Any) -> dict[Path_, str]:
     return {path: "\n".join(reasons) for path, reasons in comments.items()}
 
 
-def recipes_in(folder: Path, names: Sequence[str] = ()) -> list[Path]:
-    """The recipes in ``folder`` (``specs/``): those of the named specs, else all of them, sorted."""
-    if names:
-        return [recipe_path_for(folder / Path(name).name) for name in names]
+def recipes_in(folder: Path) -> list[Path]:
+    """The recipes in ``folder`` (``specs/``), sorted."""
     return sorted(p for p in folder.iterdir() if p.name.endswith(RECIPE_SUFFIX) and p.is_file())
 
 
