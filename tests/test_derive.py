@@ -622,3 +622,17 @@ def test_a_copy_action_reads_back_and_applies(project: Path) -> None:
     assert parse_recipe_text(dump_recipe(recipe), recipe_path) == recipe
     derived = derive(recipe_path)
     assert derived.data["info"]["url"] == derived.data["servers"][0]["url"]
+
+
+def test_pin_on_the_command_line_then_derive(project: Path) -> None:
+    release = HISTORY / "libtes" / "tes-20211022.json"
+    code, stdout, _ = run(["upstream", "pin", "libtes", "--file", str(release), "--commit", "4187a77b"])
+    assert code == 0 and "now run `clientgen upstream derive`" in stdout
+    assert (project / "specs" / "upstream" / "libtes" / "tes.json").read_bytes() == release.read_bytes()
+    code, stdout, _ = run(["upstream", "status", "libtes"])
+    assert code == 1 and "STALE" in stdout and "commit 4187a77b" in stdout
+    assert run(["upstream", "derive", "libtes"])[0] == 0
+    code, stdout, _ = run(["upstream", "status", "libtes"])
+    assert code == 0 and "fresh" in stdout
+    code, _, stderr = run(["upstream", "pin", "ica_v3", "--file", str(release)])
+    assert code == 1 and "the new file is swagger-2.0, the recipe's snapshot is openapi-3.0" in stderr
