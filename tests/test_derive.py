@@ -636,3 +636,17 @@ def test_pin_on_the_command_line_then_derive(project: Path) -> None:
     assert code == 0 and "fresh" in stdout
     code, _, stderr = run(["upstream", "pin", "ica_v3", "--file", str(release)])
     assert code == 1 and "the new file is swagger-2.0, the recipe's snapshot is openapi-3.0" in stderr
+
+
+def test_absorb_keeps_a_comment_that_is_no_edits_reason_in_the_notes(project: Path) -> None:
+    spec = project / "specs" / "etherpad.yaml"
+    text = spec.read_text(encoding="utf-8")
+    assert text.count("\npaths:\n") == 1
+    spec.write_text(text.replace("\npaths:\n", "\n# ask upstream about POST bodies\npaths:\n"), encoding="utf-8")
+    assert run(["upstream", "derive", "--check", "etherpad"])[0] == 1
+    code, stdout, _ = run(["upstream", "absorb", "etherpad"])
+    assert code == 0 and "kept 1 added comment(s) in the notes" in stdout
+    recipe = load_recipe(project / "specs" / "etherpad.recipe.yaml")
+    assert recipe.notes.endswith("- above `paths:`: ask upstream about POST bodies\n")
+    assert run(["upstream", "derive", "--check", "etherpad"])[0] == 0
+    assert "ask upstream about POST bodies" in spec.read_text(encoding="utf-8")

@@ -2,7 +2,8 @@
 
 The edits are the tree difference between the derivation and the spec as it is now; each becomes an
 overlay action whose reason is the comment the user wrote at the edit, else a TODO reason
-(``derive --check`` warns until someone writes the real one). Other added comments are not kept. The
+(``derive --check`` warns until someone writes the real one). Comments added elsewhere go into the
+recipe's notes. The
 recipe is rewritten canonically and the spec re-derived: afterwards the check passes and the edit is
 still in the spec.
 """
@@ -16,7 +17,7 @@ from ..errors import SpecError
 from ..loader import load_document
 from ..pipeline import display_path
 from .bases import with_bases
-from .comments import comments_for, read_comments
+from .comments import SpecComments, comments_for, read_comments
 from .derive import Derived, derive, derive_recipe
 from .files import write_if_changed
 from .overlay import Action
@@ -30,6 +31,7 @@ class Absorbed:
 
     actions: tuple[Action, ...]
     derived: Derived
+    notes_added: int = 0  # comments that were no edit's reason, kept in the recipe's notes
 
 
 def absorb(recipe_path: Path) -> Absorbed:
@@ -53,8 +55,6 @@ def absorb(recipe_path: Path) -> Absorbed:
     edited_doc = load_document(recipe.spec_path, display_path(recipe.spec_path))
     edited = edited_doc.data
     found = diff(derived.data, edited)
-    if not found:
-        return Absorbed((), derived)
     # a comment the user wrote at the edit is its reason; the derivation's own comments are not
     comments, known = read_comments(edited_doc.text), read_comments(derived.text).texts()
     fresh = [
@@ -63,12 +63,32 @@ def absorb(recipe_path: Path) -> Absorbed:
         )
         for action in found
     ]
+    stray = _stray_comments(edited_doc.text, comments, known)
+    if not fresh and not stray:
+        return Absorbed((), derived)
     added = with_bases(derived.data, fresh, file=recipe.display)
-    updated = dataclasses.replace(recipe, actions=(*recipe.actions, *added))
+    notes = recipe.notes
+    if stray:
+        notes = notes.rstrip("\n") + ("\n\n" if notes.strip() else "") + STRAY_TITLE + "\n" + "".join(stray)
+    updated = dataclasses.replace(recipe, actions=(*recipe.actions, *added), notes=notes)
     text = dump_recipe(updated)
     again = derive_recipe(parse_recipe_text(text, recipe.path))  # the recipe as it will read back
     if again.data != edited or again.conflicts:
         raise AssertionError(f"absorbing {recipe.spec_path} would not reproduce the edited spec")
     write_if_changed(recipe.path, text.encode("utf-8"))
     write_if_changed(recipe.spec_path, again.text.encode("utf-8"))
-    return Absorbed(tuple(added), again)
+    return Absorbed(tuple(added), again, len(stray))
+
+
+STRAY_TITLE = "Comments added to the derived spec by hand (absorbed into the notes):"
+
+
+def _stray_comments(text: str, comments: SpecComments, known: set[str]) -> list[str]:
+    """Comments the user added that are no edit's reason: as note lines naming the line they were on."""
+    lines = text.split("\n")
+    out: list[str] = []
+    for line, comment in comments.unused():
+        if comment and comment not in known:
+            where = lines[line - 1].strip().split("#")[0].strip() if line <= len(lines) else ""
+            out.append(f"- above `{where}`: {comment}\n" if where else f"- {comment}\n")
+    return out

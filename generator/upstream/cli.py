@@ -222,8 +222,12 @@ def _absorb(args: argparse.Namespace) -> int:
     path = _one(args)
     done = absorb(path)
     recipe = load_recipe(path)
-    if not done.actions:
+    if not done.actions and not done.notes_added:
         print(f"{display_path(recipe.spec_path)} has no hand edits: nothing to absorb")
+        return 0
+    if done.notes_added:
+        print(f"kept {done.notes_added} added comment(s) in the notes of {recipe.display}")
+    if not done.actions:
         return 0
     print(
         f"absorbed {len(done.actions)} edit(s) of {display_path(recipe.spec_path)} into {recipe.display} "
