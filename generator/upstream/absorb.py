@@ -17,7 +17,7 @@ from ..errors import SpecError
 from ..loader import load_document
 from ..pipeline import display_path
 from .bases import with_bases
-from .comments import SpecComments, comments_for, read_comments
+from .comments import comments_for, read_comments, unused_note_lines
 from .derive import Derived, derive, derive_recipe
 from .files import write_if_changed
 from .overlay import Action
@@ -63,13 +63,19 @@ def absorb(recipe_path: Path) -> Absorbed:
         )
         for action in found
     ]
-    stray = _stray_comments(edited_doc.text, comments, known)
+    stray = unused_note_lines(edited_doc.text, comments, known)
     if not fresh and not stray:
         return Absorbed((), derived)
     added = with_bases(derived.data, fresh, file=recipe.display)
     notes = recipe.notes
     if stray:
-        notes = notes.rstrip("\n") + ("\n\n" if notes.strip() else "") + STRAY_TITLE + "\n" + "".join(stray)
+        notes = (
+            notes.rstrip("\n")
+            + ("\n\n" if notes.strip() else "")
+            + STRAY_TITLE
+            + "\n"
+            + "".join(f"{line}\n" for line in stray)
+        )
     updated = dataclasses.replace(recipe, actions=(*recipe.actions, *added), notes=notes)
     text = dump_recipe(updated)
     again = derive_recipe(parse_recipe_text(text, recipe.path))  # the recipe as it will read back
@@ -81,14 +87,3 @@ def absorb(recipe_path: Path) -> Absorbed:
 
 
 STRAY_TITLE = "Comments added to the derived spec by hand (absorbed into the notes):"
-
-
-def _stray_comments(text: str, comments: SpecComments, known: set[str]) -> list[str]:
-    """Comments the user added that are no edit's reason: as note lines naming the line they were on."""
-    lines = text.split("\n")
-    out: list[str] = []
-    for line, comment in comments.unused():
-        if comment and comment not in known:
-            where = lines[line - 1].strip().split("#")[0].strip() if line <= len(lines) else ""
-            out.append(f"- above `{where}`: {comment}\n" if where else f"- {comment}\n")
-    return out

@@ -18,7 +18,7 @@ from ..errors import UsageError
 from ..loader import Document, load_document
 from ..pipeline import display_path
 from .bases import with_bases
-from .comments import SpecComments, comments_for, read_comments
+from .comments import SpecComments, comments_for, read_comments, unused_note_lines
 from .derive import Derived, derive_from, is_derived_text, sha256_hex
 from .files import write_if_changed
 from .overlay import Action
@@ -72,7 +72,8 @@ def init(
         for action in diff(selected, wanted)
     ]
     actions = with_bases(selected, actions, file=shown)
-    recipe = Recipe(recipe_path, shown, upstream, selection=selection, notes=_notes(comments), actions=tuple(actions))
+    notes = _notes(comments, curated.text)
+    recipe = Recipe(recipe_path, shown, upstream, selection=selection, notes=notes, actions=tuple(actions))
     text = dump_recipe(recipe)
     derived = derive_from(parse_recipe_text(text, recipe_path), raw)  # the pinned copy may not exist yet
     if not identical(derived.data, wanted):
@@ -106,12 +107,11 @@ def _reason(comments: SpecComments, curated: Document, wanted: Any, action: Acti
     return reason
 
 
-def _notes(comments: SpecComments) -> str:
+def _notes(comments: SpecComments, text: str) -> str:
     lines = list(comments.leading)
     while lines and not lines[-1]:
         lines.pop()
-    left = comments.unused()
+    left = unused_note_lines(text, comments)
     if left:
-        lines += ["", "Comments of the curated spec at places no edit touches (kept here so none is lost):"]
-        lines += [f"- line {line}: {text}" for line, text in left]
+        lines += ["", "Comments of the curated spec at places no edit touches (kept here so none is lost):", *left]
     return "\n".join(lines) + "\n" if lines else ""
