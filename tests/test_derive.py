@@ -647,6 +647,6 @@ def test_absorb_keeps_a_comment_that_is_no_edits_reason_in_the_notes(project: Pa
     code, stdout, _ = run(["upstream", "absorb", "etherpad"])
     assert code == 0 and "kept 1 added comment(s) in the notes" in stdout
     recipe = load_recipe(project / "specs" / "etherpad.recipe.yaml")
-    assert recipe.notes.endswith("- above `paths:`: ask upstream about POST bodies\n")
+    assert recipe.notes.endswith("- at `paths:`: ask upstream about POST bodies\n")
     assert run(["upstream", "derive", "--check", "etherpad"])[0] == 0
     assert "ask upstream about POST bodies" in spec.read_text(encoding="utf-8")

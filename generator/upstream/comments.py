@@ -178,11 +178,11 @@ def _subtree_paths(path: Path_, value: Any) -> list[Path_]:
 
 
 def unused_note_lines(text: str, comments: SpecComments, skip: Set[str] = frozenset()) -> list[str]:
-    """The comments no edit took (and not in ``skip``), as note lines naming the line they were above."""
+    """The comments no edit took (and not in ``skip``), as note lines naming the line they were on or above."""
     lines = text.split("\n")
     out: list[str] = []
     for line, comment in comments.unused():
         if comment and comment not in skip:
             where = lines[line - 1].split(" #")[0].strip() if line <= len(lines) else ""
-            out.append(f"- above `{where}`: {comment}" if where else f"- {comment}")
+            out.append(f"- at `{where}`: {comment}" if where else f"- {comment}")
     return out
