@@ -324,6 +324,12 @@ overlay:
         (("- target: $['info']", "- target: $.info"), "/overlay/0/target", 12, "not a single-node normalized path"),
         (("  description: why", "  description: ''"), "/overlay/0/description", 13, "not a non-empty string"),
         (("    repository: example/x", "    commit: abc"), "/upstream/origin", 7, "origin names no source"),
+        (
+            ("    repository: example/x", "    repository: x\n    version: 3.10"),
+            "/upstream/origin/version",
+            9,
+            "plain text",
+        ),
         (("  operations: [listPets]", "  operations: [listPets, listPets]"), "/select/operations/1", 10, "twice"),
     ],
 )

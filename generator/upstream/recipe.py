@@ -167,8 +167,9 @@ def _upstream(check: _Checker, raw: Any) -> Upstream:
     origin_raw = check.mapping((*where, "origin"), data["origin"], None, required=())
     origin: list[tuple[str, str]] = []
     for key, value in origin_raw.items():
-        if isinstance(value, (dict, list)) or value is None or str(value) == "":
-            check.fail((*where, "origin", key), "origin values are plain text", "write the value as a string")
+        if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value) == "":
+            # a float would lose digits (3.10 reads as 3.1), so versions must be quoted
+            check.fail((*where, "origin", key), "origin values are plain text", "quote the value ('3.10')")
         origin.append((key, str(value)))
     if not any(key in origin_raw for key in ("repository", "package", "url")):
         check.fail((*where, "origin"), "origin names no source", "give `repository`, `package` or `url`")
