@@ -130,12 +130,12 @@ def java_version() -> tuple[int, str] | None:
 
 def upstream_ica_spec() -> tuple[Path, str]:
     """The full upstream ICA v3 spec: the repository's copy, else the shared folder beside the clone."""
-    found = sorted((ROOT / "tests" / "data" / "upstream").glob("**/*openapi_public.yaml"))
+    found = sorted((ROOT / "specs" / "upstream").glob("**/*openapi_public.yaml"))
     if found:
         return found[0], found[0].relative_to(ROOT).as_posix()
     if SHARED_ICA.is_file():
         return SHARED_ICA, "../shared/upstream/ica-v3/openapi_public.yaml (no repository copy yet)"
-    raise FileNotFoundError("no tests/data/upstream/**/*openapi_public.yaml")
+    raise FileNotFoundError("no specs/upstream/**/*openapi_public.yaml")
 
 
 def inject_settings(text: str, json_spec: bool, package: str) -> str:

@@ -17,9 +17,17 @@ from .cache import Cache, default_dir
 from .errors import SpecError, UsageError
 from .options import Options, check_options
 from .pipeline import GeneratedPackage, check_only, display_path, generate_many
+from .upstream import cli as upstream_cli
 from .writer import diff_trees, is_generated_package, read_tree, remove_package, write_package
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+# files in the spec folder that are not specs: recipes and accepted-changes files beside them
+NOT_SPEC_SUFFIXES = (".recipe.yaml", ".accepted.yaml")
+
+
+def is_spec_file(path: Path) -> bool:
+    """A spec the folder scan picks up: not a recipe or an accepted-changes file."""
+    return path.suffix in SPEC_SUFFIXES and not path.name.endswith(NOT_SPEC_SUFFIXES) and path.is_file()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
             )
     verify.register(commands)
     diffcmd.register(commands)
+    upstream_cli.register(commands)
     return parser
 
 
@@ -82,7 +91,7 @@ def _spec_files(args: argparse.Namespace) -> list[Path]:
         return list(args.specs)
     if not args.spec_dir.is_dir():
         raise UsageError(f"no spec folder {args.spec_dir}/ (run from the project root or pass --specs)")
-    found = sorted(p for p in args.spec_dir.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
+    found = sorted(p for p in args.spec_dir.iterdir() if is_spec_file(p))
     if not found:
         raise UsageError(f"no specs (*.yaml, *.yml, *.json) in {args.spec_dir}/")
     return found
@@ -176,7 +185,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate}
-    command = commands.get(args.command) or args.handler
+    command = commands.get(args.command) or getattr(args, "run", None) or args.handler
     try:
         return command(args)
     except SpecError as error:

@@ -491,8 +491,8 @@ class Normalizer:
         props = schema.get("properties") or {}
         if not isinstance(props, dict):
             raise doc.error(f"{pointer}/properties", "properties must be a mapping", "")
-        for wire, prop in props.items():
-            properties.append((wire, prop, f"{pointer}/properties/{escape_pointer_part(wire)}", doc))
+        for wire in _property_order(schema, props, pointer, doc):
+            properties.append((wire, props[wire], f"{pointer}/properties/{escape_pointer_part(wire)}", doc))
         names = schema.get("required") or []
         if isinstance(names, list):
             required.update(n for n in names if isinstance(n, str))
@@ -874,7 +874,8 @@ class Normalizer:
         success: list[ir.Response] = []
         errors: list[ir.Response] = []
         has_2xx = any(str(code).startswith("2") for code in responses)
-        for code, response in responses.items():
+        for code in _listed_order(op, "x-python-response-order", list(responses), op_pointer, doc, "response"):
+            response = responses[code]
             status = str(code).upper()
             pointer = f"{op_pointer}/responses/{escape_pointer_part(str(code))}"
             if not re.fullmatch(r"[1-5](?:[0-9]{2}|XX)|DEFAULT", status):
@@ -1564,3 +1565,31 @@ def normalize(
             f"cannot generate this part of the spec ({type(exc).__name__}: {exc})",
             "check it against the OpenAPI specification; if it is valid, this is a clientgen bug: please report it",
         ) from None
+
+
+def _property_order(schema: dict[str, Any], props: dict[str, Any], pointer: str, doc: Document) -> list[str]:
+    """The properties' order in the model (``x-python-property-order`` first, then spec order)."""
+    return _listed_order(schema, "x-python-property-order", list(props), pointer, doc, "property")
+
+
+def _listed_order(
+    node: dict[str, Any], key: str, names: list[str], pointer: str, doc: Document, what: str
+) -> list[str]:
+    """``names`` with those that ``node[key]`` lists first, in its order, then the rest in spec order.
+
+    A derived spec keeps upstream's key order; where the curated order matters to the generated code
+    (a model's fields, the responses of an operation), the curated order is recorded in this extension."""
+    order = node.get(key)
+    if order is None:
+        return names
+    where = f"{pointer}/{key}"
+    if not isinstance(order, list) or not all(isinstance(name, str) for name in order):
+        raise doc.error(where, f"{key} must be a list of {what} names", f"list {what} names as strings")
+    for index, name in enumerate(order):
+        if name not in names:
+            raise doc.error(
+                f"{where}/{index}", f"{key} names {name!r}, which is no {what} here", f"list only {what}s here"
+            )
+        if order.index(name) != index:
+            raise doc.error(f"{where}/{index}", f"{key} lists {name!r} twice", "list it once")
+    return [*order, *(name for name in names if name not in order)]

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from generator import __version__
-from generator.cli import SPEC_SUFFIXES, main
+from generator.cli import is_spec_file, main
 from generator.writer import MARKER, diff_trees, is_generated_package, read_tree
 
 ROOT = Path(__file__).resolve().parent.parent
-SPECS = sorted(p for p in (ROOT / "specs").iterdir() if p.suffix in SPEC_SUFFIXES)
+SPECS = sorted(p for p in (ROOT / "specs").iterdir() if is_spec_file(p))
 SNAPSHOT_PACKAGES = sorted(d.name for d in (ROOT / "generated").iterdir() if d.is_dir() and is_generated_package(d))
 MAX_DIFF_LINES = 400
 

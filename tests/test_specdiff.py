@@ -20,7 +20,7 @@ ICA_OLD = DATA / "history" / "ica_v3" / "openapi_public-20240221.yaml"
 ICA_NEW = DATA / "history" / "ica_v3" / "openapi_public-20240306.yaml"
 TES_OLD = DATA / "history" / "libtes" / "tes-20210308.json"
 TES_NEW = DATA / "history" / "libtes" / "tes-20211022.json"
-ETHERPAD = DATA / "upstream" / "etherpad_openapi-1.8.14-api-1.2.15.json"
+ETHERPAD = DATA.parent.parent / "specs" / "upstream" / "etherpad" / "openapi-1.8.14-api-1.2.15.json"
 ICA_KEPT = [
     "getWorkflowSessions",
     "getWorkflowSessionInputs",

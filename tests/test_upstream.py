@@ -1,4 +1,4 @@
-"""Full upstream specs (tests/data/upstream/): ICA v3 with hundreds of operations, libtes as
+"""Full upstream specs (the pinned snapshots in specs/upstream/): ICA v3 with hundreds of operations, libtes as
 Swagger 2.0, Etherpad's full API, and CONS3RT's Go-SDK spec, which is invalid.
 
 The valid three generate without a warning; the packages import and pass mypy --strict and
@@ -20,13 +20,13 @@ from generator.options import Options
 from generator.pipeline import generate_many
 
 ROOT = Path(__file__).resolve().parent.parent
-UPSTREAM = ROOT / "tests" / "data" / "upstream"
+UPSTREAM = ROOT / "specs" / "upstream"
 VALID = {
-    "ica_v3_openapi_public.yaml": "ica_v3_upstream_client",
-    "libtes_tes.json": "libtes_upstream_client",
-    "etherpad_openapi-1.8.14-api-1.2.15.json": "etherpad_upstream_client",
+    "ica_v3/openapi_public.yaml": "ica_v3_upstream_client",
+    "libtes/tes.json": "libtes_upstream_client",
+    "etherpad/openapi-1.8.14-api-1.2.15.json": "etherpad_upstream_client",
 }
-CONS3RT = "cons3rt_openapi.go-sdk-2021-11.yaml"
+CONS3RT = "cons3rt/openapi.go-sdk-2021-11.yaml"
 # the four parameters whose default HOURS is not in their enum (Nanos ... Hours ... Forever)
 VIOLATIONS = [
     (4960, "/paths/~1api~1projects~1{id}~1metrics~1virtualmachinecount/get/parameters/4/schema/default"),
