@@ -11,13 +11,17 @@ NPM := $(shell command -v npm 2>/dev/null)
 NODE_STAMP := node_modules/.clientgen-npm-ci
 NODE_DEPS := $(if $(NPM),$(NODE_STAMP))
 
-.PHONY: help setup generate check validate test test-peers node-deps lint typecheck clean
+.PHONY: help setup generate check validate verify upstream-check upstream-update changes test test-peers node-deps lint typecheck clean
 
 help:
 	@echo "make generate   regenerate every client in generated/ from specs/"
 	@echo "make test       run the whole test suite (golden, units, clients over HTTP, peers, static checks)"
 	@echo "make test-peers only the peer tests: the clients against Prism and a real Etherpad (needs npm)"
-	@echo "make check      fail with a diff when generated/ is stale or was edited by hand"
+	@echo "make check      fail with a diff when generated/ or a derived spec is stale or was edited by hand"
+	@echo "make upstream-update SPEC=ica_v3 FILE=path/to/new/openapi.yaml [VERSION=...] [COMMIT=...]"
+	@echo "                 take a new upstream release: pin, re-derive, report both levels, bump, regenerate"
+	@echo "make changes    the change report of specs/ since the merge base with main (Markdown, for a PR)"
+	@echo "make verify     check the generated packages against their manifests (clientgen verify)"
 	@echo "make validate   validate the specs only"
 	@echo "make lint       ruff over generator/, generated/, tests/ and benchmarks/; black on the hand-written code"
 	@echo "make typecheck  mypy --strict over generator/, benchmarks/ and generated/"
@@ -35,7 +39,29 @@ generate: $(STAMP)
 	$(BIN)/clientgen generate
 
 check: $(STAMP)
+	$(BIN)/clientgen upstream derive --check
 	$(BIN)/clientgen check
+
+upstream-check: $(STAMP)
+	$(BIN)/clientgen upstream derive --check
+
+# The human step when upstream changes (README "When upstream changes"); no network: FILE is given.
+upstream-update: $(STAMP)
+	@test -n "$(SPEC)" -a -n "$(FILE)" || { echo "usage: make upstream-update SPEC=<name> FILE=<new upstream file> [VERSION=] [COMMIT=]" >&2; exit 2; }
+	$(BIN)/clientgen upstream update $(SPEC) --from $(FILE) $(if $(VERSION),--version $(VERSION)) $(if $(COMMIT),--commit $(COMMIT))
+
+# The change report of every spec since the merge base with main, as Markdown (a pull request's description).
+BASE ?= $(shell git merge-base HEAD main 2>/dev/null || echo HEAD)
+changes: $(STAMP)
+	@for spec in $$(ls specs/*.yaml | grep -v -e '\.recipe\.yaml$$' -e '\.accepted\.yaml$$'); do \
+	  git cat-file -e "$(BASE):$$spec" 2>/dev/null || { echo "## $$spec: new"; continue; }; \
+	  accepted=$${spec%.yaml}.accepted.yaml; \
+	  $(BIN)/clientgen diff "$(BASE):$$spec" "$$spec" --format markdown --fail-on none \
+	    $$( [ -f $$accepted ] && echo --accepted $$accepted ) || exit $$?; \
+	done
+
+verify: $(STAMP)
+	$(BIN)/clientgen verify generated
 
 validate: $(STAMP)
 	$(BIN)/clientgen validate

@@ -1,4 +1,4 @@
-"""``clientgen upstream status | derive | absorb | init | pin``: the command line of the recipe workflow.
+"""``clientgen upstream status | derive | absorb | init | pin | update``: the command line of the recipe workflow.
 
 Exit codes as everywhere: 0 success, 1 a stale or hand-edited derived spec, an overlay conflict or
 invalid input, 2 bad usage.
@@ -24,6 +24,8 @@ from .overlay import Conflict
 from .pin import pin
 from .recipe import RECIPE_SUFFIX, TODO_REASON, Recipe, load_recipe, recipe_path_for
 from .treediff import REPLACEMENT_DESCRIPTIONS
+from .update import add_arguments as add_update_arguments
+from .update import run as run_update
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -67,6 +69,14 @@ def register(commands: Any) -> None:
     init_parser.add_argument("--prune", nargs="*", default=[], metavar="RULE")
     for key in ("repository", "package", "url", "path", "commit", "version", "retrieved"):
         init_parser.add_argument(f"--{key}", default="", help=f"origin: {key}")
+    update_parser = add(
+        "update",
+        "take a new upstream release: pin it, re-derive (stop on conflicts), report both levels, "
+        "propose and set the version, append the changes file, regenerate",
+        _update,
+        False,
+    )
+    add_update_arguments(update_parser)
     pin_parser = add("pin", "take a new upstream file as the spec's pinned snapshot", _pin, False)
     pin_parser.add_argument("--file", type=Path, required=True, metavar="PATH")
     for key in ("version", "commit", "retrieved"):
@@ -261,3 +271,7 @@ def _pin(args: argparse.Namespace) -> int:
         f"pinned {display_path(args.file)} as {display_path(recipe.snapshot_path)}; now run `clientgen upstream derive`"
     )
     return 0
+
+
+def _update(args: argparse.Namespace) -> int:
+    return run_update(args, _one(args))
