@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
             help="version of the generated package (default: x-python-client's, else the API's info.version "
             "when it is a PEP 440 version, else 0.1.0)",
         )
+        if name == "check":
+            command.add_argument(
+                "--since",
+                metavar="REV",
+                help="also fail when a spec's x-python-client.version is lower than its Python-level changes since "
+                "the git revision REV call for (breaking -> major, added -> minor, else patch)",
+            )
         if name != "validate":
             command.add_argument(
                 "-o", "--output", type=Path, default=Path("generated"), help="output folder (default: generated)"
@@ -168,6 +175,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    if args.since:
+        from .versioncheck import version_findings
+
+        findings = version_findings(specs, args.since, args.package)
+        for finding in findings:
+            print(f"error: {finding}", file=sys.stderr)
+        if findings:
+            return 1
     print(f"{display_path(output)}/ is up to date ({len(packages)} packages)")
     return 0
 
