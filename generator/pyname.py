@@ -73,4 +73,4 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return type(value).__name__
+    return f"a {type(value).__name__}"

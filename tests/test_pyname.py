@@ -468,22 +468,23 @@ def foo_spec(key: str, python_name: str | None) -> dict[str, Any]:
     }
 
 
-def python_changes(tmp_path: Path, new: dict[str, Any]) -> list[Any]:
+def report_to(tmp_path: Path, new: dict[str, Any]) -> Any:
     old_path = write_spec(tmp_path, foo_spec("Foo", None), "old.yaml")
     new_path = write_spec(tmp_path, new, "new.yaml")
-    report = diff_report(read_input(str(old_path)), read_input(str(new_path)), level="python")
-    return [entry.change for entry in report.python]
+    return diff_report(read_input(str(old_path)), read_input(str(new_path)))
 
 
 def test_a_rename_kept_by_x_python_name_breaks_nothing_in_python(tmp_path: Path) -> None:
-    changes = python_changes(tmp_path, foo_spec("FooV3", "Foo"))
-    assert [c.id for c in changes if c.id == "model-renamed"] == []
-    assert [c for c in changes if c.level == "breaking"] == []
+    report = report_to(tmp_path, foo_spec("FooV3", "Foo"))
+    assert [entry.change.id for entry in report.python] == []  # no model-renamed, no body-renamed
+    assert report.wire == ()  # the wire contract is the same too
+    assert report.failing == ()
+    assert report.proposed_version == "1.0.0"
 
 
 def test_the_same_rename_without_it_is_reported(tmp_path: Path) -> None:
     # the control: the report does see the rename when nothing keeps the name
-    changes = python_changes(tmp_path, foo_spec("FooV3", None))
+    changes = [entry.change for entry in report_to(tmp_path, foo_spec("FooV3", None)).python]
     renamed = [c for c in changes if c.id == "model-renamed"]
     assert [(c.old, c.new) for c in renamed] == [("Foo", "FooV3")]
-    assert any(c.level == "breaking" for c in changes)
+    assert {c.id for c in changes if c.level == "breaking"} == {"model-renamed", "body-renamed"}
