@@ -20,6 +20,8 @@ from .escape import py_literal, py_str
 from .examples import call_arguments
 from .loader import Document, escape_pointer_part
 from .naming import class_name, dedupe, enum_member_name, identifier, pascal_case, snake_case
+from .pyname import KEY as PYTHON_NAME
+from .pyname import requested_class_name
 from .refs import Resolver
 from .settings import Settings
 
@@ -86,6 +88,7 @@ class _State:
     enums: dict[str, ir.Enum] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # class name -> pointer that owns it
     by_pointer: dict[str, str] = field(default_factory=dict)  # schema pointer -> class name
+    requested: dict[str, str] = field(default_factory=dict)  # component pointer -> its x-python-name
     drafts: dict[str, _ModelDraft] = field(default_factory=dict)
     building: set[str] = field(default_factory=set)
 
@@ -130,12 +133,15 @@ class Normalizer:
                 number += 1
             name = f"{name}{number}"
         elif owner is not None and owner != pointer:
-            shown = doc.source_pointer(owner)
-            raise doc.error(
-                pointer,
-                f"class name {name!r} is used twice: by {shown} and by {pointer}",
-                "rename one of the schemas (names collide after PascalCase)",
-            )
+            first, second = doc.source_pointer(owner), doc.source_pointer(pointer)
+            message = f"class name {name!r} is used twice: by {first} and by {second}"
+            # point at the curator's x-python-name when there is one: that is the name to change
+            for chosen in (pointer, owner):
+                if chosen in self.state.requested:
+                    raise doc.error(
+                        f"{chosen}/{PYTHON_NAME}", message, f"choose a {PYTHON_NAME} no other schema's class has"
+                    )
+            raise doc.error(pointer, message, "rename one of the schemas (names collide after PascalCase)")
         self.state.names[name] = pointer
         self.state.by_pointer[pointer] = name
         return name
@@ -162,6 +168,11 @@ class Normalizer:
                 return "alias"  # object or something else: a union
             return "model"
         return "alias"
+
+    def _wanted_name(self, pointer: str, doc: Document, hint: str) -> str:
+        """The class name for a schema: its ``x-python-name``, else one made from ``hint``."""
+        requested = self.state.requested.get(pointer) if doc is self.doc else None
+        return requested if requested is not None else class_name(hint)
 
     def _is_alias_allof(self, schema: dict[str, Any]) -> bool:
         """``allOf: [$ref]`` (with annotations like ``nullable`` or ``description`` beside it, or
@@ -213,7 +224,9 @@ class Normalizer:
             if name is not None:
                 return self._class_type(name)
             if kind == "alias":
-                return self._alias_type(schema, pointer, doc, class_name(name_source.replace("~1", "/")))
+                return self._alias_type(
+                    schema, pointer, doc, self._wanted_name(pointer, doc, name_source.replace("~1", "/"))
+                )
         if pointer in self.state.by_pointer:
             return self._class_type(self.state.by_pointer[pointer])
         return self._alias_type(schema, pointer, doc, class_name(pointer.rsplit("/", 1)[-1] or "Schema"))
@@ -331,7 +344,7 @@ class Normalizer:
     def _enum_type(self, schema: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.TypeExpr:
         name = self.state.by_pointer.get(pointer)
         if name is None:
-            name = self._claim(class_name(hint), pointer, doc, inline=not _is_component(pointer))
+            name = self._claim(self._wanted_name(pointer, doc, hint), pointer, doc, inline=not _is_component(pointer))
             self.state.enums[name] = self._build_enum(name, schema)
         return types.enum(name, self.state.enums[name].value_type)
 
@@ -360,7 +373,7 @@ class Normalizer:
         name = self.state.by_pointer.get(pointer)
         if name is None:
             title = schema.get("title")
-            wanted = class_name(hint)
+            wanted = self._wanted_name(pointer, doc, hint)
             component = _is_component(pointer) and doc is self.doc
             if isinstance(title, str) and title.strip() and not pointer.startswith(SCHEMAS):
                 wanted = class_name(title)
@@ -375,6 +388,13 @@ class Normalizer:
         schemas = (self.data.get("components") or {}).get("schemas") or {}
         if not isinstance(schemas, dict):
             raise self.doc.error("/components/schemas", "components/schemas must be a mapping", "")
+        # every x-python-name first: aliases and $ref entries claim no name, and a bad value is
+        # reported even where nothing uses the schema
+        for key, schema in schemas.items():
+            pointer = SCHEMAS + escape_pointer_part(key)
+            requested = requested_class_name(schema, pointer, self.doc, CLASS_RESERVED)
+            if requested is not None:
+                self.state.requested[pointer] = requested
         for key, schema in schemas.items():
             pointer = SCHEMAS + escape_pointer_part(key)
             if not isinstance(schema, dict) or "$ref" in schema:
@@ -848,7 +868,7 @@ class Normalizer:
         name = op.get("x-codegen-request-body-name")
         if not isinstance(name, str) or not name:
             ref = schema.get("$ref") if isinstance(schema, dict) else None
-            name = snake_case(ref.rsplit("/", 1)[-1]) if isinstance(ref, str) else "body"
+            name = self._schema_name(ref) if isinstance(ref, str) else "body"
         python = identifier(snake_case(name), "body_", METHOD_RESERVED)
         while python in taken:
             python += "_"
@@ -1109,10 +1129,12 @@ class Normalizer:
             ops = [op for _, tag_ops in tagged for op in tag_ops]
             for clash in (name, "Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse"):
                 if clash in self.state.names:
+                    owner = self.state.names[clash]
+                    chosen = owner in self.state.requested
                     raise self.doc.error(
-                        self.state.names[clash],
+                        f"{owner}/{PYTHON_NAME}" if chosen else owner,
                         f"the API class {clash} (from the tag {tagged[0][0]!r}) collides with a model of that name",
-                        "rename the tag or the schema",
+                        f"rename the tag or change the {PYTHON_NAME}" if chosen else "rename the tag or the schema",
                     )
             ops = self._unique_methods(name, ops, raw_ops)
             module = snake_case(name)
@@ -1194,6 +1216,12 @@ class Normalizer:
             out.append(op)
         constants = dedupe([op.constant_name for op in out])
         return [_replace(op, constant_name=c) for op, c in zip(out, constants, strict=True)]
+
+    def _schema_name(self, ref: str) -> str:
+        """The snake_case name of a referenced schema: its x-python-name keeps it when upstream
+        renames the schema."""
+        requested = self.state.requested.get(ref[1:]) if ref.startswith("#") else None
+        return snake_case(requested if requested is not None else ref.rsplit("/", 1)[-1])
 
     def _tag_description(self, tag: str) -> str:
         for entry in self.data.get("tags") or []:
