@@ -259,13 +259,16 @@ def render_text(report: Report) -> str:
 
 # ---- Markdown --------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
+# What could start markup inside a line (a spec string never starts one: it always follows a prefix):
+# emphasis, code, links and images, tables, strikethrough. An underscore between two letters or digits
+# can neither open nor close emphasis (CommonMark's flanking rules), so names like get_jobs stay readable.
+_MD_SPECIAL = re.compile(r"([\\`*{}\[\]|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def md(value: object) -> str:
-    """A spec string as inert Markdown inside a table cell: one line, HTML shown as text, every
-    punctuation character Markdown could read as markup backslash-escaped."""
+    """A spec string as inert Markdown inside a table cell or list item: one line, HTML shown as text,
+    every character Markdown could read as inline markup there backslash-escaped."""
     text = _CONTROLS.sub(" ", str(value))
     text = " ".join(text.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import SpecError
 from ..naming import class_name
 from ..pipeline import display_path
-from .derive import Derived, derive_from, sha256_hex
+from .derive import Derived, derive_from, derive_recipe, sha256_hex
 from .files import write_if_changed
 from .overlay import NO_UPDATE, Action, format_target, get_node, node_hash
 from .pin import pin
@@ -283,7 +283,10 @@ def write_update(plan: Plan, recipe_path: Path, new_file: Path, origin: Mapping[
         write_if_changed(recipe_path, text.encode("utf-8"))
         if sha256_hex(snapshot.read_bytes()) != (final.upstream.sha256 if final.upstream else ""):
             raise SpecError(display_path(snapshot), "", "the pinned snapshot changed while updating", "run it again")
-        write_if_changed(spec, plan.derived.text.encode("utf-8"))
+        derived = derive_recipe(load_recipe(recipe_path))  # the header names the newly pinned origin
+        if derived.conflicts or derived.data != plan.derived.data:
+            raise SpecError(recipe.display, "", "the pinned recipe derives another spec than planned", "run it again")
+        write_if_changed(spec, derived.text.encode("utf-8"))
         write_if_changed(changes_file, plan.changes.encode("utf-8"))
         code = clientgen(["generate", str(spec), "-o", str(output), "--specs", str(spec.parent)])
         if code != 0:
@@ -331,7 +334,7 @@ def add_arguments(parser: Any) -> None:
 
 def run(args: Any, recipe_path: Path) -> int:
     from ..accepted import load_accepted
-    from ..report import render
+    from ..report import md, render
 
     origin = {key: getattr(args, key) for key in ("version", "commit", "retrieved") if getattr(args, key)}
     accepted_file = args.accepted or recipe_path.with_name(recipe_path.name.replace(".recipe.yaml", ".accepted.yaml"))
@@ -350,15 +353,21 @@ def run(args: Any, recipe_path: Path) -> int:
         )
         return 1
     sys.stdout.write(render(plan.report, args.format))
-    if args.format == "json":
-        return 0 if args.dry_run else write_update(plan, recipe_path, args.new_file, origin, args.output)
-    for old_name, key in plan.kept_names:
-        print(f"kept: models.{old_name} (upstream renamed the schema to {key}; pass --take-new-names to follow it)")
-    for news in plan.news:
-        print(f"upstream added {news}: not selected (add it with --select)")
-    print(f"version: {plan.proposed} proposed; the spec gets {plan.version}")
+    notes = [
+        f"kept: models.{old_name} (upstream renamed the schema to {key}; pass --take-new-names to follow it)"
+        for old_name, key in plan.kept_names
+    ]
+    notes += [f"upstream added {news}: not selected (add it with --select)" for news in plan.news]
+    notes.append(f"version: {plan.proposed} proposed; the spec gets {plan.version}")
     if args.dry_run:
-        print("dry run: nothing was written")
+        notes.append("dry run: nothing was written")
+    if args.format == "json":  # stdout stays one JSON document
+        print("\n".join(notes), file=sys.stderr)
+    elif args.format == "markdown":
+        print("\n" + "\n".join(f"- {md(note)}" for note in notes))
+    else:
+        print("\n".join(notes))
+    if args.dry_run:
         return 0
     write_update(plan, recipe_path, args.new_file, origin, args.output)
     spec = display_path(plan.recipe.spec_path)
