@@ -23,7 +23,7 @@ from ..naming import class_name
 from ..pipeline import display_path
 from .derive import Derived, derive_from, derive_recipe, sha256_hex
 from .files import write_if_changed
-from .overlay import NO_UPDATE, Action, format_target, get_node, node_hash
+from .overlay import NO_UPDATE, Action, format_target
 from .pin import pin
 from .recipe import Recipe, dump_recipe, load_recipe, parse_recipe_text
 
@@ -84,8 +84,7 @@ def _keep_names(recipe: Recipe, derived: Derived, report: Any) -> tuple[list[Act
                 update={"x-python-name": old_name},
                 description=f"upstream renamed the schema {old_name} to {key}; the Python name is kept "
                 "so that callers' imports keep working",
-                base=node_hash(get_node(derived.data, path)),
-            )
+            )  # no x-base: an added key conflicts with nothing upstream may change in the schema later
         )
         kept.append((old_name, key))
     return actions, kept
@@ -124,7 +123,6 @@ def _with_version(recipe: Recipe, data: Any, version: str) -> Recipe:
             target=format_target(("x-python-client",)),
             update={"version": version},
             description="the package version `clientgen upstream update` proposed",
-            base=node_hash(block),
         )
     )
     return dataclasses.replace(recipe, actions=tuple(actions))
