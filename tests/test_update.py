@@ -160,3 +160,37 @@ def test_update_reports_are_byte_identical(project: Path, capsys: pytest.Capture
     assert outputs[0] == outputs[1]
     assert "search_workflow_sessions" in outputs[0]
     assert "- kept: models.WorkflowSession " in outputs[0]
+
+
+def test_a_changed_target_is_a_conflict_with_its_three_values(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A curator's edit of a node upstream changed since is not applied blindly: the update stops and shows
+    the base (the node in the pinned release), the node upstream has now, and the curator's value."""
+    from generator.loader import parse_text
+    from generator.upstream.overlay import get_node, node_hash
+
+    path = ("paths", "/api/projects/{projectId}/workflowSessions", "get")
+    spec = parse_text((project / "specs" / "ica_v3.yaml").read_text("utf-8"), "ica_v3.yaml")
+    base = node_hash(get_node(spec, path))
+    recipe = project / "specs" / "ica_v3.recipe.yaml"
+    recipe.write_text(
+        recipe.read_text("utf-8")
+        + "- target: $['paths']['/api/projects/{projectId}/workflowSessions']['get']\n"
+        + "  description: a curated summary\n"
+        + "  update:\n    summary: List the sessions of a project\n"
+        + f"  x-base: '{base}'\n",
+        encoding="utf-8",
+    )
+    assert main(["upstream", "derive"]) == 0
+    assert main(["generate"]) == 0
+    capsys.readouterr()
+    before = _state(project)
+    assert main(_update("--select", "searchWorkflowSessions")) == 1
+    err = capsys.readouterr().err
+    assert _state(project) == before
+    assert "conflict: specs/ica_v3.recipe.yaml:" in err and "changed upstream since it was written" in err
+    assert f"base:            {base} {{" in err  # the hash and the node itself, from the pinned release
+    assert '"deprecated": true' in err.split("upstream now:")[1].split("curator's value:")[0]
+    assert 'curator\'s value: {"summary": "List the sessions of a project"}' in err
+    assert "nothing was written" in err

@@ -23,7 +23,7 @@ from ..naming import class_name
 from ..pipeline import display_path
 from .derive import Derived, derive_from, derive_recipe, sha256_hex
 from .files import write_if_changed
-from .overlay import NO_UPDATE, Action, format_target
+from .overlay import NO_UPDATE, Action, format_target, get_node
 from .pin import pin
 from .recipe import Recipe, dump_recipe, load_recipe, parse_recipe_text
 
@@ -176,11 +176,49 @@ def _origin_text(origin: Mapping[str, str], new_file: Path) -> str:
     return ", ".join(parts) if parts else display_path(new_file)
 
 
-def _conflict_error(recipe: Recipe, derived: Derived) -> None:
-    from .cli import _print_conflict
+def _base_values(recipe: Recipe, indexes: Sequence[int]) -> dict[int, object]:
+    """What each conflicting action's target was in the pinned snapshot when the action applied (the
+    three-way merge's base), by replaying the overlay up to it; absent where it cannot be had."""
+    from .overlay import NoNode, apply
+    from .select import Where, load_snapshot, select
 
+    found: dict[int, object] = {}
+    try:
+        doc = load_snapshot(recipe.snapshot_path, display_path(recipe.snapshot_path))
+        state: Any = select(doc, recipe.selection, Where(recipe.display, recipe.line_of), [])
+        for index, action in enumerate(recipe.actions):
+            if index in indexes:
+                try:
+                    found[index] = get_node(state, action.path)
+                except NoNode:
+                    pass
+            state, _ = apply(state, [action], file=recipe.display)
+    except SpecError:
+        pass  # the pinned snapshot does not derive any more: the hashes still tell the story
+    return found
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=True)
+
+
+def _conflict_error(recipe: Recipe, derived: Derived) -> None:
+    bases = _base_values(recipe, [conflict.index for conflict in derived.conflicts])
     for conflict in derived.conflicts:
-        _print_conflict(recipe, conflict)
+        action = conflict.action
+        where = recipe.display + (f":{action.line}" if action.line else "") + f" at {action.pointer}"
+        base = f"{conflict.expected} {_json(bases[conflict.index])}" if conflict.index in bases else conflict.expected
+        now = f"{conflict.found} {_json(conflict.now)}" if conflict.found else "(no such node)"
+        print(
+            f"conflict: {where}: action {conflict.index} on {_json(action.target)} changed upstream since it was"
+            f" written\n  reason:          {_json(action.description)}\n  base:            {base or '(none)'}\n"
+            f"  upstream now:    {now}\n  curator's value: {_json(conflict.curator)}\n"
+            "  fix: edit the action for the new upstream node (then set its x-base to the hash upstream has now), "
+            "or delete the action to take upstream's value",
+            file=sys.stderr,
+        )
     for missing in derived.missing:
         print(
             f"missing: {recipe.display}: the new upstream file has no operation {missing!r} that the recipe selects\n"
