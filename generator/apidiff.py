@@ -397,22 +397,29 @@ class _Differ:
                 )
         self.positions(before, after, name)
 
-    def parameter(self, after: _Located, name: str, old: ir.Parameter, new: ir.Parameter) -> None:
-        label = f"{name}({new.python_name})"
-        common: dict[str, Any] = {"loc": after, "python_name": label, "subject": new.wire_name}
+    def argument(
+        self, kind: str, name: str, old: ir.Parameter | ir.Body, new: ir.Parameter | ir.Body, common: dict[str, Any]
+    ) -> None:
+        """What a parameter and a request body share: renamed, required or optional, its type."""
+        label = common["python_name"]
         if old.python_name != new.python_name:
             self.add(
-                "parameter-renamed",
+                f"{kind}-renamed",
                 f"{name}({old.python_name}) is now {label}",
                 old=old.python_name,
                 new=new.python_name,
                 **common,
             )
         if new.required and not old.required:
-            self.add("parameter-became-required", f"{label} became required", **common)
+            self.add(f"{kind}-became-required", f"{label} became required", **common)
         elif old.required and not new.required:
-            self.add("parameter-became-optional", f"{label} became optional: pass it by keyword", **common)
-        self.type_change("parameter", renamed(old.type.annotation, self.renames), new.type.annotation, label, common)
+            self.add(f"{kind}-became-optional", f"{label} became optional: pass it by keyword", **common)
+        self.type_change(kind, renamed(old.type.annotation, self.renames), new.type.annotation, label, common)
+
+    def parameter(self, after: _Located, name: str, old: ir.Parameter, new: ir.Parameter) -> None:
+        label = f"{name}({new.python_name})"
+        common: dict[str, Any] = {"loc": after, "python_name": label, "subject": new.wire_name}
+        self.argument("parameter", name, old, new, common)
         if old.default != new.default and old.required == new.required:
             self.add(
                 "parameter-default-changed",
@@ -492,19 +499,7 @@ class _Differ:
                 **common,
             )
             return
-        if old.python_name != new.python_name:
-            self.add(
-                "body-renamed",
-                f"{name}({old.python_name}) is now {label}",
-                old=old.python_name,
-                new=new.python_name,
-                **common,
-            )
-        if new.required and not old.required:
-            self.add("body-became-required", f"{label} became required", **common)
-        elif old.required and not new.required:
-            self.add("body-became-optional", f"{label} became optional: pass it by keyword", **common)
-        self.type_change("body", renamed(old.type.annotation, self.renames), new.type.annotation, label, common)
+        self.argument("body", name, old, new, common)
         if old.media_type != new.media_type:
             self.add(
                 "body-media-type-changed",
