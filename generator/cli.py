@@ -1,6 +1,8 @@
 """Command line: ``clientgen generate | check | validate [SPEC ...]``.
 
-Exit codes: 0 success, 1 a spec is invalid or ``generated/`` is stale, 2 bad usage.
+Exit codes: 0 success, 1 a spec is invalid, the output cannot be written or ``generated/`` is
+stale, 2 bad usage, 3 a bug. Only the standard library is imported at module level: the rest is
+imported inside ``main``'s handler, so a Ctrl-C during start-up ends quietly too.
 """
 
 from __future__ import annotations
@@ -8,21 +10,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__
-from .cache import Cache, default_dir
-from .errors import SpecError, UsageError
-from .options import Options, check_options
-from .pipeline import GeneratedPackage, check_only, display_path, generate_many
-from .writer import diff_trees, is_generated_package, read_tree, remove_package, write_package
+if TYPE_CHECKING:
+    from .options import Options
+    from .pipeline import GeneratedPackage
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(
         prog="clientgen",
         description="Generate typed Python client packages from curated OpenAPI specs.",
@@ -73,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _spec_files(args: argparse.Namespace) -> list[Path]:
+    from .errors import UsageError
+
     if args.specs:
         for spec in args.specs:
             if not spec.is_file():
@@ -87,6 +90,9 @@ def _spec_files(args: argparse.Namespace) -> list[Path]:
 
 
 def _options(args: argparse.Namespace, specs: list[Path]) -> Options:
+    from .errors import UsageError
+    from .options import Options, check_options
+
     options = Options(package=args.package, version=args.package_version, allow_invalid=args.allow_invalid)
     check_options(options)
     if options.package is not None and len(specs) != 1:
@@ -102,6 +108,10 @@ def _warn(packages: Sequence[GeneratedPackage]) -> None:
 
 def _generate_all(specs: list[Path], no_cache: bool = False, options: Options | None = None) -> list[GeneratedPackage]:
     """Generate every spec in memory; stop at the first bad spec, before anything is written."""
+    from .cache import Cache, default_dir
+    from .errors import UsageError
+    from .pipeline import generate_many
+
     packages = generate_many(specs, Cache(None if no_cache else default_dir()), options)
     _warn(packages)
     owners: dict[str, str] = {}
@@ -115,29 +125,80 @@ def _generate_all(specs: list[Path], no_cache: bool = False, options: Options | 
 
 
 def _stale(output: Path, packages: list[GeneratedPackage], all_specs: bool) -> list[Path]:
-    """Generated packages in the output folder that no spec produces any more."""
+    """Packages the generator recorded in the output folder that no spec produces any more
+    (a folder it did not record, or whose ``__init__.py`` lost the marker, is never touched)."""
+    from .outdir import read_record
+    from .writer import is_generated_package
+
     if not all_specs or not output.is_dir():
         return []
     wanted = {p.package for p in packages}
-    return [d for d in sorted(output.iterdir()) if d.is_dir() and d.name not in wanted and is_generated_package(d)]
+    found = [output / name for name in sorted(read_record(output) - wanted)]
+    return [d for d in found if not d.is_symlink() and d.is_dir() and is_generated_package(d)]
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    from . import outdir
+
     specs = _spec_files(args)
     packages = _generate_all(specs, args.no_cache, _options(args, specs))
     output: Path = args.output
-    for package in packages:
-        changed = write_package(output / package.package, package.files)
-        state = "written" if changed else "unchanged"
-        counts = f"{package.operations} operations, {package.models} models"
-        print(f"{package.spec} -> {display_path(output / package.package)}/ ({counts}, {state})")
-    for stale in _stale(output, packages, not args.specs):
-        remove_package(stale)
-        print(f"removed {display_path(stale)}/ (no spec generates it)")
+    with outdir.locked(output, outdir.say):
+        for line in outdir.recover(output):
+            outdir.say(line)
+        _write_all(output, packages, all_specs=not args.specs)
     return 0
 
 
+def _write_all(output: Path, packages: list[GeneratedPackage], all_specs: bool) -> None:
+    """Stage every package, then swap them in one after another (with the lock held): a
+    failure while staging changes nothing; an interruption while swapping names the packages
+    that are new."""
+    from .outdir import read_record, say, write_record
+    from .pipeline import display_path
+    from .writer import Staged, discard, remove_package, stage_package, swap_in
+
+    staged: list[tuple[GeneratedPackage, Staged | None]] = []
+    try:
+        for package in packages:
+            staged.append((package, stage_package(output / package.package, package.files)))
+    except BaseException:
+        for _, ready in staged:
+            if ready is not None:
+                discard(ready)
+        raise
+    stale = _stale(output, packages, all_specs)
+    recorded = set() if all_specs else read_record(output)
+    write_record(output, recorded | {p.package for p in packages} | {d.name for d in stale})
+    swapped: list[str] = []
+    try:
+        for index, (package, ready) in enumerate(staged):
+            if ready is not None:
+                swap_in(ready)
+                swapped.append(package.package)
+            staged[index] = (package, None)
+    except BaseException:
+        for _, ready in staged:
+            if ready is not None:
+                discard(ready)
+        new = ", ".join(f"{display_path(output / name)}/" for name in swapped) or "none"
+        say(f"stopped while replacing packages: new: {new}; every other package is as it was")
+        raise
+    for package in packages:
+        state = "written" if package.package in swapped else "unchanged"
+        counts = f"{package.operations} operations, {package.models} models"
+        print(f"{package.spec} -> {display_path(output / package.package)}/ ({counts}, {state})")
+    for folder in stale:
+        remove_package(folder)
+        print(f"removed {display_path(folder)}/ (no spec generates it)")
+    if stale:
+        write_record(output, {p.package for p in packages})
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
+    from .pipeline import display_path
+    from .writer import diff_trees, read_tree
+
     specs = _spec_files(args)
     packages = _generate_all(specs, args.no_cache, _options(args, specs))
     output: Path = args.output
@@ -160,6 +221,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .pipeline import check_only
+
     specs = _spec_files(args)
     options = _options(args, specs)
     for spec in specs:
@@ -170,21 +233,28 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    command = {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate}[args.command]
     try:
+        from .errors import OutputError, SpecError, UsageError
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    try:
+        args = _parser().parse_args(argv)
+        command = {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate}[args.command]
         return command(args)
-    except SpecError as error:
+    except (SpecError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except UsageError as error:
         print(f"clientgen: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted; nothing was half-written", file=sys.stderr)
+        print("interrupted; no package was half-written", file=sys.stderr)
         return 130
     except Exception as error:  # a bug in the generator, not the user's mistake
         if os.environ.get("CLIENTGEN_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         print(
             f"internal error: {type(error).__name__}: {error}\n"

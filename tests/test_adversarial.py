@@ -1,0 +1,315 @@
+"""The generator holds under attack: concurrent runs, kills, Ctrl-C, a poisoned cache, a
+validator whose parent dies, resource bombs and a hostile environment.
+
+Every case is bounded by construction (small inputs, documented limits, polls with a fixed
+number of steps); subprocess timeouts are only a safety net that fails the test.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.writer import read_tree
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL_SPECS = ("etherpad.yaml", "libtes.yaml")
+PACKAGES = ("etherpad_client", "libtes_client")
+SAFETY_NET = 120  # seconds; a run that takes this long has hung
+PAUSE_HOOK = "CLIENTGEN_TEST_PAUSE_IN_SWAP"
+
+
+def run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=SAFETY_NET,
+    )
+
+
+def start(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_until(condition: Callable[[], bool], steps: int = 3000) -> None:
+    """Poll ``condition`` every 10 ms, at most ``steps`` times (a safety net, not a measurement)."""
+    for _ in range(steps):
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError("the condition never came true")
+
+
+def lock_is_held(output: Path) -> bool:
+    lock = output / ".clientgen.lock"
+    if not lock.exists():
+        return False
+    with lock.open("rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def trees(output: Path) -> dict[str, dict[str, bytes]]:
+    return {name: read_tree(output / name) for name in PACKAGES}
+
+
+def leftovers(output: Path) -> list[str]:
+    return sorted(
+        p.name for p in output.iterdir() if p.name.startswith(".") and (".new-" in p.name or ".old-" in p.name)
+    )
+
+
+def tamper(output: Path) -> None:
+    """Make every package differ from a fresh generation, so the next run replaces them all."""
+    for name in PACKAGES:
+        (output / name / "client.py").write_text("# edited by hand\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two small specs, with a warm cache (so runs are quick) and a reference generation."""
+    folder = tmp_path_factory.mktemp("adversarial")
+    (folder / "specs").mkdir()
+    for name in SMALL_SPECS:
+        shutil.copy(ROOT / "specs" / name, folder / "specs" / name)
+    result = run(folder, "generate", "-o", "reference")
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+@pytest.fixture
+def reference(project: Path) -> dict[str, dict[str, bytes]]:
+    return trees(project / "reference")
+
+
+@pytest.fixture
+def output(project: Path, tmp_path: Path) -> Iterator[Path]:
+    """A tampered copy of the reference output for one test, as ``out-<test>`` in the project."""
+    folder = project / f"out-{tmp_path.name}"
+    shutil.copytree(project / "reference", folder, ignore=shutil.ignore_patterns(".clientgen.lock"))
+    tamper(folder)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- 1. concurrent runs
+
+
+@pytest.mark.parametrize("slowed", ["first", "second"])
+def test_concurrent_runs_are_serialised_and_both_leave_complete_packages(
+    project: Path, output: Path, reference: dict[str, dict[str, bytes]], slowed: str
+) -> None:
+    slow = {PAUSE_HOOK: "0.3"}
+    first = start(project, "generate", "-o", output.name, env=slow if slowed == "first" else None)
+    wait_until(lambda: lock_is_held(output) or first.poll() is not None)
+    second = start(project, "generate", "-o", output.name, env=slow if slowed == "second" else None)
+    results = [process.communicate(timeout=SAFETY_NET) for process in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], results
+    assert trees(output) == reference
+    assert leftovers(output) == []
+    if first.returncode == 0 and "written" in results[0][0] and slowed == "first":
+        assert "waiting for another clientgen run" in results[1][1]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_concurrent_pairs_leave_complete_packages(
+    project: Path, output: Path, reference: dict[str, dict[str, bytes]], seed: int
+) -> None:
+    delay = random.Random(seed).uniform(0, 0.3)
+    first = start(project, "generate", "-o", output.name)
+    time.sleep(delay)  # where the second run starts; any point must do
+    second = run(project, "generate", "-o", output.name)
+    first.communicate(timeout=SAFETY_NET)
+    assert (first.returncode, second.returncode) == (0, 0), second.stderr
+    assert trees(output) == reference
+    assert leftovers(output) == []
+
+
+def test_staging_folders_and_unrecorded_folders_are_never_removed(
+    project: Path, output: Path, reference: dict[str, dict[str, bytes]], tmp_path: Path
+) -> None:
+    marker = "# Generated by clientgen 1.0 from specs/old.yaml.\n"
+    for name in (".etherpad_client.new-abc", "handmade_client"):
+        (output / name).mkdir()
+        (output / name / "__init__.py").write_text(marker, encoding="utf-8")
+    lock = (output / ".clientgen.lock").open("wb")  # a live run holds the lock: the staging is its own
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as stderr:
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "generator", "generate", "-o", output.name], cwd=project, stderr=stderr
+        )
+        wait_until(lambda: "waiting for another clientgen run" in log.read_text() or waiting.poll() is not None)
+        assert (output / ".etherpad_client.new-abc").exists()  # untouched while its owner may be alive
+        lock.close()
+        assert waiting.wait(timeout=SAFETY_NET) == 0
+    # the lock was released by its owner, so the staging folder was a leftover: removed; the
+    # hand-written folder carries the marker but was never recorded: kept
+    assert not (output / ".etherpad_client.new-abc").exists()
+    assert (output / "handmade_client" / "__init__.py").read_text(encoding="utf-8") == marker
+    assert trees(output) == reference
+
+
+def test_a_recorded_package_no_spec_generates_is_removed(project: Path, output: Path) -> None:
+    shutil.copytree(output / "libtes_client", output / "old_client")
+    record = output / ".clientgen-packages"
+    record.write_text(record.read_text(encoding="utf-8") + "old_client\n", encoding="utf-8")
+    result = run(project, "generate", "-o", output.name)
+    assert result.returncode == 0, result.stderr
+    assert "removed" in result.stdout and not (output / "old_client").exists()
+    assert "old_client" not in record.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- 2. kills and Ctrl-C
+
+
+def test_a_kill_between_the_renames_is_recovered_by_the_next_run(
+    project: Path, output: Path, reference: dict[str, dict[str, bytes]]
+) -> None:
+    victim = start(project, "generate", "-o", output.name, env={PAUSE_HOOK: "60"})
+    backup = output / f".{PACKAGES[0]}.old-{victim.pid}"
+    wait_until(lambda: backup.exists() or victim.poll() is not None)
+    assert not (output / PACKAGES[0]).exists()  # the window: the package is out, the new one not in
+    victim.kill()
+    victim.communicate(timeout=SAFETY_NET)
+    result = run(project, "generate", "-o", output.name)
+    assert result.returncode == 0, result.stderr
+    assert f"restored {output.name}/{PACKAGES[0]}/ from {backup.name}" in result.stderr
+    assert trees(output) == reference
+    assert leftovers(output) == []
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_kill_at_a_random_point_is_recovered_by_the_next_run(
+    project: Path, output: Path, reference: dict[str, dict[str, bytes]], seed: int
+) -> None:
+    victim = start(project, "generate", "-o", output.name, env={PAUSE_HOOK: "0.05"})
+    time.sleep(random.Random(seed).uniform(0, 0.8))
+    victim.kill()
+    victim.communicate(timeout=SAFETY_NET)
+    for name in PACKAGES:  # whatever the moment, each package is the old one, the new one or set aside
+        tree = read_tree(output / name)
+        assert tree == {} or tree == reference[name] or tree["client.py"] == b"# edited by hand\n"
+    result = run(project, "generate", "-o", output.name)
+    assert result.returncode == 0, result.stderr
+    assert trees(output) == reference
+    assert leftovers(output) == []
+
+
+def test_ctrl_c_between_swaps_names_the_packages_that_are_new(
+    project: Path, output: Path, reference: dict[str, dict[str, bytes]]
+) -> None:
+    victim = start(project, "generate", "-o", output.name, env={PAUSE_HOOK: f"60:{PACKAGES[1]}"})
+    second = output / f".{PACKAGES[1]}.old-{victim.pid}"
+    wait_until(lambda: second.exists() or victim.poll() is not None)
+    victim.send_signal(signal.SIGINT)
+    _, stderr = victim.communicate(timeout=SAFETY_NET)
+    assert victim.returncode == 130
+    assert "Traceback" not in stderr
+    assert f"new: {output.name}/{PACKAGES[0]}/;" in stderr
+    assert read_tree(output / PACKAGES[0]) == reference[PACKAGES[0]]
+    assert read_tree(output / PACKAGES[1])["client.py"] == b"# edited by hand\n"  # put back as it was
+    assert leftovers(output) == []
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ctrl_c_at_a_random_point_prints_no_traceback(project: Path, output: Path, seed: int) -> None:
+    victim = start(project, "generate", "-o", output.name)
+    time.sleep(random.Random(seed).uniform(0.02, 0.4))
+    victim.send_signal(signal.SIGINT)
+    _, stderr = victim.communicate(timeout=SAFETY_NET)
+    assert victim.returncode in (0, 130, -signal.SIGINT), stderr
+    assert "Traceback" not in stderr
+
+
+def test_the_command_line_module_imports_nothing_heavy() -> None:
+    """What runs before ``main``'s handler is in place: the standard library and two small modules."""
+    code = "import sys, generator.cli; print(sorted(m for m in sys.modules if m.startswith('generator')))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=SAFETY_NET)
+    assert json.loads(result.stdout.replace("'", '"')) == ["generator", "generator.cli"]
+    heavy = "import sys, generator.cli; print(any(m in sys.modules for m in ('yaml', 'jinja2', 'black')))"
+    result = subprocess.run([sys.executable, "-c", heavy], capture_output=True, text=True, timeout=SAFETY_NET)
+    assert result.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- 3. a poisoned cache
+
+
+def _poisons(escape: str) -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
+    def package(name: str) -> Callable[[dict[str, Any]], None]:
+        return lambda entry: entry.update(package=name)
+
+    def file(name: str) -> Callable[[dict[str, Any]], None]:
+        return lambda entry: entry["files"].update({name: "import os\n"})
+
+    return [
+        ("package ..", package("..")),
+        ("package escaping", package(f"../../{escape}")),
+        ("package absolute", package(f"/tmp/{escape}")),
+        ("package staging name", package(".etherpad_client.new-x")),
+        ("file escaping", file(f"../../{escape}.py")),
+        ("file absolute", file(f"/tmp/{escape}.py")),
+        ("file with NUL", file("a\x00b.py")),
+        ("file with backslash", file("..\\..\\x.py")),
+        ("file empty part", file("a//b.py")),
+        ("file not text", lambda entry: entry["files"].update({"x.py": 3})),
+        ("operations not a number", lambda entry: entry.update(operations="7")),
+        ("models a bool", lambda entry: entry.update(models=True)),
+        ("files a list", lambda entry: entry.update(files=["__init__.py"])),
+        ("a key missing", lambda entry: entry.pop("deps")),
+        ("a key added", lambda entry: entry.update(extra=1)),
+        ("dep not a file", lambda entry: entry.update(deps={"/dev/zero": "0"})),
+        ("dep relative", lambda entry: entry.update(deps={"specs/x.yaml": "0"})),
+        ("warnings not text", lambda entry: entry.update(warnings=[{"a": 1}])),
+        ("not a mapping", lambda entry: entry.clear()),
+    ]
+
+
+@pytest.mark.parametrize("case", range(len(_poisons("x"))), ids=[name for name, _ in _poisons("x")])
+def test_a_poisoned_cache_entry_is_recomputed_and_writes_nothing_outside(
+    project: Path, output: Path, reference: dict[str, dict[str, bytes]], tmp_path: Path, case: int
+) -> None:
+    cache = tmp_path / "cache"
+    env = {"CLIENTGEN_CACHE_DIR": str(cache)}
+    assert run(project, "generate", "-o", output.name, env=env).returncode == 0
+    escape = f"escaped-{tmp_path.name}"
+    _, poison = _poisons(escape)[case]
+    entries = sorted((cache / "package").rglob("*.json"))
+    assert len(entries) == len(PACKAGES)
+    for path in entries:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        poison(entry)
+        path.write_text(json.dumps(entry), encoding="utf-8")
+    tamper(output)
+    before = {p for p in project.parent.rglob("*") if "cache" not in p.parts}
+    result = run(project, "generate", "-o", output.name, env=env)
+    assert result.returncode == 0, result.stderr
+    assert trees(output) == reference
+    after = {p for p in project.parent.rglob("*") if "cache" not in p.parts}
+    assert {p for p in after - before if output not in p.parents and p != output} == set()
+    assert not list(Path("/tmp").glob(f"{escape}*"))
