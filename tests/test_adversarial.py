@@ -314,3 +314,51 @@ def test_a_poisoned_cache_entry_is_recomputed_and_writes_nothing_outside(
     after = {p for p in project.parent.rglob("*") if "cache" not in p.parts}
     assert {p for p in after - before if output not in p.parents and p != output} == set()
     assert not list(Path("/tmp").glob(f"{escape}*"))
+
+
+# ---------------------------------------------------------------- 4. the validator dies with its parent
+
+_BUSY_PARENT = """
+import sys, time
+from pathlib import Path
+import generator.background as background
+
+def busy(sources, conn):  # a validator stuck at full CPU
+    while True:
+        pass
+
+background._check_all = busy
+checks = background.SchemaChecks([(Path(sys.argv[1]), "spec.yaml")])
+print(checks._process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")  # a zombie is dead, only not yet reaped
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the validator runs in a child on Linux only")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_the_validator_child_dies_with_its_parent(project: Path, how: signal.Signals) -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _BUSY_PARENT, str(project / "specs" / SMALL_SPECS[0])],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    try:
+        assert _running(child)
+        parent.send_signal(how)
+        parent.wait(timeout=SAFETY_NET)
+        wait_until(lambda: not _running(child), steps=500)  # at most 5 s: the kernel's SIGKILL is immediate
+    finally:
+        if _running(child):  # the test failed: do not leave it spinning
+            os.kill(child, signal.SIGKILL)
+        parent.kill()
+        parent.wait(timeout=SAFETY_NET)
