@@ -8,6 +8,7 @@ needs one: the happy path pays for nothing but the parse.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from urllib.parse import unquote
 import yaml
 
 from .errors import SpecError
+from .limits import MAX_ALIAS_EXPANSION, MAX_INT_DIGITS, MAX_SPEC_BYTES
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -60,6 +62,10 @@ _SpecLoader.add_implicit_resolver(
 
 def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
     text = str(loader.construct_scalar(node))
+    if len(text) > MAX_INT_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"an integer of {len(text)} digits (the limit is {MAX_INT_DIGITS})", node.start_mark
+        )
     if text.startswith("0o"):
         return int(text[2:], 8)
     if text.startswith("0x"):
@@ -209,10 +215,12 @@ def _index_lines(text: str) -> dict[str, int]:
         return {}
     lines: dict[str, int] = {}
     stack: list[tuple[Any, str]] = [(root, "")]
+    seen: set[int] = set()  # an aliased node is indexed where it is defined only (no expansion)
     while stack:
         node, pointer = stack.pop()
-        if node is None:
+        if node is None or id(node) in seen:
             continue
+        seen.add(id(node))
         lines.setdefault(pointer, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -235,11 +243,18 @@ def parse_text(text: str, display: str) -> Any:
         ) from None
 
 
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        # a JSONDecodeError, so the message names the line like any other syntax problem
+        raise json.JSONDecodeError(f"an integer of {len(text)} digits (the limit is {MAX_INT_DIGITS})", text, 0)
+    return int(text)
+
+
 def _parse(text: str, display: str) -> Any:
     stripped = text.lstrip()
     if stripped.startswith("{") or stripped.startswith("["):
         try:
-            return json.loads(text)
+            return json.loads(text, parse_int=_json_int)
         except json.JSONDecodeError as exc:
             raise SpecError(
                 display,
@@ -255,13 +270,10 @@ def _parse(text: str, display: str) -> Any:
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or "syntax error"
-        raise SpecError(
-            display,
-            "",
-            f"invalid YAML at line {line}, column {column}: {problem}",
-            "fix the indentation or quoting at that position",
-            line,
-        ) from None
+        hint = "fix the indentation or quoting at that position"
+        if problem.startswith("an integer of"):
+            hint = "quote it to make it a string, or use a shorter number"
+        raise SpecError(display, "", f"invalid YAML at line {line}, column {column}: {problem}", hint, line) from None
     except yaml.YAMLError as exc:
         raise SpecError(display, "", f"invalid YAML: {exc}", "fix the YAML syntax") from None
 
@@ -286,15 +298,79 @@ def load_document(path: Path, display: str | None = None) -> Document:
     tracker = _LOADED.get()
     if tracker is not None:
         tracker.add(path.resolve())
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(shown, "", "file not found", "check the path") from None
-    except OSError as exc:
-        raise SpecError(shown, "", f"cannot read the file: {exc.strerror}", "check the path and permissions") from None
+    raw = _read_bounded(path, shown)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SpecError(shown, "", f"not UTF-8 text (byte {exc.start})", "save the spec as UTF-8") from None
     data = parse_text(text, shown)
+    if "*" in text or "<<" in text:  # YAML aliases or merge keys share nodes: bound their expansion
+        _check_expansion(data, shown)
     return Document(path=path, data=data, text=text, display=shown)
+
+
+def _read_bounded(path: Path, shown: str) -> bytes:
+    """The file's bytes; one larger than MAX_SPEC_BYTES is refused before it is read."""
+    too_big = SpecError(
+        shown,
+        "",
+        f"the file is larger than {MAX_SPEC_BYTES // (1024 * 1024)} MiB, the limit for a spec",
+        "split it into files that $ref each other, or remove what the client does not need",
+    )
+    try:
+        with path.open("rb") as stream:
+            if os.fstat(stream.fileno()).st_size > MAX_SPEC_BYTES:
+                raise too_big
+            raw = stream.read(MAX_SPEC_BYTES + 1)  # a pipe or device has no size: read one byte past the limit
+    except FileNotFoundError:
+        raise SpecError(shown, "", "file not found", "check the path") from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SpecError(shown, "", f"cannot read the file: {reason}", "check the path and permissions") from None
+    if len(raw) > MAX_SPEC_BYTES:
+        raise too_big
+    return raw
+
+
+def _check_expansion(data: Any, shown: str) -> None:
+    """Refuse a document whose aliases would expand it by more than MAX_ALIAS_EXPANSION nodes.
+
+    Every walk of the document visits an aliased node once per alias, so a few aliases of
+    aliases ("billion laughs") would make them all exponential. The sizes are computed over
+    the graph of shared nodes, each container once, so this check itself is linear.
+    """
+    if not isinstance(data, (dict, list)):
+        return
+    expanded: dict[int, int] = {}  # container id -> nodes below it once expanded, itself included
+    open_: set[int] = set()  # containers whose children are being sized: meeting one again is a cycle
+    distinct = 0
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in expanded:
+            continue
+        values = list(node.values()) if isinstance(node, dict) else node
+        containers = [v for v in values if isinstance(v, (dict, list))]
+        if not children_done:
+            if id(node) in open_:
+                raise SpecError(
+                    shown,
+                    "",
+                    "a YAML alias refers to a node that contains it (the document would be infinite)",
+                    "use a $ref for a recursive schema, not a YAML alias",
+                )
+            open_.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in containers if id(child) not in expanded)
+            continue
+        open_.discard(id(node))
+        distinct += 1 + len(values)
+        expanded[id(node)] = 1 + len(values) - len(containers) + sum(expanded[id(c)] for c in containers)
+    added = expanded.get(id(data), 0) - distinct
+    if added > MAX_ALIAS_EXPANSION:
+        raise SpecError(
+            shown,
+            "",
+            f"YAML aliases expand the document by {added:,} nodes (the limit is {MAX_ALIAS_EXPANSION:,})",
+            "use $ref instead of YAML anchors and aliases for shared parts of the spec",
+        )

@@ -337,10 +337,7 @@ class Normalizer:
 
     def _build_enum(self, name: str, schema: dict[str, Any]) -> ir.Enum:
         values = [v for v in schema["enum"] if v is not None]
-        unique: list[Any] = []
-        for value in values:
-            if not any(value == u and type(value) is type(u) for u in unique):
-                unique.append(value)
+        unique = _unique(values, lambda v: (type(v), v))
         if all(isinstance(v, str) for v in unique):
             value_type = "str"
         elif all(isinstance(v, int) and not isinstance(v, bool) for v in unique):
@@ -348,7 +345,7 @@ class Normalizer:
         else:
             value_type = "float" if all(isinstance(v, (int, float)) for v in unique) else "str"
             unique = [v if value_type == "float" else str(v) for v in unique]
-            unique = [v for i, v in enumerate(unique) if v not in unique[:i]]
+            unique = _unique(unique, lambda v: v)
         names = dedupe([enum_member_name(v) for v in unique])
         members = tuple(
             ir.EnumMember(n, v, "S105" if isinstance(v, str) and _SECRET_NAME.search(n) else "")
@@ -1564,3 +1561,23 @@ def normalize(
             f"cannot generate this part of the spec ({type(exc).__name__}: {exc})",
             "check it against the OpenAPI specification; if it is valid, this is a clientgen bug: please report it",
         ) from None
+
+
+def _unique(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:
+    """``values`` without repeats (first kept, order kept), in linear time for hashable values;
+    unhashable ones (a list in an enum) are compared one by one."""
+    seen: set[Any] = set()
+    others: list[Any] = []
+    out: list[Any] = []
+    for value in values:
+        try:
+            marker = key(value)
+            if marker in seen:
+                continue
+            seen.add(marker)
+        except TypeError:
+            if any(value == o and type(value) is type(o) for o in others):
+                continue
+            others.append(value)
+        out.append(value)
+    return out

@@ -6,6 +6,7 @@ import keyword
 import re
 from dataclasses import dataclass
 
+from .limits import MAX_PACKAGE_NAME
 from .loader import Document
 from .options import _VERSION, Options, check_options
 
@@ -69,6 +70,12 @@ def read_settings(doc: Document, options: Options | None = None) -> Settings:
     if package.startswith("_") or package != package.lower():
         raise doc.error(
             f"{pointer}/package", f"package {package!r} should be lower case and public", "e.g. my_api_client"
+        )
+    if len(package) > MAX_PACKAGE_NAME:
+        raise doc.error(
+            f"{pointer}/package",
+            f"package name of {len(package)} characters (the limit is {MAX_PACKAGE_NAME})",
+            "use a shorter name, e.g. my_api_client",
         )
     version = raw.get("version")
     if isinstance(version, float):
