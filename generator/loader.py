@@ -243,11 +243,21 @@ def parse_text(text: str, display: str) -> Any:
         ) from None
 
 
+class _LongInteger(ValueError):
+    """An integer literal in JSON with more than MAX_INT_DIGITS digits."""
+
+
 def _json_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        # a JSONDecodeError, so the message names the line like any other syntax problem
-        raise json.JSONDecodeError(f"an integer of {len(text)} digits (the limit is {MAX_INT_DIGITS})", text, 0)
+        raise _LongInteger(f"an integer of {len(text.lstrip('-'))} digits (the limit is {MAX_INT_DIGITS})")
     return int(text)
+
+
+def _long_integer_error(text: str, display: str, problem: str) -> SpecError:
+    """Where the long integer is: json's parse_int is not told, so find the first such digit run."""
+    found = re.search(rf"(?<![0-9.\"])-?[0-9]{{{MAX_INT_DIGITS + 1},}}", text)
+    line = text.count("\n", 0, found.start()) + 1 if found else None
+    return SpecError(display, "", f"invalid JSON at line {line}: {problem}", "quote it, or use a shorter number", line)
 
 
 def _parse(text: str, display: str) -> Any:
@@ -255,6 +265,8 @@ def _parse(text: str, display: str) -> Any:
     if stripped.startswith("{") or stripped.startswith("["):
         try:
             return json.loads(text, parse_int=_json_int)
+        except _LongInteger as exc:
+            raise _long_integer_error(text, display, str(exc)) from None
         except json.JSONDecodeError as exc:
             raise SpecError(
                 display,

@@ -362,3 +362,165 @@ def test_the_validator_child_dies_with_its_parent(project: Path, how: signal.Sig
             os.kill(child, signal.SIGKILL)
         parent.kill()
         parent.wait(timeout=SAFETY_NET)
+
+
+# ---------------------------------------------------------------- 5. bounded inputs
+
+HEAD = """openapi: 3.0.3
+info: {title: Bomb, version: 1.0.0}
+x-python-client: {package: bomb_client, version: 1.0.0}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+"""
+
+
+def _laughs(levels: int = 30) -> str:
+    """Anchors of anchors: 2**levels nodes once expanded, from about 1 KB."""
+    lines = ["x-lol:", "  l0: &l0 [lol, lol]"]
+    lines += [f"  l{i}: &l{i} [*l{i - 1}, *l{i - 1}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+BOMB = f"*l{30 - 1}"
+LAUGHS_CASES = {
+    "example": f"    Thing: {{type: array, items: {{}}, example: {BOMB}}}\n",
+    "default": f"    Thing: {{type: array, items: {{}}, default: {BOMB}}}\n",
+    "aliased properties": "    Thing: {type: object, properties: &p {a: {type: string}}}\n"
+    + "".join(f"    T{i}: {{type: object, properties: {{x: {{type: object, properties: *p}}}}}}\n" for i in range(3))
+    + f"    Big: {{type: array, items: {{}}, example: {BOMB}}}\n",
+    "aliased anyOf members": "    Thing: {anyOf: [&m {type: string}, *m, *m]}\n"
+    + f"    Big: {{type: array, items: {{}}, x-data: {BOMB}}}\n",
+}
+
+
+@pytest.mark.parametrize("where", sorted(LAUGHS_CASES))
+def test_billion_laughs_is_refused_at_the_alias_limit(tmp_path: Path, where: str) -> None:
+    spec = tmp_path / "bomb.yaml"
+    spec.write_text(_laughs() + HEAD + LAUGHS_CASES[where], encoding="utf-8")
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "bomb.yaml")
+    assert result.returncode == 1, result.stderr
+    assert "YAML aliases expand the document by" in result.stderr
+    assert "(the limit is 1,000,000)" in result.stderr and "fix: use $ref" in result.stderr
+    assert not (tmp_path / "out" / "bomb_client").exists()
+
+
+def test_aliases_below_the_limit_still_generate(tmp_path: Path) -> None:
+    spec = tmp_path / "ok.yaml"
+    spec.write_text(_laughs(8) + HEAD + "    Thing: {type: array, items: {}, example: *l7}\n", encoding="utf-8")
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "ok.yaml")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_100000_value_enum_generates_in_linear_time(tmp_path: Path) -> None:
+    values = ", ".join(f"v{i}" for i in range(100_000))
+    spec = tmp_path / "enum.yaml"
+    spec.write_text(HEAD + f"    Thing: {{type: string, enum: [{values}, v5, v7]}}\n", encoding="utf-8")
+    # the repeats are a violation (uniqueItems): let them through, to exercise the dedupe
+    result = run(tmp_path, "generate", "--no-cache", "--allow-invalid", "-o", "out", "enum.yaml")
+    assert result.returncode == 0, result.stderr
+    models = (tmp_path / "out" / "bomb_client" / "models.py").read_text(encoding="utf-8")
+    assert models.count(' = "v99999"') == 1 and models.count(' = "v5"') == 1  # the repeats are dropped
+
+
+@pytest.mark.parametrize("length", [10_000, 101])
+def test_a_long_ref_chain_is_refused_with_its_place(tmp_path: Path, length: int) -> None:
+    chain = "".join(f"    C{i}: {{$ref: '#/components/schemas/C{i + 1}'}}\n" for i in range(length))
+    spec = tmp_path / "chain.yaml"
+    spec.write_text(HEAD + "    Thing: {$ref: '#/components/schemas/C0'}\n" + chain + f"    C{length}: {{}}\n")
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "chain.yaml")
+    assert result.returncode == 1, result.stderr
+    assert "a chain of more than 100 $refs to $refs starts here" in result.stderr
+    assert "chain.yaml:" in result.stderr and "fix: point the $ref at the schema itself" in result.stderr
+
+
+def test_a_ref_chain_at_the_limit_generates(tmp_path: Path) -> None:
+    chain = "".join(f"    C{i}: {{$ref: '#/components/schemas/C{i + 1}'}}\n" for i in range(98))
+    spec = tmp_path / "chain.yaml"
+    spec.write_text(HEAD + "    Thing: {$ref: '#/components/schemas/C0'}\n" + chain + "    C98: {type: string}\n")
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "chain.yaml")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("pattern", "keyword", "limit"),
+    [
+        ("^(a+)+$", "default", 16),
+        ("^(a+)+$", "example", 16),
+        ("^((a*)*)*$", "default", 10),
+        ("^(\\d+\\.?)+$", "default", 16),
+    ],
+)
+def test_a_catastrophic_pattern_is_not_run_against_a_long_value(
+    tmp_path: Path, pattern: str, keyword: str, limit: int
+) -> None:
+    value = ("1" if "d" in pattern else "a") * 60 + "!"
+    spec = tmp_path / "pattern.yaml"
+    schema = f"    Thing: {{type: string, pattern: '{pattern}', {keyword}: '{value}'}}\n"
+    spec.write_text(HEAD + schema, encoding="utf-8")
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "pattern.yaml")
+    if keyword == "example":  # examples are not checked against their schema: nothing runs the pattern
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode == 1, result.stderr
+    assert f"it is not run against a value of 61 characters (the limit is {limit})" in result.stderr
+    assert "pattern.yaml:13 at " in result.stderr and f"/schema/{keyword}: " in result.stderr
+
+
+def test_a_nested_pattern_still_checks_a_short_value(tmp_path: Path) -> None:
+    spec = tmp_path / "pattern.yaml"
+    spec.write_text(HEAD + "    Thing: {type: string, pattern: '^(a+)+$', default: 'aab'}\n", encoding="utf-8")
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "pattern.yaml")
+    assert result.returncode == 1 and "does not match" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("pattern", "risky"),
+    [
+        ("^(a+)+$", True),
+        ("^((a+)+)+$", True),
+        (r"^(\d+\.?)*$", True),
+        ("^(a{1,100})+$", True),
+        ("^([a-z]+-)*[a-z]+$", False),
+        ("^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$", False),
+        ("^(?:[a-z0-9]+(?:-[a-z0-9]+)*)$", False),
+        ("^(a|b)+$", False),
+        ("^(ab+)+$", False),
+    ],
+)
+def test_which_patterns_count_as_nested_repeats(pattern: str, risky: bool) -> None:
+    from generator.regexrisk import nesting
+
+    assert (nesting(pattern) > 0) is risky
+
+
+@pytest.mark.parametrize("size", ["65M", "6G"])
+def test_a_spec_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path, size: str) -> None:
+    spec = tmp_path / "huge.yaml"
+    subprocess.run(["truncate", "-s", size, str(spec)], check=True, timeout=SAFETY_NET)  # sparse: no disk used
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "huge.yaml")
+    assert result.returncode == 1, result.stderr
+    assert "huge.yaml: the file is larger than 64 MiB, the limit for a spec" in result.stderr
+
+
+@pytest.mark.parametrize("syntax", ["yaml", "json"])
+def test_a_100000_digit_integer_is_refused_with_its_line(tmp_path: Path, syntax: str) -> None:
+    digits = "9" * 100_000
+    spec = tmp_path / f"int.{syntax}"
+    if syntax == "yaml":
+        spec.write_text(HEAD + f"    Thing: {{type: integer, default: {digits}}}\n", encoding="utf-8")
+    else:
+        spec.write_text('{"openapi": "3.0.3",\n "x-big": ' + digits + "}\n", encoding="utf-8")
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", spec.name)
+    assert result.returncode == 1, result.stderr
+    assert "an integer of 100000 digits (the limit is 4300)" in result.stderr
+    assert f"int.{syntax}:{16 if syntax == 'yaml' else 2}:" in result.stderr
