@@ -7,6 +7,7 @@ number of steps); subprocess timeouts are only a safety net that fails the test.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -524,3 +525,161 @@ def test_a_100000_digit_integer_is_refused_with_its_line(tmp_path: Path, syntax:
     assert result.returncode == 1, result.stderr
     assert "an integer of 100000 digits (the limit is 4300)" in result.stderr
     assert f"int.{syntax}:{16 if syntax == 'yaml' else 2}:" in result.stderr
+
+
+# ---------------------------------------------------------------- 6. the environment's errors are not bugs
+
+
+def _listing(folder: Path) -> dict[str, bytes | None]:
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() and not p.is_symlink() else None)
+        for p in sorted(folder.rglob("*"))
+        if p.name != ".clientgen.lock"
+    }
+
+
+def _no_bug(result: subprocess.CompletedProcess[str], code: int = 1) -> None:
+    assert result.returncode == code, result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert "fix: " in result.stderr or code == 2
+
+
+@pytest.mark.parametrize(
+    ("layout", "message"),
+    [
+        ("output is a file", "the output path is a file, not a folder"),
+        ("parent is a file", "cannot create the output folder: Not a directory"),
+        ("output is a dangling link", "the output folder is a symbolic link to nothing"),
+        ("package is a dangling link", "the package folder is a symbolic link"),
+        ("package is a file", "a file is where the package folder goes"),
+    ],
+)
+def test_an_unusable_output_path_is_a_clear_error_and_changes_nothing(
+    project: Path, tmp_path: Path, layout: str, message: str
+) -> None:
+    where = tmp_path / "place"
+    where.mkdir()
+    output = where / "out"
+    if layout == "output is a file":
+        output.write_text("mine\n")
+    elif layout == "parent is a file":
+        (where / "file").write_text("mine\n")
+        output = where / "file" / "out"
+    elif layout == "output is a dangling link":
+        output.symlink_to(where / "gone")
+    else:
+        output.mkdir()
+        if layout == "package is a dangling link":
+            (output / PACKAGES[0]).symlink_to(where / "gone")
+        else:
+            (output / PACKAGES[0]).write_text("mine\n")
+    before = _listing(where)
+    result = run(project, "generate", "-o", str(output))
+    _no_bug(result)
+    assert message in result.stderr
+    assert _listing(where) == before
+
+
+def _failing_writes(monkeypatch: pytest.MonkeyPatch, after: int, code: int) -> None:
+    """Path.write_bytes fails with ``code`` from its ``after``-th call on (a disk that fills up)."""
+    original = Path.write_bytes
+    calls = [0]
+
+    def write_bytes(self: Path, data: Any) -> int:
+        calls[0] += 1
+        if calls[0] >= after:
+            raise OSError(code, os.strerror(code), str(self))
+        return original(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+
+
+@pytest.mark.parametrize("after", [1, 5, 20])  # of 24 files
+def test_a_full_disk_is_a_clear_error_and_changes_nothing(
+    project: Path, output: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], after: int
+) -> None:
+    from generator.cli import main
+
+    monkeypatch.chdir(project)
+    before = _listing(output)
+    _failing_writes(monkeypatch, after, errno.ENOSPC)
+    assert main(["generate", "-o", output.name]) == 1
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "fix: free some space" in err
+    assert _listing(output) == before
+
+
+def test_a_full_disk_leaves_no_temporary_file_in_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.cache import Cache
+
+    def full(*_: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    Cache(tmp_path).put("black", "ab" * 32, "x = 1\n")
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs, where the machine lets the tests mount one."""
+    mount = tmp_path / "tmpfs"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True, timeout=SAFETY_NET
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True, timeout=SAFETY_NET)
+
+
+def test_a_real_full_disk_is_a_clear_error(project: Path, small_tmpfs: Path) -> None:
+    result = run(project, "generate", "-o", str(small_tmpfs / "out"))
+    _no_bug(result)
+    assert "No space left on device" in result.stderr
+    assert sorted(p.name for p in (small_tmpfs / "out").iterdir()) == [".clientgen.lock"]
+
+
+def test_a_read_only_output_is_a_clear_error(project: Path, small_tmpfs: Path) -> None:
+    (small_tmpfs / "out").mkdir()
+    (small_tmpfs / "out" / ".clientgen.lock").touch()
+    remount = subprocess.run(["mount", "-o", "remount,ro", str(small_tmpfs)], capture_output=True, timeout=SAFETY_NET)
+    assert remount.returncode == 0, remount.stderr
+    result = run(project, "generate", "-o", str(small_tmpfs / "out"))
+    _no_bug(result)
+    assert "Read-only file system" in result.stderr
+    assert sorted(p.name for p in (small_tmpfs / "out").iterdir()) == [".clientgen.lock"]
+
+
+SMALL = HEAD + "    Thing: {type: string}\n"
+
+
+@pytest.mark.parametrize(
+    ("case", "message", "code"),
+    [
+        ("package name of 300 characters", "package name of 300 characters (the limit is 100)", 1),
+        ("--package of 300 characters", "--package is 300 characters long; the limit is 100", 2),
+        ("$ref file name of 300 characters", "cannot read that file (File name too long)", 1),
+        ("NUL in a $ref", "holds a NUL character", 1),
+    ],
+)
+def test_hostile_lengths_and_bytes_are_clear_errors(tmp_path: Path, case: str, message: str, code: int) -> None:
+    spec = tmp_path / "spec.yaml"
+    args = ["generate", "--no-cache", "-o", "out", "spec.yaml"]
+    if case.startswith("package name"):
+        spec.write_text(SMALL.replace("bomb_client", "p" * 300))
+    elif case.startswith("--package"):
+        spec.write_text(SMALL)
+        args += ["--package", "p" * 300]
+    elif case.startswith("$ref"):
+        spec.write_text(HEAD + "    Thing: {$ref: '" + "r" * 300 + ".yaml#/X'}\n")
+    else:
+        spec.write_text(HEAD + '    Thing: {$ref: "a\\0b.yaml#/X"}\n')
+    result = run(tmp_path, *args)
+    _no_bug(result, code)
+    assert message in result.stderr
+    assert not (tmp_path / "out").exists()
