@@ -7,14 +7,14 @@ imported inside ``main``'s handler, so a Ctrl-C during start-up ends quietly too
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # not typing's: importing typing alone takes longer than the rest of this module
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from .options import Options
     from .pipeline import GeneratedPackage
 
@@ -22,6 +22,9 @@ SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+    from pathlib import Path
+
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -252,6 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted; no package was half-written", file=sys.stderr)
         return 130
     except Exception as error:  # a bug in the generator, not the user's mistake
+        import os
+
         if os.environ.get("CLIENTGEN_DEBUG"):
             import traceback
 

@@ -148,6 +148,7 @@ class Document:
         shown = self.source_pointer(pointer)
         if shown != pointer:
             message = message.replace(pointer, shown)
+        hint = hint or "correct the spec at that place (the OpenAPI specification says what belongs there)"
         return SpecError(self.display, shown, message, hint, self.line_of(pointer))
 
 

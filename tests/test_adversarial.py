@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -242,11 +243,15 @@ def test_ctrl_c_between_swaps_names_the_packages_that_are_new(
 @pytest.mark.parametrize("seed", range(6))
 def test_ctrl_c_at_a_random_point_prints_no_traceback(project: Path, output: Path, seed: int) -> None:
     victim = start(project, "generate", "-o", output.name)
-    time.sleep(random.Random(seed).uniform(0.02, 0.4))
+    time.sleep(random.Random(seed).uniform(0, 0.4))
     victim.send_signal(signal.SIGINT)
     _, stderr = victim.communicate(timeout=SAFETY_NET)
-    assert victim.returncode in (0, 130, -signal.SIGINT), stderr
-    assert "Traceback" not in stderr
+    # Python's own start-up (site, runpy, the first import statements) is not clientgen's to catch:
+    # a traceback may only come from there, never from a function of the generator
+    functions = re.findall(r'File "[^"]*/generator/[^"]*", line \d+, in (\S+)', stderr)
+    assert set(functions) <= {"<module>"}, stderr
+    if "Traceback" not in stderr:
+        assert victim.returncode in (0, 130, -signal.SIGINT), stderr
 
 
 def test_the_command_line_module_imports_nothing_heavy() -> None:
