@@ -239,9 +239,34 @@ def parse_text(text: str, display: str) -> Any:
     try:
         return _parse(text, display)
     except RecursionError:
+        line = _too_deep_line(text)
         raise SpecError(
-            display, "", "the document nests too deeply to read", "flatten it (no real API nests this deep)"
+            display,
+            "",
+            "the document nests too deeply to read" + (f" (more than {_DEEP} levels from line {line})" if line else ""),
+            "flatten it (no real API nests this deep)",
+            line,
         ) from None
+
+
+_DEEP = 500  # how deep the nesting is when the line of a too-deep document is named
+
+
+def _too_deep_line(text: str) -> int | None:
+    """The line where the nesting first gets ``_DEEP`` levels deep, from the parser's events
+    (a stream: no recursion); None when the text cannot be scanned so."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):  # the C parser stops at 1000 levels
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth >= _DEEP:
+                    return int(event.start_mark.line) + 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 class _LongInteger(ValueError):

@@ -688,3 +688,31 @@ def test_hostile_lengths_and_bytes_are_clear_errors(tmp_path: Path, case: str, m
     _no_bug(result, code)
     assert message in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("syntax", ["json", "yaml"])
+def test_a_too_deep_document_names_its_line(tmp_path: Path, syntax: str) -> None:
+    spec = tmp_path / f"deep.{syntax}"
+    nested = "[" * 100_000 + "]" * 100_000
+    if syntax == "json":
+        spec.write_text('{"openapi": "3.0.3",\n "x-deep": ' + nested + "}\n", encoding="utf-8")
+    else:
+        spec.write_text("openapi: 3.0.3\nx-deep: " + nested + "\n", encoding="utf-8")
+    result = run(tmp_path, "validate", spec.name)
+    _no_bug(result)
+    assert f"deep.{syntax}:2" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("schema", "parameters"),
+    [("{type: object, properties: [a, b]}", "[]"), ("{type: string}", "[{in: query}]")],
+    ids=["properties a list", "a parameter without a name"],
+)
+def test_every_spec_error_has_a_fix(tmp_path: Path, schema: str, parameters: str) -> None:
+    """Messages the later stages raise without a hint of their own still say what to do."""
+    text = HEAD.replace("listThings\n", f"listThings\n      parameters: {parameters}\n") + f"    Thing: {schema}\n"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    result = run(tmp_path, "generate", "--no-cache", "--allow-invalid", "-o", "out", "spec.yaml")
+    _no_bug(result)
+    assert re.search(r"\n  fix: \S", result.stderr), result.stderr
