@@ -261,7 +261,7 @@ def _too_deep_line(text: str) -> int | None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth >= _DEEP:
-                    return int(event.start_mark.line) + 1
+                    return event.start_mark.line + 1 if event.start_mark is not None else None
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
