@@ -344,7 +344,39 @@ def load_document(path: Path, display: str | None = None) -> Document:
     data = parse_text(text, shown)
     if "*" in text or "<<" in text:  # YAML aliases or merge keys share nodes: bound their expansion
         _check_expansion(data, shown)
-    return Document(path=path, data=data, text=text, display=shown)
+    doc = Document(path=path, data=data, text=text, display=shown)
+    if "\\u" in text or "\\U" in text:  # only an escape can make a lone surrogate: UTF-8 text has none
+        _refuse_surrogates(doc)
+    return doc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(doc: Document) -> None:
+    """A lone surrogate (``"\\ud800"``) is no character: no file can hold it as UTF-8, so the
+    package would not import. Each shared node is looked at once."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(doc.data, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                raise doc.error(
+                    pointer_of(path),
+                    f"the text {node[:40]!r} holds a lone surrogate (an escape such as \\ud800 that is no character)",
+                    "remove the escape, or write the character it should be (a pair of surrogate escapes)",
+                )
+            continue
+        if not isinstance(node, (dict, list)) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            for key, value in node.items():
+                stack.append((key, path))
+                stack.append((value, (*path, key)))
+        else:
+            stack.extend((value, (*path, index)) for index, value in enumerate(node))
 
 
 def _read_bounded(path: Path, shown: str) -> bytes:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .limits import MAX_PACKAGE_NAME
 from .loader import Document
 from .options import _VERSION, Options, check_options
+from .reserved import shadowed_module
 
 __all__ = ["KEY", "Options", "Settings", "check_options", "read_settings"]
 
@@ -70,6 +71,13 @@ def read_settings(doc: Document, options: Options | None = None) -> Settings:
     if package.startswith("_") or package != package.lower():
         raise doc.error(
             f"{pointer}/package", f"package {package!r} should be lower case and public", "e.g. my_api_client"
+        )
+    shadowed = shadowed_module(package)
+    if shadowed is not None:
+        raise doc.error(
+            f"{pointer}/package",
+            f"package {package!r} would shadow {shadowed}, so it could not be imported",
+            f"use a more specific name, e.g. {package}_client",
         )
     if len(package) > MAX_PACKAGE_NAME:
         raise doc.error(

@@ -716,3 +716,45 @@ def test_every_spec_error_has_a_fix(tmp_path: Path, schema: str, parameters: str
     result = run(tmp_path, "generate", "--no-cache", "--allow-invalid", "-o", "out", "spec.yaml")
     _no_bug(result)
     assert re.search(r"\n  fix: \S", result.stderr), result.stderr
+
+
+# ---------------------------------------------------------------- names that would give a broken package
+
+
+@pytest.mark.parametrize("name", ["os", "json", "typing", "base64", "asyncio", "httpx", "anyio", "h11"])
+def test_a_package_name_that_shadows_a_module_is_refused(tmp_path: Path, name: str) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SMALL.replace("bomb_client", name), encoding="utf-8")
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "spec.yaml")
+    _no_bug(result)
+    assert f"/x-python-client/package: package {name!r} would shadow" in result.stderr
+    assert f"fix: use a more specific name, e.g. {name}_client" in result.stderr
+    spec.write_text(SMALL, encoding="utf-8")
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "--package", name, "spec.yaml")
+    _no_bug(result, 2)
+    assert f"--package {name} would shadow" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_reserved_names_do_not_depend_on_the_running_python() -> None:
+    from generator.reserved import STANDARD_LIBRARY
+
+    public = {name for name in getattr(sys, "stdlib_module_names", ()) if not name.startswith("_")}
+    removed_later = {"asynchat", "asyncore", "distutils", "imp", "smtpd"}  # gone in 3.12 and later
+    assert public - removed_later <= STANDARD_LIBRARY
+
+
+def test_a_lone_surrogate_is_refused_with_its_place(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    title = '"bad \\ud800 title"'
+    spec.write_text(
+        '{"openapi": "3.0.3",\n "info": {"title": ' + title + ', "version": "1"},\n'
+        ' "x-python-client": {"package": "s_client", "version": "1.0.0"}, "paths": {}}\n',
+        encoding="utf-8",
+    )
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "spec.json")
+    _no_bug(result)
+    assert "spec.json:2 at /info/title: the text 'bad \\ud800 title' holds a lone surrogate" in result.stderr
+    paired = spec.read_text(encoding="utf-8").replace("\\ud800", "\\ud83d\\ude00")
+    spec.write_text(paired, encoding="utf-8")
+    assert run(tmp_path, "generate", "--no-cache", "-o", "out", "spec.json").returncode == 0
