@@ -165,14 +165,15 @@ def _write_all(output: Path, packages: list[GeneratedPackage], all_specs: bool) 
     try:
         for package in packages:
             staged.append((package, stage_package(output / package.package, package.files)))
+        stale = _stale(output, packages, all_specs)
+        recorded = set() if all_specs else read_record(output)
+        # recorded before the swaps, so that a package is never on disk without being on record
+        write_record(output, recorded | {p.package for p in packages} | {d.name for d in stale})
     except BaseException:
         for _, ready in staged:
             if ready is not None:
                 discard(ready)
         raise
-    stale = _stale(output, packages, all_specs)
-    recorded = set() if all_specs else read_record(output)
-    write_record(output, recorded | {p.package for p in packages} | {d.name for d in stale})
     swapped: list[str] = []
     try:
         for index, (package, ready) in enumerate(staged):
@@ -199,17 +200,24 @@ def _write_all(output: Path, packages: list[GeneratedPackage], all_specs: bool) 
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .pipeline import display_path
-    from .writer import diff_trees, read_tree
+    from .outdir import reading, say
 
     specs = _spec_files(args)
     packages = _generate_all(specs, args.no_cache, _options(args, specs))
     output: Path = args.output
+    with reading(output, say):  # not in the middle of another run's swaps
+        return _compare(output, packages, all_specs=not args.specs)
+
+
+def _compare(output: Path, packages: list[GeneratedPackage], all_specs: bool) -> int:
+    from .pipeline import display_path
+    from .writer import diff_trees, read_tree
+
     diff: list[str] = []
     for package in packages:
         target = output / package.package
         diff += diff_trees(display_path(target), package.files, read_tree(target))
-    for stale in _stale(output, packages, not args.specs):
+    for stale in _stale(output, packages, all_specs):
         diff += diff_trees(display_path(stale), {}, read_tree(stale))
     if diff:
         sys.stdout.writelines(diff)

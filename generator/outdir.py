@@ -88,6 +88,28 @@ def locked(output: Path, say: Callable[[str], None]) -> Iterator[None]:
         os.close(handle)  # closing releases the lock
 
 
+@contextmanager
+def reading(output: Path, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold the lock shared for the block (readers wait for a writer), without creating anything:
+    where there is no lock file, no run ever wrote into ``output``."""
+    import fcntl
+
+    try:
+        handle = os.open(output / LOCK_NAME, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"waiting for another clientgen run to finish writing into {output}/")
+            fcntl.flock(handle, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(handle)
+
+
 def read_record(output: Path) -> set[str]:
     """The package names the generator recorded in ``output``; anything else in the file is ignored."""
     try:

@@ -758,3 +758,38 @@ def test_a_lone_surrogate_is_refused_with_its_place(tmp_path: Path) -> None:
     paired = spec.read_text(encoding="utf-8").replace("\\ud800", "\\ud83d\\ude00")
     spec.write_text(paired, encoding="utf-8")
     assert run(tmp_path, "generate", "--no-cache", "-o", "out", "spec.json").returncode == 0
+
+
+def test_check_waits_for_a_run_that_is_writing(project: Path, tmp_path: Path) -> None:
+    fresh = project / f"fresh-{tmp_path.name}"
+    shutil.copytree(project / "reference", fresh)
+    lock = (fresh / ".clientgen.lock").open("wb")
+    fcntl.flock(lock, fcntl.LOCK_EX)  # a generate run in the middle of its swaps
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as stderr:
+        checking = subprocess.Popen(
+            [sys.executable, "-m", "generator", "check", "-o", fresh.name], cwd=project, stderr=stderr
+        )
+        wait_until(lambda: "waiting for another clientgen run" in log.read_text() or checking.poll() is not None)
+        assert checking.poll() is None
+        lock.close()
+        assert checking.wait(timeout=SAFETY_NET) == 0
+
+
+def test_a_record_that_cannot_be_written_leaves_no_staging(
+    project: Path, output: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator import outdir
+    from generator.cli import main
+
+    def full(*_: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.chdir(project)
+    (output / ".clientgen-packages").unlink()  # so the record has to be written
+    before = _listing(output)
+    monkeypatch.setattr(outdir.os, "replace", full)
+    assert main(["generate", "-o", output.name]) == 1
+    monkeypatch.undo()
+    assert "cannot record the generated packages: No space left on device" in capsys.readouterr().err
+    assert _listing(output) == before
