@@ -807,7 +807,8 @@ print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 def test_a_10_mb_description_costs_a_small_multiple_of_its_size(tmp_path: Path) -> None:
     spec = tmp_path / "described.yaml"
     description = "word " * 2_000_000  # 10 MB: one docstring of 125,000 lines, and a page of docs
-    schema = f"    Thing:\n      type: object\n      description: '{description}'\n      properties: {{a: {{type: string}}}}\n"
+    schema = f"    Thing:\n      type: object\n      description: '{description}'\n"
+    schema += "      properties: {a: {type: string}}\n"
     spec.write_text(HEAD + schema, encoding="utf-8")
     command = [sys.executable, "-m", "generator", "generate", "--no-cache", "-o", str(tmp_path / "out"), str(spec)]
     done = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True, text=True, timeout=SAFETY_NET)
