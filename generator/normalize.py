@@ -35,8 +35,32 @@ MODEL_RESERVED = frozenset({"to_dict", "from_dict", "additional_properties", "ge
 # method parameters: what the method bodies use
 METHOD_RESERVED = frozenset({"self", "request_options"}) | TYPE_NAMES | AMBIGUOUS
 # method names: what an API class already has, and the names later signatures read
-OPERATION_RESERVED = frozenset({"with_raw_response"}) | TYPE_NAMES | AMBIGUOUS
-CLIENT_RESERVED = frozenset({"self", "base_url", "timeout", "max_retries", "headers", "http_client"}) | AMBIGUOUS
+# (and the decorators an API module imports: a method of that name would hide them from the
+# methods after it in the class body)
+OPERATION_RESERVED = (
+    frozenset({"with_raw_response", "async_method", "async_raw_method", "raw_method", "async_iterator"})
+    | TYPE_NAMES
+    | AMBIGUOUS
+)
+CLIENT_RESERVED = (
+    frozenset({"self", "super", "base_url", "timeout", "max_retries", "headers", "http_client"}) | AMBIGUOUS
+)
+# the builtins a class name could hide (the generated modules raise and catch some of them), a
+# fixed list so that every Python gives the same names
+BUILTIN_CLASSES = frozenset(
+    """ArithmeticError AssertionError AttributeError BaseException BaseExceptionGroup BlockingIOError
+    BrokenPipeError BufferError BytesWarning ChildProcessError ConnectionAbortedError ConnectionError
+    ConnectionRefusedError ConnectionResetError DeprecationWarning EOFError Ellipsis EncodingWarning
+    EnvironmentError Exception ExceptionGroup FileExistsError FileNotFoundError FloatingPointError
+    FutureWarning GeneratorExit IOError ImportError ImportWarning IndentationError IndexError
+    InterruptedError IsADirectoryError KeyError KeyboardInterrupt LookupError MemoryError
+    ModuleNotFoundError NameError NotADirectoryError NotImplemented NotImplementedError OSError
+    OverflowError PendingDeprecationWarning PermissionError ProcessLookupError PythonFinalizationError
+    RecursionError ReferenceError ResourceWarning RuntimeError RuntimeWarning StopAsyncIteration
+    StopIteration SyntaxError SyntaxWarning SystemError SystemExit TabError TimeoutError
+    UnboundLocalError UnicodeDecodeError UnicodeEncodeError UnicodeError UnicodeTranslateError
+    UnicodeWarning UserWarning ValueError Warning ZeroDivisionError""".split()
+)
 # class names the generated modules import or define besides models, enums and API classes
 CLASS_RESERVED = frozenset(
     {
@@ -46,9 +70,9 @@ CLASS_RESERVED = frozenset(
         "Iterator", "ListOf", "Literal", "Mapping", "Model", "ModelOf", "Operation", "Param", "REQUIRED",
         "RequestOptions", "Response", "ResponseDecodeError", "Sequence", "ServerError", "SyncApi",
         "TYPE_CHECKING", "UNSET", "UnionOf", "Unset", "ANY", "STR", "INT", "FLOAT", "BOOL", "OBJECT",
-        "DATETIME", "DATE",
+        "DATETIME", "DATE", "Pages", "Awaitable", "Callable", "Generic", "TypeVar",
     }
-) | AMBIGUOUS  # fmt: skip
+) | AMBIGUOUS | BUILTIN_CLASSES  # fmt: skip
 # header parameters the OpenAPI specification says to ignore (the client sets these itself)
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 JSON_MEDIA = re.compile(r"^(application/json|text/json|application/[^;]*\+json)(;.*)?$", re.I)

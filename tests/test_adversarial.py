@@ -818,3 +818,76 @@ def test_a_10_mb_description_costs_a_small_multiple_of_its_size(tmp_path: Path) 
     # pattern kept state for every character of the docstring
     assert peak_kib < 40 * 10 * 1024, f"{peak_kib // 1024} MB"
     assert len((tmp_path / "out" / "bomb_client" / "models.py").read_bytes()) > len(description)
+
+
+NAMES_SPEC = """openapi: 3.0.3
+info: {title: Names, version: 1.0.0}
+x-python-client: {package: names_client, version: 1.0.0}
+servers: [{url: 'https://api.example.com'}]
+security: [{super: []}]
+paths:
+  /a:
+    get:
+      operationId: async_method
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/KeyError'}
+  /b:
+    get:
+      operationId: getOther
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pages'}
+components:
+  securitySchemes:
+    super: {type: apiKey, in: header, name: X-Key}
+  schemas:
+    KeyError: {type: object, properties: {value: {$ref: '#/components/schemas/ValueError'}}}
+    ValueError: {type: object, properties: {type: {$ref: '#/components/schemas/TypeError'}}}
+    TypeError: {type: object, properties: {name: {type: string}}}
+    Pages: {type: object, properties: {count: {type: integer}}}
+"""
+
+_ROUND_TRIP = """
+import json, httpx, names_client as pkg
+seen = []
+def handler(request):
+    seen.append((request.url.path, request.headers.get("X-Key")))
+    body = {"value": {"type": {"name": "n"}}} if request.url.path == "/a" else {"count": 3}
+    return httpx.Response(200, json=body)
+http = httpx.Client(transport=httpx.MockTransport(handler))
+with pkg.ApiClient("https://api.example.com", http_client=http, super_="k") as client:
+    api = pkg.DefaultApi(client)
+    first = api.async_method_()
+    second = api.get_other()
+print(json.dumps([first.value.type.name, second.count, seen]))
+"""
+
+
+def test_names_that_would_shadow_what_the_package_uses_still_give_a_working_package(tmp_path: Path) -> None:
+    spec = tmp_path / "names.yaml"
+    spec.write_text(NAMES_SPEC, encoding="utf-8")
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "names.yaml")
+    assert result.returncode == 0, result.stderr
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "out")}
+    called = subprocess.run(
+        [sys.executable, "-c", _ROUND_TRIP], capture_output=True, text=True, env=env, timeout=SAFETY_NET
+    )
+    assert called.returncode == 0, called.stderr
+    assert json.loads(called.stdout) == ["n", 3, [["/a", "k"], ["/b", "k"]]]
+    mypy = Path(sys.executable).parent / "mypy"
+    checked = subprocess.run(
+        [str(mypy), "--strict", "--no-incremental", "-p", "names_client"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path / "out",
+        timeout=SAFETY_NET * 2,
+    )
+    assert checked.returncode == 0 and "Success" in checked.stdout, checked.stdout
