@@ -1124,6 +1124,7 @@ class Normalizer:
             if {name, "Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse"} & CLASS_RESERVED:
                 name = name[: -len("Api")] + "TagApi"
             by_class.setdefault(name, []).append((tag, ops))
+        _refuse_class_clashes(by_class, raw_ops)
         modules: set[str] = set()
         for name, tagged in by_class.items():
             ops = [op for _, tag_ops in tagged for op in tag_ops]
@@ -1192,6 +1193,7 @@ class Normalizer:
         numbered instead, one from two operationIds is an error."""
         seen: dict[str, ir.Operation] = {}
         out: list[ir.Operation] = []
+        places: list[tuple[str, Document]] = []
         for op in ops:
             raw, pointer, doc = raw_ops[id(op)]
             explicit = isinstance(raw.get("operationId"), str) and raw["operationId"].strip()
@@ -1212,6 +1214,19 @@ class Normalizer:
                 )
             seen[op.method_name] = op
             out.append(op)
+            places.append((pointer, doc))
+        for op, (pointer, doc) in zip(out, places, strict=True):  # a paginated op also has iter_<name>()
+            iterator = op.pagination.method_name if op.pagination is not None else None
+            if iterator is not None and iterator in seen:
+                raise doc.error(
+                    f"{pointer}/x-pagination",
+                    f"the paged operation {op.operation_id!r} gets the method {api}.{iterator}(), which "
+                    f"the operation {seen[iterator].operation_id!r} ({seen[iterator].http_method} "
+                    f"{seen[iterator].path}) already is",
+                    "give one of them a different operationId",
+                )
+            if iterator is not None:
+                seen[iterator] = op
         constants = dedupe([op.constant_name for op in out])
         return [_replace(op, constant_name=c) for op, c in zip(out, constants, strict=True)]
 
@@ -1605,3 +1620,21 @@ def _unique(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:
             others.append(value)
         out.append(value)
     return out
+
+
+def _refuse_class_clashes(
+    by_class: dict[str, list[tuple[str, list[ir.Operation]]]], raw_ops: dict[int, tuple[dict[str, Any], str, Document]]
+) -> None:
+    """Each tag's API class comes in four: ``FooApi``, ``AsyncFooApi`` and their raw-response
+    twins; the tags ``Foo`` and ``AsyncFoo`` would both define ``AsyncFooApi``."""
+    owners: dict[str, str] = {}
+    for name, tagged in sorted(by_class.items()):
+        for made in (name, "Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse"):
+            other = owners.setdefault(made, tagged[0][0])
+            if other != tagged[0][0]:
+                _, pointer, doc = raw_ops[id(tagged[0][1][0])]
+                raise doc.error(
+                    pointer,
+                    f"the tags {other!r} and {tagged[0][0]!r} both give the API class {made}",
+                    "rename one of the tags (the async class of the tag 'Foo' is AsyncFooApi)",
+                )

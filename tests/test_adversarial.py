@@ -891,3 +891,59 @@ def test_names_that_would_shadow_what_the_package_uses_still_give_a_working_pack
         timeout=SAFETY_NET * 2,
     )
     assert checked.returncode == 0 and "Success" in checked.stdout, checked.stdout
+
+
+TAGS_SPEC = """openapi: 3.0.3
+info: {title: Tags, version: 1.0.0}
+x-python-client: {package: tags_client, version: 1.0.0}
+paths:
+  /a:
+    get:
+      operationId: getA
+      tags: [Foo]
+      responses: {'200': {description: ok}}
+  /b:
+    get:
+      operationId: getB
+      tags: [AsyncFoo]
+      responses: {'200': {description: ok}}
+"""
+
+ITER_SPEC = """openapi: 3.0.3
+info: {title: Iter, version: 1.0.0}
+x-python-client: {package: iter_client, version: 1.0.0}
+paths:
+  /things:
+    get:
+      operationId: things
+      x-pagination: {items: items, offset-param: first}
+      parameters: [{name: first, in: query, schema: {type: integer}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {items: {type: array, items: {type: string}}}}
+  /other:
+    get:
+      operationId: iter_things
+      responses: {'200': {description: ok}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (TAGS_SPEC, "spec.yaml:6 at /paths/~1a/get: the tags 'AsyncFoo' and 'Foo' both give the API class AsyncFooApi"),
+        (ITER_SPEC, "spec.yaml:8 at /paths/~1things/get/x-pagination: the paged operation 'things' gets the method"),
+    ],
+    ids=["tags Foo and AsyncFoo", "iter_things beside a paged things"],
+)
+def test_two_names_for_one_class_or_method_are_refused(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "spec.yaml")
+    _no_bug(result)
+    assert message in result.stderr
+    fixed = text.replace("[AsyncFoo]", "[Bar]").replace("operationId: iter_things", "operationId: other_things")
+    (tmp_path / "spec.yaml").write_text(fixed, encoding="utf-8")
+    assert run(tmp_path, "generate", "--no-cache", "-o", "out", "spec.yaml").returncode == 0
