@@ -733,7 +733,7 @@ class Normalizer:
             accept=", ".join(accept),
             pagination=None,
             constant_name="_" + method_name.upper().rstrip("_"),
-            wire_path=quote(path, safe="/:@!$&'()*+,;=-._~%{}"),
+            wire_path=_wire_path(path),
         )
 
     def _requirements(self, op: dict[str, Any], op_pointer: str, doc: Document) -> tuple[tuple[str, ...], ...]:
@@ -1638,3 +1638,16 @@ def _refuse_class_clashes(
                     f"the tags {other!r} and {tagged[0][0]!r} both give the API class {made}",
                     "rename one of the tags (the async class of the tag 'Foo' is AsyncFooApi)",
                 )
+
+
+_PLACEHOLDER = re.compile(r"(\{[^{}/]*\})")
+
+
+def _wire_path(path: str) -> str:
+    """The path as sent: what a URL path cannot hold percent-encoded, except the ``{name}``
+    placeholders, which the client replaces by the name as the spec spells it (``{my id}``)
+    with the argument's encoded value."""
+    return "".join(
+        part if _PLACEHOLDER.fullmatch(part) else quote(part, safe="/:@!$&'()*+,;=-._~%{}")
+        for part in _PLACEHOLDER.split(path)
+    )

@@ -947,3 +947,56 @@ def test_two_names_for_one_class_or_method_are_refused(tmp_path: Path, text: str
     fixed = text.replace("[AsyncFoo]", "[Bar]").replace("operationId: iter_things", "operationId: other_things")
     (tmp_path / "spec.yaml").write_text(fixed, encoding="utf-8")
     assert run(tmp_path, "generate", "--no-cache", "-o", "out", "spec.yaml").returncode == 0
+
+
+PLACEHOLDERS = ["my id", "a|b", "x[0]", "ä", "q?", "h#", "日本"]
+PATH_SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "Paths", "version": "1.0.0"},
+    "x-python-client": {"package": "paths_client", "version": "1.0.0"},
+    "paths": {
+        "/t/"
+        + "/".join("{" + name + "}" for name in PLACEHOLDERS): {
+            "get": {
+                "operationId": "getThing",
+                "parameters": [
+                    {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                    for name in PLACEHOLDERS
+                ],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+}
+
+_CALL_PATH = """
+import inspect, json, sys, httpx, paths_client as pkg
+paths = []
+def handler(request):
+    paths.append(request.url.raw_path.decode("ascii"))
+    return httpx.Response(200)
+http = httpx.Client(transport=httpx.MockTransport(handler))
+with pkg.ApiClient("https://api.example.com", http_client=http) as client:
+    api = pkg.DefaultApi(client)
+    names = [n for n in inspect.signature(api.get_thing).parameters][: int(sys.argv[1])]
+    api.get_thing(*[f"v{i} /" for i in range(len(names))])
+print(json.dumps(paths))
+"""
+
+
+def test_path_parameters_whose_names_need_encoding_are_filled(tmp_path: Path) -> None:
+    (tmp_path / "paths.json").write_text(json.dumps(PATH_SPEC, ensure_ascii=False), encoding="utf-8")
+    result = run(tmp_path, "generate", "--no-cache", "-o", "out", "paths.json")
+    assert result.returncode == 0, result.stderr
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "out")}
+    called = subprocess.run(
+        [sys.executable, "-c", _CALL_PATH, str(len(PLACEHOLDERS))],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=SAFETY_NET,
+    )
+    assert called.returncode == 0, called.stderr
+    [path] = json.loads(called.stdout)
+    segments = path.split("/")[2:]
+    assert sorted(segments) == sorted(f"v{i}%20%2F" for i in range(len(PLACEHOLDERS))), path
