@@ -584,6 +584,12 @@ class Normalizer:
                 raise draft.doc.error(f"{draft.pointer}/discriminator", "discriminator needs a propertyName", "")
             cases: list[ir.DiscriminatorCase] = []
             mapping = disc.get("mapping") or {}
+            if not isinstance(mapping, dict):
+                raise draft.doc.error(
+                    f"{draft.pointer}/discriminator/mapping",
+                    "a discriminator mapping must be a mapping of values to $refs",
+                    "write it as 'value: '#/components/schemas/Name'' lines, or leave it out",
+                )
             for value, ref in mapping.items():
                 ref_pointer = f"{draft.pointer}/discriminator/mapping/{escape_pointer_part(value)}"
                 if not isinstance(ref, str):

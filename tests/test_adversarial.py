@@ -1000,3 +1000,52 @@ def test_path_parameters_whose_names_need_encoding_are_filled(tmp_path: Path) ->
     [path] = json.loads(called.stdout)
     segments = path.split("/")[2:]
     assert sorted(segments) == sorted(f"v{i}%20%2F" for i in range(len(PLACEHOLDERS))), path
+
+
+# ---------------------------------------------------------------- a mutation fuzzer over the curated specs
+
+FUZZ_CHUNK = 100  # mutants per test case; 20 cases make the 2,000 (the first runs by default)
+FUZZ_SPECS = ("etherpad.yaml", "libtes.yaml", "cons3rt.yaml", "vidispine.yaml", "ica_v3.yaml")
+
+
+def _fuzz_one(path: Path) -> None:
+    """Every stage but formatting (black is not the subject), letting violations through."""
+    from generator.loader import load_document
+    from generator.normalize import normalize
+    from generator.options import Options
+    from generator.render import render_package
+    from generator.settings import read_settings
+    from generator.validate import validate
+
+    doc = load_document(path, path.name)
+    checked = validate(doc, True, lambda _: None)
+    settings = read_settings(checked, Options())
+    render_package(normalize(checked, settings, path.name, True, lambda _: None))
+
+
+@pytest.mark.parametrize("chunk", [pytest.param(0)] + [pytest.param(n, marks=pytest.mark.slow) for n in range(1, 20)])
+def test_structural_mutants_give_a_package_or_a_located_error_with_a_fix(tmp_path: Path, chunk: int) -> None:
+    import yaml
+
+    from generator.errors import SpecError
+    from fuzzlib import mutant
+
+    originals = {name: yaml.safe_load((ROOT / "specs" / name).read_text(encoding="utf-8")) for name in FUZZ_SPECS}
+    problems: list[str] = []
+    for seed in range(chunk * FUZZ_CHUNK, (chunk + 1) * FUZZ_CHUNK):
+        name = FUZZ_SPECS[seed % len(FUZZ_SPECS)]
+        data, change = mutant(originals[name], seed)
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(data, default=str), encoding="utf-8")
+        try:
+            _fuzz_one(path)
+        except SpecError as error:
+            if error.message.startswith("cannot generate this part of the spec"):  # a bug, caught and worded
+                problems.append(f"{name} {change}: {error}")
+            elif not error.hint.strip():
+                problems.append(f"{name} {change}: no fix in {error}")
+            elif not (error.pointer or error.line):
+                problems.append(f"{name} {change}: no place in {error}")
+        except Exception as error:  # a bug: anything but a SpecError
+            problems.append(f"{name} {change}: {type(error).__name__}: {error}")
+    assert problems == []
