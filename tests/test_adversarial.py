@@ -1026,9 +1026,9 @@ def _fuzz_one(path: Path) -> None:
 @pytest.mark.parametrize("chunk", [pytest.param(0)] + [pytest.param(n, marks=pytest.mark.slow) for n in range(1, 20)])
 def test_structural_mutants_give_a_package_or_a_located_error_with_a_fix(tmp_path: Path, chunk: int) -> None:
     import yaml
+    from fuzzlib import mutant
 
     from generator.errors import SpecError
-    from fuzzlib import mutant
 
     originals = {name: yaml.safe_load((ROOT / "specs" / name).read_text(encoding="utf-8")) for name in FUZZ_SPECS}
     problems: list[str] = []
