@@ -146,11 +146,30 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     specs = _spec_files(args)
     packages = _generate_all(specs, args.no_cache, _options(args, specs))
     output: Path = args.output
-    with outdir.locked(output, outdir.say):
+    with outdir.locked(output, outdir.say), _TerminateAsInterrupt():
         for line in outdir.recover(output):
             outdir.say(line)
         _write_all(output, packages, all_specs=not args.specs)
     return 0
+
+
+class _TerminateAsInterrupt:
+    """While packages are written, SIGTERM is handled as Ctrl-C is: the swap in progress is
+    undone and the message names the packages that are new."""
+
+    def __enter__(self) -> None:
+        import signal
+
+        self._previous = signal.signal(signal.SIGTERM, self._interrupt)
+
+    def __exit__(self, *_: object) -> None:
+        import signal
+
+        signal.signal(signal.SIGTERM, self._previous)
+
+    @staticmethod
+    def _interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
 
 
 def _write_all(output: Path, packages: list[GeneratedPackage], all_specs: bool) -> None:

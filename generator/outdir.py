@@ -25,7 +25,7 @@ RECORD_NAME = ".clientgen-packages"
 _RECORD_HEADER = "# Packages clientgen generated into this folder (it removes no other folder).\n"
 # a package folder is a Python identifier; staging and backup folders start with a dot
 _PACKAGE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_LEFTOVER = re.compile(r"^\.(?P<package>[A-Za-z][A-Za-z0-9_]*)\.(?P<kind>new|old)-[A-Za-z0-9_]+$")
+_LEFTOVER = re.compile(r"^\.(?P<package>[A-Za-z][A-Za-z0-9_]*)\.(?P<kind>new|old|gone)-[A-Za-z0-9_]+$")
 
 
 def _environment_error(path: Path, action: str, error: OSError) -> OutputError:
@@ -148,8 +148,8 @@ def recover(output: Path) -> list[str]:
     """Finish what killed runs left behind (call with the lock held); returns what was done.
 
     A backup ``.X.old-*`` whose package ``X`` is missing was taken out by a swap that never
-    completed: it is put back. Every other staging or backup folder, and temporary record
-    files, are removed.
+    completed: it is put back. Every other staging (``.new-``), backup or removed package
+    (``.gone-``) folder, and temporary record files, are removed.
     """
     done: list[str] = []
     try:

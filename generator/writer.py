@@ -135,8 +135,12 @@ def write_package(target: Path, files: dict[str, bytes]) -> bool:
 
 
 def remove_package(target: Path) -> None:
+    """Remove a package folder: renamed aside first (at once), so a kill while deleting leaves
+    a ``.X.gone-*`` folder the next run removes, never half a package."""
+    doomed = target.parent / f".{target.name}.gone-{os.getpid()}"
     with environment_errors(target, "remove the package folder"):
-        shutil.rmtree(target)
+        target.rename(doomed)
+        shutil.rmtree(doomed)
 
 
 def diff_trees(label: str, expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]:

@@ -1051,3 +1051,28 @@ def test_structural_mutants_give_a_package_or_a_located_error_with_a_fix(tmp_pat
         except Exception as error:  # a bug: anything but a SpecError
             problems.append(f"{name} {change}: {type(error).__name__}: {error}")
     assert problems == []
+
+
+def test_a_kill_while_removing_a_stale_package_leaves_no_half_package(project: Path, output: Path) -> None:
+    gone = output / ".old_client.gone-99999"  # what a run killed while deleting old_client/ leaves
+    shutil.copytree(output / "libtes_client", gone)
+    (gone / "__init__.py").unlink()
+    result = run(project, "generate", "-o", output.name)
+    assert result.returncode == 0, result.stderr
+    assert "removed .old_client.gone-99999 (left by an interrupted run)" in result.stderr
+    assert not gone.exists() and not (output / "old_client").exists()
+
+
+def test_sigterm_between_swaps_is_undone_like_ctrl_c(
+    project: Path, output: Path, reference: dict[str, dict[str, bytes]]
+) -> None:
+    victim = start(project, "generate", "-o", output.name, env={PAUSE_HOOK: f"60:{PACKAGES[1]}"})
+    second = output / f".{PACKAGES[1]}.old-{victim.pid}"
+    wait_until(lambda: second.exists() or victim.poll() is not None)
+    victim.terminate()
+    _, stderr = victim.communicate(timeout=SAFETY_NET)
+    assert victim.returncode == 130 and "Traceback" not in stderr
+    assert f"new: {output.name}/{PACKAGES[0]}/;" in stderr
+    assert read_tree(output / PACKAGES[0]) == reference[PACKAGES[0]]
+    assert read_tree(output / PACKAGES[1])["client.py"] == b"# edited by hand\n"
+    assert leftovers(output) == []
