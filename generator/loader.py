@@ -340,7 +340,8 @@ def load_document(path: Path, display: str | None = None) -> Document:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SpecError(shown, "", f"not UTF-8 text (byte {exc.start})", "save the spec as UTF-8") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise SpecError(shown, "", f"not UTF-8 text (byte {exc.start})", "save the spec as UTF-8", line) from None
     data = parse_text(text, shown)
     if "*" in text or "<<" in text:  # YAML aliases or merge keys share nodes: bound their expansion
         _check_expansion(data, shown)
