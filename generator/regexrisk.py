@@ -2,11 +2,11 @@
 
 Python's ``re`` backtracks: ``^(a+)+$`` against ``"aaaa…!"`` tries every way to split the a's,
 2**n of them. The danger is an unbounded repeat whose body can match one string in more than
-one way: a repeat inside it (``(a+)+``, ``(\\d+\\.?)*``) or alternatives that overlap
-(``(\\w|\\d)+``). Such a pattern is only run against short strings (the length at which even
-the worst of them ends at once); for a longer one the check is refused with a clear error.
-The test is a sufficient-looking heuristic, not a proof: it reads the parsed pattern and
-errs on the side of calling a pattern risky.
+one way: a repeat inside it (``(a+)+``, ``(\\d+\\.?)*``) or alternatives that do not start
+with distinct characters. Such a pattern is only run against short strings (the length at
+which even the worst of them ends at once, by how deeply they nest); for a longer one the
+check is refused with a clear error. It is a heuristic over the parsed pattern: alternatives
+that ``re``'s parser merges by their common prefix (``(a|aa)+``) are not detected.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _p
 
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT}
-_ATOMIC = {getattr(_c, "POSSESSIVE_REPEAT", None), getattr(_c, "ATOMIC_GROUP", None)} - {None}
 _MANY = 10  # a repeat bounded above this counts as unbounded (``{1,1000}`` backtracks as ``+`` does)
 
 
