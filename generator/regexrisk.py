@@ -47,9 +47,28 @@ def _items(sequence: Any) -> list[tuple[Any, Any]]:
     return out
 
 
+def _optional_first_literals(body: Any) -> set[int]:
+    """The literal characters an optional part of ``body`` (``x?``, ``(|x)``) can start with."""
+    out: set[int] = set()
+    for op, av in _items(body):
+        if op in _REPEATS and av[0] == 0:
+            first = _items(av[2])[:1]
+        elif op is _c.BRANCH and any(not _items(b) for b in av[1]):
+            first = [f for b in av[1] for f in _items(b)[:1]]
+        else:
+            continue
+        out |= {value for kind, value in first if kind is _c.LITERAL}
+    return out
+
+
 def _ambiguous(body: Any) -> bool:
     """Whether a repeated body can match one string in several ways: it holds an unbounded
-    repeat (or overlapping alternatives) and everything else in it may match nothing."""
+    repeat (or overlapping alternatives) and everything else in it may match nothing, or an
+    optional part of it can take a character a required literal of it takes (``(a|aa)+`` is
+    ``(a(|a))+``, ``(a?a)+``)."""
+    required = {av for op, av in _items(body) if op is _c.LITERAL}
+    if required & _optional_first_literals(body):
+        return True
     found = False
     for op, av in _items(body):
         if op in _REPEATS:

@@ -503,6 +503,12 @@ def test_a_nested_pattern_still_checks_a_short_value(tmp_path: Path) -> None:
         ("^(?:[a-z0-9]+(?:-[a-z0-9]+)*)$", False),
         ("^(a|b)+$", False),
         ("^(ab+)+$", False),
+        ("^(?:a|aa)+$", True),
+        ("^(a?a)+$", True),
+        ("^(ab?)+$", False),
+        ("^(a-?)+$", False),
+        (r"^(\w+\s?)+$", True),
+        ("^(?:foo|bar)+$", False),
     ],
 )
 def test_which_patterns_count_as_nested_repeats(pattern: str, risky: bool) -> None:
