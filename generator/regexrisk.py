@@ -5,8 +5,8 @@ Python's ``re`` backtracks: ``^(a+)+$`` against ``"aaaa…!"`` tries every way t
 one way: a repeat inside it (``(a+)+``, ``(\\d+\\.?)*``) or alternatives that do not start
 with distinct characters. Such a pattern is only run against short strings (the length at
 which even the worst of them ends at once, by how deeply they nest); for a longer one the
-check is refused with a clear error. It is a heuristic over the parsed pattern: alternatives
-that ``re``'s parser merges by their common prefix (``(a|aa)+``) are not detected.
+check is refused with a clear error. It is a heuristic over the parsed pattern that compares
+literal characters only: two character classes that overlap (``(?:[a-c]|[b-d]x?)+``) are not seen.
 """
 
 from __future__ import annotations
