@@ -6,7 +6,7 @@ one way: a repeat inside it (``(a+)+``, ``(\\d+\\.?)*``) or alternatives that do
 with distinct characters. Such a pattern is only run against short strings (the length at
 which even the worst of them ends at once, by how deeply they nest); for a longer one the
 check is refused with a clear error. It is a heuristic over the parsed pattern that compares
-literal characters only: two character classes that overlap (``(?:[a-c]|[b-d]x?)+``) are not seen.
+literal characters only: an overlap through a character class (``(?:[ab]b?)+``) is not seen.
 """
 
 from __future__ import annotations
