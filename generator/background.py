@@ -9,6 +9,7 @@ over anything the later stages raised on the invalid document.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -20,10 +21,31 @@ from .errors import SpecError
 from .loader import Document
 
 _FAILED = -1  # the message index that carries the child's traceback
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def _fields(error: SpecError) -> tuple[str, str, str, str, int | None]:
     return error.file, error.pointer, error.message, error.hint, error.line
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (a killed ``clientgen`` must not
+    leave the validator running, holding the caller's pipes); if the parent is already gone, go."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: the parent's close() still ends the child
+        pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _child(sources: Sequence[tuple[Path, str]], conn: Connection, parent: int) -> None:
+    _die_with(parent)
+    _check_all(sources, conn)
 
 
 def _check_all(sources: Sequence[tuple[Path, str]], conn: Connection) -> None:
@@ -60,7 +82,7 @@ class SchemaChecks:
         if self._sources and sys.platform.startswith("linux"):  # fork: no re-import of the generator
             context = multiprocessing.get_context("fork")
             receiving, sending = context.Pipe(duplex=False)
-            self._process = context.Process(target=_check_all, args=(self._sources, sending))
+            self._process = context.Process(target=_child, args=(self._sources, sending, os.getpid()))
             self._process.daemon = True
             self._process.start()
             sending.close()

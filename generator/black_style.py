@@ -16,9 +16,14 @@ from .types import union_members
 LINE_LENGTH = 88  # black's default, which the generated packages use
 
 # strings (triple-quoted ones across lines), comments, runs of brackets and newlines: enough to find
-# where each logical line ends and which brackets pair up, without tokenizing
+# where each logical line ends and which brackets pair up, without tokenizing. The string bodies
+# are "unrolled" (a run of plain characters, then one escape or lone quote, repeated) rather than
+# one alternative per character: Python's re keeps backtracking state per repetition of a group,
+# which made a 10 MB docstring cost over a gigabyte; a run of one character class costs nothing.
 TOKENS = re.compile(
-    r"""(?P<s>[rRbBuUfF]{0,2}(?:\"\"\"(?:\\.|[^\\])*?\"\"\"|'''(?:\\.|[^\\])*?'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'))"""
+    r"""(?P<s>[rRbBuUfF]{0,2}(?:\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\""""
+    r"""|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"""
+    r"""|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'))"""
     r"|(?P<c>\#[^\n]*)|(?P<o>[(\[{]+)|(?P<x>[)\]}]+)|(?P<n>\n)",
     re.S,
 )

@@ -9,6 +9,7 @@ a missing, unreadable or corrupt entry is simply recomputed. Writes are atomic (
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -92,11 +93,14 @@ class Cache:
         path = self._path(kind, key)
         if path is None:
             return
+        temporary: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(handle, "wb") as stream:
                 stream.write(json.dumps(value, separators=(",", ":")).encode("utf-8"))
             os.replace(temporary, path)
-        except OSError:
-            pass  # a read-only or full disk only costs speed
+        except (OSError, UnicodeEncodeError):  # a read-only or full disk only costs speed
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)

@@ -39,3 +39,18 @@ def _printable(text: str) -> str:
 
 class UsageError(Exception):
     """The command line asked for something that cannot be done (exit code 2)."""
+
+
+class OutputError(OSError):
+    """The output folder cannot be written as asked (a file in the way, no space, no permission):
+    the environment's problem, not the spec's nor a bug (exit code 1). An OSError still, with the
+    errno of the failure behind it, so callers of the writer may catch either."""
+
+    def __init__(self, path: str, message: str, hint: str, code: int = 0) -> None:
+        super().__init__(code, message)
+        self.path = path
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{_printable(self.path)}: {_printable(self.message)}\n  fix: {self.hint}"

@@ -8,6 +8,7 @@ needs one: the happy path pays for nothing but the parse.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from urllib.parse import unquote
 import yaml
 
 from .errors import SpecError
+from .limits import MAX_ALIAS_EXPANSION, MAX_INT_DIGITS, MAX_SPEC_BYTES
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -60,6 +62,10 @@ _SpecLoader.add_implicit_resolver(
 
 def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
     text = str(loader.construct_scalar(node))
+    if len(text) > MAX_INT_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"an integer of {len(text)} digits (the limit is {MAX_INT_DIGITS})", node.start_mark
+        )
     if text.startswith("0o"):
         return int(text[2:], 8)
     if text.startswith("0x"):
@@ -142,6 +148,7 @@ class Document:
         shown = self.source_pointer(pointer)
         if shown != pointer:
             message = message.replace(pointer, shown)
+        hint = hint or "correct the spec at that place (the OpenAPI specification says what belongs there)"
         return SpecError(self.display, shown, message, hint, self.line_of(pointer))
 
 
@@ -209,10 +216,12 @@ def _index_lines(text: str) -> dict[str, int]:
         return {}
     lines: dict[str, int] = {}
     stack: list[tuple[Any, str]] = [(root, "")]
+    seen: set[int] = set()  # an aliased node is indexed where it is defined only (no expansion)
     while stack:
         node, pointer = stack.pop()
-        if node is None:
+        if node is None or id(node) in seen:
             continue
+        seen.add(id(node))
         lines.setdefault(pointer, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -230,16 +239,60 @@ def parse_text(text: str, display: str) -> Any:
     try:
         return _parse(text, display)
     except RecursionError:
+        line = _too_deep_line(text)
         raise SpecError(
-            display, "", "the document nests too deeply to read", "flatten it (no real API nests this deep)"
+            display,
+            "",
+            "the document nests too deeply to read" + (f" (more than {_DEEP} levels from line {line})" if line else ""),
+            "flatten it (no real API nests this deep)",
+            line,
         ) from None
+
+
+_DEEP = 500  # how deep the nesting is when the line of a too-deep document is named
+
+
+def _too_deep_line(text: str) -> int | None:
+    """The line where the nesting first gets ``_DEEP`` levels deep, from the parser's events
+    (a stream: no recursion); None when the text cannot be scanned so."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):  # the C parser stops at 1000 levels
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth >= _DEEP:
+                    return event.start_mark.line + 1 if event.start_mark is not None else None
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+class _LongInteger(ValueError):
+    """An integer literal in JSON with more than MAX_INT_DIGITS digits."""
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _LongInteger(f"an integer of {len(text.lstrip('-'))} digits (the limit is {MAX_INT_DIGITS})")
+    return int(text)
+
+
+def _long_integer_error(text: str, display: str, problem: str) -> SpecError:
+    """Where the long integer is: json's parse_int is not told, so find the first such digit run."""
+    found = re.search(rf"(?<![0-9.\"])-?[0-9]{{{MAX_INT_DIGITS + 1},}}", text)
+    line = text.count("\n", 0, found.start()) + 1 if found else None
+    return SpecError(display, "", f"invalid JSON at line {line}: {problem}", "quote it, or use a shorter number", line)
 
 
 def _parse(text: str, display: str) -> Any:
     stripped = text.lstrip()
     if stripped.startswith("{") or stripped.startswith("["):
         try:
-            return json.loads(text)
+            return json.loads(text, parse_int=_json_int)
+        except _LongInteger as exc:
+            raise _long_integer_error(text, display, str(exc)) from None
         except json.JSONDecodeError as exc:
             raise SpecError(
                 display,
@@ -255,13 +308,10 @@ def _parse(text: str, display: str) -> Any:
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or "syntax error"
-        raise SpecError(
-            display,
-            "",
-            f"invalid YAML at line {line}, column {column}: {problem}",
-            "fix the indentation or quoting at that position",
-            line,
-        ) from None
+        hint = "fix the indentation or quoting at that position"
+        if problem.startswith("an integer of"):
+            hint = "quote it to make it a string, or use a shorter number"
+        raise SpecError(display, "", f"invalid YAML at line {line}, column {column}: {problem}", hint, line) from None
     except yaml.YAMLError as exc:
         raise SpecError(display, "", f"invalid YAML: {exc}", "fix the YAML syntax") from None
 
@@ -286,15 +336,112 @@ def load_document(path: Path, display: str | None = None) -> Document:
     tracker = _LOADED.get()
     if tracker is not None:
         tracker.add(path.resolve())
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(shown, "", "file not found", "check the path") from None
-    except OSError as exc:
-        raise SpecError(shown, "", f"cannot read the file: {exc.strerror}", "check the path and permissions") from None
+    raw = _read_bounded(path, shown)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SpecError(shown, "", f"not UTF-8 text (byte {exc.start})", "save the spec as UTF-8") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise SpecError(shown, "", f"not UTF-8 text (byte {exc.start})", "save the spec as UTF-8", line) from None
     data = parse_text(text, shown)
-    return Document(path=path, data=data, text=text, display=shown)
+    if "*" in text or "<<" in text:  # YAML aliases or merge keys share nodes: bound their expansion
+        _check_expansion(data, shown)
+    doc = Document(path=path, data=data, text=text, display=shown)
+    if "\\u" in text or "\\U" in text:  # only an escape can make a lone surrogate: UTF-8 text has none
+        _refuse_surrogates(doc)
+    return doc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(doc: Document) -> None:
+    """A lone surrogate (``"\\ud800"``) is no character: no file can hold it as UTF-8, so the
+    package would not import. Each shared node is looked at once."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(doc.data, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                raise doc.error(
+                    pointer_of(path),
+                    f"the text {node[:40]!r} holds a lone surrogate (an escape such as \\ud800 that is no character)",
+                    "remove the escape, or write the character it should be (a pair of surrogate escapes)",
+                )
+            continue
+        if not isinstance(node, (dict, list)) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            for key, value in node.items():
+                stack.append((key, path))
+                stack.append((value, (*path, key)))
+        else:
+            stack.extend((value, (*path, index)) for index, value in enumerate(node))
+
+
+def _read_bounded(path: Path, shown: str) -> bytes:
+    """The file's bytes; one larger than MAX_SPEC_BYTES is refused before it is read."""
+    too_big = SpecError(
+        shown,
+        "",
+        f"the file is larger than {MAX_SPEC_BYTES // (1024 * 1024)} MiB, the limit for a spec",
+        "split it into files that $ref each other, or remove what the client does not need",
+    )
+    try:
+        with path.open("rb") as stream:
+            if os.fstat(stream.fileno()).st_size > MAX_SPEC_BYTES:
+                raise too_big
+            raw = stream.read(MAX_SPEC_BYTES + 1)  # a pipe or device has no size: read one byte past the limit
+    except FileNotFoundError:
+        raise SpecError(shown, "", "file not found", "check the path") from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SpecError(shown, "", f"cannot read the file: {reason}", "check the path and permissions") from None
+    if len(raw) > MAX_SPEC_BYTES:
+        raise too_big
+    return raw
+
+
+def _check_expansion(data: Any, shown: str) -> None:
+    """Refuse a document whose aliases would expand it by more than MAX_ALIAS_EXPANSION nodes.
+
+    Every walk of the document visits an aliased node once per alias, so a few aliases of
+    aliases ("billion laughs") would make them all exponential. The sizes are computed over
+    the graph of shared nodes, each container once, so this check itself is linear.
+    """
+    if not isinstance(data, (dict, list)):
+        return
+    expanded: dict[int, int] = {}  # container id -> nodes below it once expanded, itself included
+    open_: set[int] = set()  # containers whose children are being sized: meeting one again is a cycle
+    distinct = 0
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in expanded:
+            continue
+        values = list(node.values()) if isinstance(node, dict) else node
+        containers = [v for v in values if isinstance(v, (dict, list))]
+        if not children_done:
+            if id(node) in open_:
+                raise SpecError(
+                    shown,
+                    "",
+                    "a YAML alias refers to a node that contains it (the document would be infinite)",
+                    "use a $ref for a recursive schema, not a YAML alias",
+                )
+            open_.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in containers if id(child) not in expanded)
+            continue
+        open_.discard(id(node))
+        distinct += 1 + len(values)
+        expanded[id(node)] = 1 + len(values) - len(containers) + sum(expanded[id(c)] for c in containers)
+    added = expanded.get(id(data), 0) - distinct
+    if added > MAX_ALIAS_EXPANSION:
+        raise SpecError(
+            shown,
+            "",
+            f"YAML aliases expand the document by {added:,} nodes (the limit is {MAX_ALIAS_EXPANSION:,})",
+            "use $ref instead of YAML anchors and aliases for shared parts of the spec",
+        )

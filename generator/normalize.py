@@ -37,8 +37,32 @@ MODEL_RESERVED = frozenset({"to_dict", "from_dict", "additional_properties", "ge
 # method parameters: what the method bodies use
 METHOD_RESERVED = frozenset({"self", "request_options"}) | TYPE_NAMES | AMBIGUOUS
 # method names: what an API class already has, and the names later signatures read
-OPERATION_RESERVED = frozenset({"with_raw_response"}) | TYPE_NAMES | AMBIGUOUS
-CLIENT_RESERVED = frozenset({"self", "base_url", "timeout", "max_retries", "headers", "http_client"}) | AMBIGUOUS
+# (and the decorators an API module imports: a method of that name would hide them from the
+# methods after it in the class body)
+OPERATION_RESERVED = (
+    frozenset({"with_raw_response", "async_method", "async_raw_method", "raw_method", "async_iterator"})
+    | TYPE_NAMES
+    | AMBIGUOUS
+)
+CLIENT_RESERVED = (
+    frozenset({"self", "super", "base_url", "timeout", "max_retries", "headers", "http_client"}) | AMBIGUOUS
+)
+# the builtins a class name could hide (the generated modules raise and catch some of them), a
+# fixed list so that every Python gives the same names
+BUILTIN_CLASSES = frozenset(
+    """ArithmeticError AssertionError AttributeError BaseException BaseExceptionGroup BlockingIOError
+    BrokenPipeError BufferError BytesWarning ChildProcessError ConnectionAbortedError ConnectionError
+    ConnectionRefusedError ConnectionResetError DeprecationWarning EOFError Ellipsis EncodingWarning
+    EnvironmentError Exception ExceptionGroup FileExistsError FileNotFoundError FloatingPointError
+    FutureWarning GeneratorExit IOError ImportError ImportWarning IndentationError IndexError
+    InterruptedError IsADirectoryError KeyError KeyboardInterrupt LookupError MemoryError
+    ModuleNotFoundError NameError NotADirectoryError NotImplemented NotImplementedError OSError
+    OverflowError PendingDeprecationWarning PermissionError ProcessLookupError PythonFinalizationError
+    RecursionError ReferenceError ResourceWarning RuntimeError RuntimeWarning StopAsyncIteration
+    StopIteration SyntaxError SyntaxWarning SystemError SystemExit TabError TimeoutError
+    UnboundLocalError UnicodeDecodeError UnicodeEncodeError UnicodeError UnicodeTranslateError
+    UnicodeWarning UserWarning ValueError Warning ZeroDivisionError""".split()
+)
 # class names the generated modules import or define besides models, enums and API classes
 CLASS_RESERVED = frozenset(
     {
@@ -48,9 +72,9 @@ CLASS_RESERVED = frozenset(
         "Iterator", "ListOf", "Literal", "Mapping", "Model", "ModelOf", "Operation", "Param", "REQUIRED",
         "RequestOptions", "Response", "ResponseDecodeError", "Sequence", "ServerError", "SyncApi",
         "TYPE_CHECKING", "UNSET", "UnionOf", "Unset", "ANY", "STR", "INT", "FLOAT", "BOOL", "OBJECT",
-        "DATETIME", "DATE",
+        "DATETIME", "DATE", "Pages", "Awaitable", "Callable", "Generic", "TypeVar",
     }
-) | AMBIGUOUS  # fmt: skip
+) | AMBIGUOUS | BUILTIN_CLASSES  # fmt: skip
 # header parameters the OpenAPI specification says to ignore (the client sets these itself)
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 JSON_MEDIA = re.compile(r"^(application/json|text/json|application/[^;]*\+json)(;.*)?$", re.I)
@@ -350,10 +374,7 @@ class Normalizer:
 
     def _build_enum(self, name: str, schema: dict[str, Any]) -> ir.Enum:
         values = [v for v in schema["enum"] if v is not None]
-        unique: list[Any] = []
-        for value in values:
-            if not any(value == u and type(value) is type(u) for u in unique):
-                unique.append(value)
+        unique = _unique(values, lambda v: (type(v), v))
         if all(isinstance(v, str) for v in unique):
             value_type = "str"
         elif all(isinstance(v, int) and not isinstance(v, bool) for v in unique):
@@ -361,7 +382,7 @@ class Normalizer:
         else:
             value_type = "float" if all(isinstance(v, (int, float)) for v in unique) else "str"
             unique = [v if value_type == "float" else str(v) for v in unique]
-            unique = [v for i, v in enumerate(unique) if v not in unique[:i]]
+            unique = _unique(unique, lambda v: v)
         names = dedupe([enum_member_name(v) for v in unique])
         members = tuple(
             ir.EnumMember(n, v, "S105" if isinstance(v, str) and _SECRET_NAME.search(n) else "")
@@ -583,6 +604,12 @@ class Normalizer:
                 raise draft.doc.error(f"{draft.pointer}/discriminator", "discriminator needs a propertyName", "")
             cases: list[ir.DiscriminatorCase] = []
             mapping = disc.get("mapping") or {}
+            if not isinstance(mapping, dict):
+                raise draft.doc.error(
+                    f"{draft.pointer}/discriminator/mapping",
+                    "a discriminator mapping must be a mapping of values to $refs",
+                    "write it as 'value: '#/components/schemas/Name'' lines, or leave it out",
+                )
             for value, ref in mapping.items():
                 ref_pointer = f"{draft.pointer}/discriminator/mapping/{escape_pointer_part(value)}"
                 if not isinstance(ref, str):
@@ -732,7 +759,7 @@ class Normalizer:
             accept=", ".join(accept),
             pagination=None,
             constant_name="_" + method_name.upper().rstrip("_"),
-            wire_path=quote(path, safe="/:@!$&'()*+,;=-._~%{}"),
+            wire_path=_wire_path(path),
         )
 
     def _requirements(self, op: dict[str, Any], op_pointer: str, doc: Document) -> tuple[tuple[str, ...], ...]:
@@ -1124,6 +1151,7 @@ class Normalizer:
             if {name, "Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse"} & CLASS_RESERVED:
                 name = name[: -len("Api")] + "TagApi"
             by_class.setdefault(name, []).append((tag, ops))
+        _refuse_class_clashes(by_class, raw_ops)
         modules: set[str] = set()
         for name, tagged in by_class.items():
             ops = [op for _, tag_ops in tagged for op in tag_ops]
@@ -1194,6 +1222,7 @@ class Normalizer:
         numbered instead, one from two operationIds is an error."""
         seen: dict[str, ir.Operation] = {}
         out: list[ir.Operation] = []
+        places: list[tuple[str, Document]] = []
         for op in ops:
             raw, pointer, doc = raw_ops[id(op)]
             explicit = isinstance(raw.get("operationId"), str) and raw["operationId"].strip()
@@ -1214,6 +1243,19 @@ class Normalizer:
                 )
             seen[op.method_name] = op
             out.append(op)
+            places.append((pointer, doc))
+        for op, (pointer, doc) in zip(out, places, strict=True):  # a paginated op also has iter_<name>()
+            iterator = op.pagination.method_name if op.pagination is not None else None
+            if iterator is not None and iterator in seen:
+                raise doc.error(
+                    f"{pointer}/x-pagination",
+                    f"the paged operation {op.operation_id!r} gets the method {api}.{iterator}(), which "
+                    f"the operation {seen[iterator].operation_id!r} ({seen[iterator].http_method} "
+                    f"{seen[iterator].path}) already is",
+                    "give one of them a different operationId",
+                )
+            if iterator is not None:
+                seen[iterator] = op
         constants = dedupe([op.constant_name for op in out])
         return [_replace(op, constant_name=c) for op, c in zip(out, constants, strict=True)]
 
@@ -1621,3 +1663,54 @@ def _listed_order(
         if order.index(name) != index:
             raise doc.error(f"{where}/{index}", f"{key} lists {name!r} twice", "list it once")
     return [*order, *(name for name in names if name not in order)]
+
+
+def _unique(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:
+    """``values`` without repeats (first kept, order kept), in linear time for hashable values;
+    unhashable ones (a list in an enum) are compared one by one."""
+    seen: set[Any] = set()
+    others: list[Any] = []
+    out: list[Any] = []
+    for value in values:
+        try:
+            marker = key(value)
+            if marker in seen:
+                continue
+            seen.add(marker)
+        except TypeError:
+            if any(value == o and type(value) is type(o) for o in others):
+                continue
+            others.append(value)
+        out.append(value)
+    return out
+
+
+def _refuse_class_clashes(
+    by_class: dict[str, list[tuple[str, list[ir.Operation]]]], raw_ops: dict[int, tuple[dict[str, Any], str, Document]]
+) -> None:
+    """Each tag's API class comes in four: ``FooApi``, ``AsyncFooApi`` and their raw-response
+    twins; the tags ``Foo`` and ``AsyncFoo`` would both define ``AsyncFooApi``."""
+    owners: dict[str, str] = {}
+    for name, tagged in sorted(by_class.items()):
+        for made in (name, "Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse"):
+            other = owners.setdefault(made, tagged[0][0])
+            if other != tagged[0][0]:
+                _, pointer, doc = raw_ops[id(tagged[0][1][0])]
+                raise doc.error(
+                    pointer,
+                    f"the tags {other!r} and {tagged[0][0]!r} both give the API class {made}",
+                    "rename one of the tags (the async class of the tag 'Foo' is AsyncFooApi)",
+                )
+
+
+_PLACEHOLDER = re.compile(r"(\{[^{}/]*\})")
+
+
+def _wire_path(path: str) -> str:
+    """The path as sent: what a URL path cannot hold percent-encoded, except the ``{name}``
+    placeholders, which the client replaces by the name as the spec spells it (``{my id}``)
+    with the argument's encoded value."""
+    return "".join(
+        part if _PLACEHOLDER.fullmatch(part) else quote(part, safe="/:@!$&'()*+,;=-._~%{}")
+        for part in _PLACEHOLDER.split(path)
+    )

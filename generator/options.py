@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 
 from .errors import UsageError
+from .limits import MAX_PACKAGE_NAME
+from .reserved import shadowed_module
 
 # PEP 440 (the canonical pattern from the PEP's appendix), so pip can install the package
 _VERSION = re.compile(
@@ -38,5 +40,12 @@ def check_options(options: Options) -> None:
         or package != package.lower()
     ):
         raise UsageError(f"--package must be a lower-case Python identifier like my_api_client, got {package!r}")
+    shadowed = shadowed_module(package) if package is not None else None
+    if shadowed is not None:
+        raise UsageError(
+            f"--package {package} would shadow {shadowed}; use a more specific name, e.g. {package}_client"
+        )
+    if package is not None and len(package) > MAX_PACKAGE_NAME:
+        raise UsageError(f"--package is {len(package)} characters long; the limit is {MAX_PACKAGE_NAME}")
     if options.version is not None and not _VERSION.match(options.version):
         raise UsageError(f"--package-version must be a PEP 440 version like 1.0.0, got {options.version!r}")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, digest, generator_fingerprint
+from .limits import MAX_SPEC_BYTES
 from .options import Options
 
 if TYPE_CHECKING:
@@ -187,18 +188,62 @@ def _settle(spec: _Loaded, rendered: _Rendered | None, checks: Any) -> _Rendered
 
 
 def _cached(entry: Any, shown: str) -> GeneratedPackage | None:
-    """A package from a cache entry, if the files its spec references are unchanged."""
-    if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
+    """A package from a cache entry, if the files its spec references are unchanged.
+
+    The cache is untrusted input: an entry of the wrong shape, with a package or file name that
+    is not a plain relative path inside the package, or with a dependency that is not a regular
+    file, is a miss and is recomputed.
+    """
+    if not _well_formed(entry):
         return None
-    for dep, sha in (entry.get("deps") or {}).items():
+    for dep, sha in entry["deps"].items():
+        path = Path(dep)
         try:
-            if _sha(Path(dep)) != sha:
+            if not path.is_file() or path.stat().st_size > MAX_SPEC_BYTES or _sha(path) != sha:
                 return None
-        except OSError:
+        except (OSError, ValueError):
             return None
     files = {name: text.encode("utf-8", "surrogateescape") for name, text in entry["files"].items()}
-    warnings = tuple(str(w) for w in entry.get("warnings") or ())
+    warnings = tuple(entry["warnings"])
     return GeneratedPackage(shown, entry["package"], files, entry["operations"], entry["models"], warnings)
+
+
+def _well_formed(entry: Any) -> bool:
+    """Whether a package cache entry has exactly the shape ``generate_many`` writes, with safe names."""
+    from .outdir import is_package_name
+    from .writer import is_safe_relative
+
+    def count(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+    def path_text(value: Any) -> bool:
+        return isinstance(value, str) and "\x00" not in value
+
+    if not isinstance(entry, dict) or set(entry) != {"package", "operations", "models", "deps", "warnings", "files"}:
+        return False
+    files, deps, warnings = entry["files"], entry["deps"], entry["warnings"]
+    return (
+        isinstance(entry["package"], str)
+        and is_package_name(entry["package"])
+        and count(entry["operations"])
+        and count(entry["models"])
+        and isinstance(files, dict)
+        and bool(files)
+        and all(is_safe_relative(name) and isinstance(text, str) for name, text in files.items())
+        and all(_encodable(text) for text in files.values())
+        and isinstance(deps, dict)
+        and all(path_text(dep) and Path(dep).is_absolute() and isinstance(sha, str) for dep, sha in deps.items())
+        and isinstance(warnings, list)
+        and all(isinstance(w, str) for w in warnings)
+    )
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: the entry was not written by the generator
+        return False
+    return True
 
 
 def generate_many(

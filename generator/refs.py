@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .limits import MAX_REF_CHAIN
 from .loader import Document, load_document, pointer_of, split_pointer
 
 
@@ -18,7 +19,16 @@ class Resolver:
         self._documents: dict[Path, Document] = {root.path.resolve(): root}
 
     def _document(self, ref: str, doc: Document, at: str) -> Document:
-        target = (doc.path.resolve().parent / ref).resolve()
+        if "\x00" in ref:
+            raise doc.error(at, f"$ref {ref!r} holds a NUL character", "remove the NUL from the file name in the $ref")
+        try:
+            target = (doc.path.resolve().parent / ref).resolve()
+            usable = target.is_file() if target.is_relative_to(self.folder) else True
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise doc.error(
+                at, f"$ref {ref!r}: cannot read that file ({reason})", "check the file name in the $ref"
+            ) from None
         if not target.is_relative_to(self.folder):
             raise doc.error(
                 at,
@@ -26,7 +36,7 @@ class Resolver:
                 "copy the referenced file next to the spec; refs may not leave its folder",
             )
         if target not in self._documents:
-            if not target.is_file():
+            if not usable:
                 raise doc.error(at, f"$ref {ref!r}: no such file", "check the file name in the $ref")
             display = str(Path(doc.display).parent / ref)
             self._documents[target] = load_document(target, display)
@@ -60,6 +70,7 @@ class Resolver:
     def deref(self, node: Any, doc: Document, pointer: str) -> tuple[Any, Document, str]:
         """Follow ``$ref`` chains from ``node`` to a node that is not a bare ``$ref``."""
         seen: list[str] = []
+        start_doc, start = doc, pointer
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
             key = f"{doc.path}#{pointer}"
@@ -68,6 +79,12 @@ class Resolver:
                     pointer,
                     f"$ref cycle: {' -> '.join(seen)} -> {key}",
                     "break the cycle: a $ref must lead to a schema, not back to itself",
+                )
+            if len(seen) == MAX_REF_CHAIN:  # also keeps the cycle check above cheap
+                raise start_doc.error(
+                    start,
+                    f"a chain of more than {MAX_REF_CHAIN} $refs to $refs starts here (it is still going at {pointer})",
+                    "point the $ref at the schema itself instead of at another $ref",
                 )
             seen.append(key)
             node, doc, pointer = self.lookup(ref, doc, pointer_of([*split_pointer(pointer), "$ref"]))

@@ -6,8 +6,10 @@ import keyword
 import re
 from dataclasses import dataclass
 
+from .limits import MAX_PACKAGE_NAME
 from .loader import Document
 from .options import _VERSION, Options, check_options
+from .reserved import shadowed_module
 
 __all__ = ["KEY", "Options", "Settings", "check_options", "read_settings"]
 
@@ -69,6 +71,19 @@ def read_settings(doc: Document, options: Options | None = None) -> Settings:
     if package.startswith("_") or package != package.lower():
         raise doc.error(
             f"{pointer}/package", f"package {package!r} should be lower case and public", "e.g. my_api_client"
+        )
+    shadowed = shadowed_module(package)
+    if shadowed is not None:
+        raise doc.error(
+            f"{pointer}/package",
+            f"package {package!r} would shadow {shadowed}, so it could not be imported",
+            f"use a more specific name, e.g. {package}_client",
+        )
+    if len(package) > MAX_PACKAGE_NAME:
+        raise doc.error(
+            f"{pointer}/package",
+            f"package name of {len(package)} characters (the limit is {MAX_PACKAGE_NAME})",
+            "use a shorter name, e.g. my_api_client",
         )
     version = raw.get("version")
     if isinstance(version, float):

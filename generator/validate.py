@@ -196,6 +196,9 @@ def _located(cls: type[Any], keyword: str) -> type[Any]:
 
 @cache  # one class per version: its document check compiles the OpenAPI schema
 def _validator(version: str) -> type[Any]:
+    from .regexrisk import bound_library_regexes
+
+    bound_library_regexes()  # a spec's pattern must not backtrack for ever on the spec's own default
     from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
     base: type[Any] = {"2.0": OpenAPIV2SpecValidator, "3.0": OpenAPIV30SpecValidator}.get(

@@ -173,6 +173,8 @@ def test_stale_package_is_reported_by_check_and_removed_by_generate_all(
     stale.mkdir()
     (stale / "__init__.py").write_text(f"{MARKER} 0.0.1 from specs/old.yaml.\n", encoding="utf-8")
     (stale / "api.py").write_text("x = 1\n", encoding="utf-8")
+    record = generated / ".clientgen-packages"  # what an earlier run that wrote it recorded
+    record.write_text(record.read_text(encoding="utf-8") + "old_client\n", encoding="utf-8")
     handmade = generated / "handmade"  # not generated: never touched
     handmade.mkdir()
     (handmade / "__init__.py").write_text("# my own code\n", encoding="utf-8")
@@ -497,8 +499,11 @@ def test_interrupted_generate_leaves_the_output_untouched(
     _failing_on_call(monkeypatch, "write_bytes", 3, KeyboardInterrupt())
     assert main(["generate"]) == 130
     monkeypatch.undo()
-    assert "nothing was half-written" in capsys.readouterr().err
-    assert snapshot(fresh_project / "generated") == before
+    assert "no package was half-written" in capsys.readouterr().err
+    after = snapshot(fresh_project / "generated")
+    assert after.pop(".clientgen.lock") == b""  # the run's lock file stays (git-ignored)
+    before.pop(".clientgen.lock", None)
+    assert after == before
 
 
 def test_writer_module_uses_path_write_bytes() -> None:
