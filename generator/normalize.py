@@ -39,6 +39,12 @@ METHOD_RESERVED = frozenset({"self", "request_options"}) | TYPE_NAMES | AMBIGUOU
 # method names: what an API class already has, and the names later signatures read
 OPERATION_RESERVED = frozenset({"with_raw_response"}) | TYPE_NAMES | AMBIGUOUS
 CLIENT_RESERVED = frozenset({"self", "base_url", "timeout", "max_retries", "headers", "http_client"}) | AMBIGUOUS
+# the per-status error classes, exported from the package's top level like the other errors
+STATUS_ERRORS = (
+    "BadGatewayError", "BadRequestError", "ClientClosedError", "ConflictError", "ForbiddenError",
+    "GatewayTimeoutError", "InternalServerError", "InvalidRequestError", "NotFoundError",
+    "RateLimitError", "ServiceUnavailableError", "UnauthorizedError", "UnprocessableEntityError",
+)  # fmt: skip
 # class names the generated modules import or define besides models, enums and API classes
 CLASS_RESERVED = frozenset(
     {
@@ -50,7 +56,7 @@ CLASS_RESERVED = frozenset(
         "TYPE_CHECKING", "UNSET", "UnionOf", "Unset", "ANY", "STR", "INT", "FLOAT", "BOOL", "OBJECT",
         "DATETIME", "DATE",
     }
-) | AMBIGUOUS  # fmt: skip
+) | AMBIGUOUS | frozenset(STATUS_ERRORS)  # fmt: skip
 # header parameters the OpenAPI specification says to ignore (the client sets these itself)
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 JSON_MEDIA = re.compile(r"^(application/json|text/json|application/[^;]*\+json)(;.*)?$", re.I)
@@ -1504,6 +1510,7 @@ RUNTIME_EXPORTS = {
         "DecodeError",
         "ResponseDecodeError",
         "ServerError",
+        *STATUS_ERRORS,
     ),
 }
 

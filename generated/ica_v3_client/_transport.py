@@ -40,7 +40,9 @@ from .errors import (
     ApiResultError,
     ApiStatusError,
     ApiTimeoutError,
+    ClientClosedError,
     DecodeError,
+    InvalidRequestError,
     ResponseDecodeError,
     error_class,
 )
@@ -54,6 +56,10 @@ TimeoutTypes = float | httpx.Timeout | None
 logger = logging.getLogger(__package__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# the most one attempt may take in all (a body that trickles in never ends otherwise): a
+# number given as ``timeout`` is the total too; the default and an ``httpx.Timeout`` use this
+DEFAULT_TOTAL_TIMEOUT = 600.0
+ERROR_EXCERPT_CHARS = 500  # how much of an error body an error message quotes
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -352,6 +358,49 @@ def retry_delay(retry: int, headers: httpx.Headers | None) -> float:
     return delay * (1.0 - 0.25 * random.random())  # noqa: S311 - jitter, not a secret
 
 
+_NOT_HEADER_TEXT = re.compile(r"[^\t\x20-\x7e]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def _check_timeout(timeout: TimeoutTypes | Unset) -> None:
+    """A negative or NaN timeout is the caller's error, found before anything is sent."""
+    if isinstance(timeout, httpx.Timeout):
+        values = [timeout.connect, timeout.read, timeout.write, timeout.pool]
+    elif isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
+        values = [timeout]
+    elif timeout is None or isinstance(timeout, Unset):
+        return
+    else:
+        raise InvalidRequestError(
+            f"timeout must be seconds, an httpx.Timeout or None, got {type(timeout).__name__}"
+        )
+    for value in values:
+        if value is not None and not value >= 0:  # NaN too
+            raise InvalidRequestError(
+                f"timeout must be 0 or more seconds, got {value!r}"
+            )
+
+
+def _total_timeout(timeout: TimeoutTypes | Unset) -> float | None:
+    if isinstance(timeout, (int, float)):
+        return float(timeout)
+    if timeout is None:
+        return None
+    return DEFAULT_TOTAL_TIMEOUT
+
+
+def _excerpt(body: bytes, secrets: tuple[str, ...]) -> str:
+    """What the server said, for an error message: bounded, one line, no control characters
+    (so a body cannot forge log lines) and no credential of this client."""
+    text = body[: ERROR_EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
+    text = " ".join(_UNPRINTABLE.sub(" ", text).split())
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    if len(text) > ERROR_EXCERPT_CHARS:
+        text = text[:ERROR_EXCERPT_CHARS] + "…"
+    return text
+
+
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     return (
@@ -379,6 +428,7 @@ class BaseTransport:
             )
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
+        _check_timeout(timeout)
         self.base_url = base_url.rstrip("/")
         self.max_retries = max_retries
         self._timeout = timeout
@@ -393,7 +443,21 @@ class BaseTransport:
                 if user is not None and password is not None:
                     self._credentials[key] = (user, Secret(password))
             elif value is not None:
+                if _NOT_HEADER_TEXT.search(value):
+                    raise InvalidRequestError(
+                        f"the credential for {key} has a line break, a control character "
+                        "or non-ASCII text; check where it was read from"
+                    )
                 self._credentials[key] = Secret(value)
+
+    def _secret_texts(self) -> tuple[str, ...]:
+        """Every credential as it may appear in text, for masking."""
+        texts: list[str] = []
+        for credential in self._credentials.values():
+            secret = credential[1] if isinstance(credential, tuple) else credential
+            if secret.reveal():
+                texts.append(secret.reveal())
+        return tuple(texts)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -486,17 +550,36 @@ class BaseTransport:
         extra = options.get("headers")
         if extra:
             headers.update(extra)
+        for name, text in headers.items():
+            if _NOT_HEADER_TEXT.search(text) or _NOT_HEADER_TEXT.search(name):
+                raise InvalidRequestError(
+                    f"{op.name}: header {name!r} has a line break, a control character "
+                    "or non-ASCII text; encode the value first"
+                )
         timeout = options.get("timeout", self._timeout)
+        _check_timeout(timeout)
         url = self.base_url + path + ("?" + "&".join(query) if query else "")
-        return http.build_request(
-            op.method,
-            url,
-            headers=headers,
-            content=content,
-            data=data,
-            files=files,
-            timeout=httpx.USE_CLIENT_DEFAULT if isinstance(timeout, Unset) else timeout,
-        )
+        try:
+            return http.build_request(
+                op.method,
+                url,
+                headers=headers,
+                content=content,
+                data=data,
+                files=files,
+                timeout=(
+                    httpx.USE_CLIENT_DEFAULT if isinstance(timeout, Unset) else timeout
+                ),
+            )
+        except (httpx.InvalidURL, UnicodeEncodeError) as exc:
+            raise InvalidRequestError(
+                f"{op.name}: cannot build the request: {exc}"
+            ) from None
+
+    def _deadline(self, options: RequestOptions) -> float | None:
+        """When the attempt starting now must have read its whole response."""
+        total = _total_timeout(options.get("timeout", self._timeout))
+        return None if total is None else time.monotonic() + total
 
     def _retries(self, op: Operation[Any], options: RequestOptions) -> int:
         if not (op.idempotent or options.get("retry_non_idempotent", False)):
@@ -517,9 +600,8 @@ class BaseTransport:
             reason,
         )
 
-    @staticmethod
     def _transport_error(
-        request: httpx.Request, exc: httpx.TransportError
+        self, request: httpx.Request, exc: httpx.TransportError
     ) -> ApiConnectionError:
         url = _redacted_url(request.url)
         cls = (
@@ -527,10 +609,12 @@ class BaseTransport:
             if isinstance(exc, httpx.TimeoutException)
             else ApiConnectionError
         )
-        kind = (
-            "timed out" if cls is ApiTimeoutError else f"failed: {type(exc).__name__}"
-        )
-        return cls(f"{request.method} {url} {kind}", method=request.method, url=url)
+        cause = str(exc) or type(exc).__name__
+        for secret in self._secret_texts():
+            cause = cause.replace(secret, "***")
+        kind = "timed out" if cls is ApiTimeoutError else "failed"
+        message = f"{request.method} {url} {kind}: {type(exc).__name__}: {cause}"
+        return cls(message, method=request.method, url=url)
 
     def _decode(self, op: Operation[T], response: httpx.Response) -> T:
         """The decoded success body, or the right ``ApiStatusError`` for an error status."""
@@ -542,8 +626,9 @@ class BaseTransport:
             return _decode_body(op, response, spec)  # type: ignore[no-any-return]
         raise self._status_error(op, response)
 
-    @staticmethod
-    def _status_error(op: Operation[Any], response: httpx.Response) -> ApiStatusError:
+    def _status_error(
+        self, op: Operation[Any], response: httpx.Response
+    ) -> ApiStatusError:
         status = response.status_code
         spec = _pick(op.errors, status)
         model = None
@@ -555,8 +640,10 @@ class BaseTransport:
         request = response.request
         url = _redacted_url(request.url)
         reason = response.reason_phrase or "error"
+        said = _excerpt(response.content, self._secret_texts())
         return error_class(status)(
-            f"{request.method} {url} answered {status} {reason}",
+            f"{request.method} {url} answered {status} {reason}"
+            + (f": {said}" if said else ""),
             status=status,
             headers=response.headers,
             body=response.content,
@@ -589,7 +676,7 @@ def _decode_body(
     try:
         data = json.loads(response.content)
         value = spec.codec.decode(data, where) if spec.codec is not None else data
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         request = response.request
         if isinstance(exc, DecodeError):
             message = str(exc)
@@ -724,15 +811,29 @@ class SyncTransport(BaseTransport):
         options: RequestOptions | None,
     ) -> httpx.Response:
         options = options or {}
+        if self._http.is_closed:
+            raise ClientClosedError(f"{op.name}: the client is closed")
         request = self._build_request(self._http, op, args, body, options)
         retries = self._retries(op, options)
         retry = 0
         while True:
             try:
-                response = self._http.send(request)
+                deadline = self._deadline(options)
+                response = self._http.send(request, stream=True)
+                try:
+                    chunks = []
+                    for chunk in response.iter_bytes():
+                        chunks.append(chunk)
+                        if deadline is not None and time.monotonic() > deadline:
+                            raise httpx.ReadTimeout(_PAST_DEADLINE, request=request)
+                finally:
+                    response.close()
+                _set_content(response, chunks)
+            except httpx.DecodingError as exc:
+                raise _undecodable(response, exc) from None
             except httpx.TransportError as exc:
                 if retry >= retries:
-                    raise self._transport_error(request, exc) from None
+                    raise self._transport_error(request, exc) from exc
                 delay = retry_delay(retry, None)
                 self._log_retry(request, retry, retries, delay, type(exc).__name__)
             else:
@@ -814,15 +915,29 @@ class AsyncTransport(BaseTransport):
         options: RequestOptions | None,
     ) -> httpx.Response:
         options = options or {}
+        if self._http.is_closed:
+            raise ClientClosedError(f"{op.name}: the client is closed")
         request = self._build_request(self._http, op, args, body, options)
         retries = self._retries(op, options)
         retry = 0
         while True:
             try:
-                response = await self._http.send(request)
+                deadline = self._deadline(options)
+                response = await self._http.send(request, stream=True)
+                try:
+                    chunks = []
+                    async for chunk in response.aiter_bytes():
+                        chunks.append(chunk)
+                        if deadline is not None and time.monotonic() > deadline:
+                            raise httpx.ReadTimeout(_PAST_DEADLINE, request=request)
+                finally:
+                    await response.aclose()
+                _set_content(response, chunks)
+            except httpx.DecodingError as exc:
+                raise _undecodable(response, exc) from None
             except httpx.TransportError as exc:
                 if retry >= retries:
-                    raise self._transport_error(request, exc) from None
+                    raise self._transport_error(request, exc) from exc
                 delay = retry_delay(retry, None)
                 self._log_retry(request, retry, retries, delay, type(exc).__name__)
             else:
@@ -858,16 +973,46 @@ class AsyncTransport(BaseTransport):
         return ApiResponse(response, self._decode(op, response))
 
 
+_PAST_DEADLINE = "the whole response took longer than the total timeout"
+
+
+def _set_content(response: httpx.Response, chunks: list[bytes]) -> None:
+    """Give a streamed response the body read in chunks, as ``read()`` would."""
+    # httpx's own ``read()`` stores the body here; reading it ourselves lets the loop check
+    # the total deadline between chunks
+    response._content = b"".join(chunks)
+
+
+def _undecodable(
+    response: httpx.Response, exc: httpx.DecodingError
+) -> ResponseDecodeError:
+    """A body that does not decode by its ``Content-Encoding`` (gzip on a plain body)."""
+    request = response.request
+    encoding = response.headers.get("content-encoding", "")
+    return ResponseDecodeError(
+        f"{request.method} {_redacted_url(request.url)}: the body does not decode as "
+        f"Content-Encoding {encoding!r}: {exc}",
+        status=response.status_code,
+        headers=response.headers,
+        body=b"",
+        method=request.method,
+        url=_redacted_url(request.url),
+    )
+
+
 def sleep(seconds: float) -> None:
     """Wait between retries (a module function so tests can replace it)."""
     time.sleep(seconds)
 
 
 async def async_sleep(seconds: float) -> None:
-    """Wait between retries in async code (a module function so tests can replace it)."""
-    import asyncio
+    """Wait between retries in async code (a module function so tests can replace it).
 
-    await asyncio.sleep(seconds)
+    anyio (an httpx dependency) sleeps in whichever event loop runs: asyncio or trio.
+    """
+    import anyio
+
+    await anyio.sleep(seconds)
 
 
 class SyncApi:
