@@ -22,6 +22,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     ClassVar,
+    Final,
     Generic,
     Literal,
     TypeAlias,
@@ -50,28 +51,25 @@ else:
     _new = object.__new__
 
 
-class Unset:
-    """The type of ``UNSET``: a field or argument that was not given at all."""
+class Unset(Enum):
+    """The type of ``UNSET``: a field or argument that was not given at all.
 
-    __slots__ = ()
-    _instance: ClassVar[Unset | None] = None
+    An enum of one member, so type checkers narrow on it: after ``if x is UNSET: return``,
+    ``x: str | Unset`` is a ``str`` (as after ``if isinstance(x, Unset)``).
+    """
 
-    def __new__(cls) -> Unset:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    UNSET = "UNSET"
 
     def __repr__(self) -> str:
         return "UNSET"
 
+    __str__ = __repr__
+
     def __bool__(self) -> Literal[False]:
         return False
 
-    def __reduce__(self) -> str:
-        return "UNSET"
 
-
-UNSET = Unset()
+UNSET: Final = Unset.UNSET
 
 
 def _kind(value: object) -> str:

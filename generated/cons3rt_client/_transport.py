@@ -1058,6 +1058,9 @@ class SyncApi:
             if not _next_page(pages, moving, page, len(items)):
                 return
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._client!r})"
+
     def _raw_view(self: A) -> A:
         view = copy.copy(self)
         view._raw = True
@@ -1103,6 +1106,9 @@ class AsyncApi:
                 yield item
             if not _next_page(pages, moving, page, len(items)):
                 return
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._client!r})"
 
     def _raw_view(self: AA) -> AA:
         view = copy.copy(self)

@@ -1,0 +1,108 @@
+"""``mypy --strict`` on user code written against a generated client: clean where the code is
+right (``UNSET`` narrows, the new features type-check), and errors where it is wrong."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+GENERATED = Path(__file__).resolve().parents[2] / "generated"
+
+GOOD = """
+import copy
+import pickle
+
+from libtes_client import (
+    UNSET,
+    ApiClient,
+    ApiError,
+    ClientClosedError,
+    InvalidRequestError,
+    NotFoundError,
+    TaskVersionsApi,
+    Unset,
+)
+from libtes_client.models import Execution, Image
+
+
+def tag_of(image: Image) -> str:
+    tag = image.tag
+    if tag is UNSET:
+        return "latest"
+    return tag.upper()
+
+
+def described(image: Image) -> str:
+    if image.tag is not UNSET:
+        return image.tag
+    return ""
+
+
+def version_name(api: TaskVersionsApi) -> str | None:
+    try:
+        return api.get_task_version("tsk.1", "tvn.1").version or None
+    except NotFoundError as error:
+        return error.text
+    except (InvalidRequestError, ClientClosedError):
+        return None
+    except ApiError:
+        raise
+
+
+def copies(execution: Execution) -> tuple[Execution, Execution, Execution, str]:
+    changed: Execution = execution.model_copy(command="sh")
+    shallow: Execution = copy.copy(execution)
+    back: Execution = pickle.loads(pickle.dumps(execution))
+    return changed, shallow, back, execution.to_json(indent=2)
+
+
+def maybe(value: str | Unset) -> int:
+    return 0 if isinstance(value, Unset) else len(value)
+
+
+with ApiClient("http://127.0.0.1:1", access_token="t") as client:
+    print(repr(TaskVersionsApi(client)))
+"""
+
+BAD = """
+from libtes_client.models import Image
+
+
+def tag_of(image: Image) -> str:
+    return image.tag.upper()  # not narrowed: may be UNSET
+"""
+
+
+def _mypy(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
+    script = tmp_path / "user_code.py"
+    script.write_text(textwrap.dedent(source), encoding="utf-8")
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            str(script),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=GENERATED,
+        env={"MYPYPATH": str(GENERATED), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+
+
+def test_user_code_using_the_features_is_clean_under_mypy_strict(tmp_path: Path) -> None:
+    result = _mypy(tmp_path, GOOD)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_catches_an_unnarrowed_unset(tmp_path: Path) -> None:
+    result = _mypy(tmp_path, BAD)
+    assert result.returncode == 1
+    assert 'Item "Unset" of "str | Unset" has no attribute "upper"' in result.stdout
