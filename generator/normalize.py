@@ -38,7 +38,10 @@ MODEL_RESERVED = frozenset({"to_dict", "from_dict", "additional_properties", "ge
 METHOD_RESERVED = frozenset({"self", "request_options"}) | TYPE_NAMES | AMBIGUOUS
 # method names: what an API class already has, and the names later signatures read
 OPERATION_RESERVED = frozenset({"with_raw_response"}) | TYPE_NAMES | AMBIGUOUS
-CLIENT_RESERVED = frozenset({"self", "base_url", "timeout", "max_retries", "headers", "http_client"}) | AMBIGUOUS
+CLIENT_RESERVED = (
+    frozenset({"self", "base_url", "timeout", "max_retries", "headers", "http_client", "idempotency_header", "env"})
+    | AMBIGUOUS
+)
 # the per-status error classes, exported from the package's top level like the other errors
 STATUS_ERRORS = (
     "BadGatewayError", "BadRequestError", "ClientClosedError", "ConflictError", "ForbiddenError",

@@ -15,9 +15,13 @@ import email.utils
 import functools
 import json
 import logging
+import os
+import platform
 import random
 import re
+import sys
 import time
+import uuid
 import warnings
 from collections.abc import (
     AsyncIterator,
@@ -34,6 +38,7 @@ from urllib.parse import quote
 
 import httpx
 
+from . import __version__
 from ._model import UNSET, Codec, Unset
 from .errors import (
     ApiConnectionError,
@@ -51,9 +56,16 @@ T = TypeVar("T")
 P = ParamSpec("P")
 A = TypeVar("A", bound="SyncApi")
 AA = TypeVar("AA", bound="AsyncApi")
+TR = TypeVar("TR", bound="BaseTransport")
 TimeoutTypes = float | httpx.Timeout | None
 
 logger = logging.getLogger(__package__)
+# settings read from the environment are named ``<PACKAGE>_<SETTING>``, e.g. ``<PACKAGE>_BASE_URL``
+ENV_PREFIX = (__package__ or "client").upper() + "_"
+USER_AGENT = (
+    f"{__package__}/{__version__} Python/{platform.python_version()} "
+    f"httpx/{httpx.__version__}"
+)
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 # the most one attempt may take in all (a body that trickles in never ends otherwise): a
@@ -76,7 +88,37 @@ class RequestOptions(TypedDict, total=False):
     retry_non_idempotent: (
         bool  # also retry POST and PATCH (only safe if the server dedupes)
     )
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]  # the same as extra_headers
+    extra_headers: Mapping[
+        str, str
+    ]  # sent besides (or instead of) the client's headers
+    extra_query: Mapping[str, Any]  # query parameters the spec does not list
+    extra_body: Mapping[str, Any]  # properties merged into a JSON or form object body
+    idempotency_key: str  # the Idempotency-Key of this call (default: a random one)
+
+
+_OPTION_KEYS = frozenset(RequestOptions.__annotations__)
+
+
+def env(name: str) -> str | None:
+    """The setting ``<PACKAGE>_<name>`` from the environment; unset or empty is None."""
+    return os.environ.get(ENV_PREFIX + name) or None
+
+
+def _configure_logging_from_env() -> None:
+    """``<PACKAGE>_LOG=debug`` (or ``info``) logs each request and response line to stderr."""
+    level = env("LOG")
+    if level is None or level.upper() not in ("DEBUG", "INFO"):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s")
+    )
+    logger.addHandler(handler)
+    logger.setLevel(level.upper())
+
+
+_configure_logging_from_env()
 
 
 class _RedactQueryCredentials(logging.Filter):
@@ -412,6 +454,7 @@ class BaseTransport:
     """What the sync and async clients share: configuration, request building and decoding."""
 
     _security: Mapping[str, SecurityScheme] = {}
+    _owns_http: bool = False
 
     def __init__(
         self,
@@ -421,6 +464,7 @@ class BaseTransport:
         timeout: TimeoutTypes | Unset,
         max_retries: int,
         headers: Mapping[str, str] | None,
+        idempotency_header: str | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(
@@ -433,6 +477,7 @@ class BaseTransport:
         self.max_retries = max_retries
         self._timeout = timeout
         self._headers = dict(headers or {})
+        self.idempotency_header = idempotency_header
         self._credentials: dict[str, Secret | tuple[str, Secret]] = {}
         for scheme in self._security.values():
             if scheme.kind == "api_key" and scheme.location == "query":
@@ -461,6 +506,30 @@ class BaseTransport:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def with_options(
+        self: TR,
+        *,
+        timeout: TimeoutTypes | Unset = UNSET,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> TR:
+        """A copy of this client with other settings, sharing its connection pool.
+
+        ``headers`` are added to the client's. Closing the copy leaves the pool open; close the
+        original when done.
+        """
+        _check_timeout(timeout)
+        if max_retries is not None and max_retries < 0:
+            raise InvalidRequestError("max_retries must be 0 or more")
+        clone = copy.copy(self)
+        clone._owns_http = False
+        clone._headers = {**self._headers, **(headers or {})}
+        if not isinstance(timeout, Unset):
+            clone._timeout = timeout
+        if max_retries is not None:
+            clone.max_retries = max_retries
+        return clone
 
     def _apply_auth(
         self,
@@ -500,6 +569,12 @@ class BaseTransport:
         body: Any,
         options: RequestOptions,
     ) -> httpx.Request:
+        if options and not _OPTION_KEYS.issuperset(options):
+            unknown = ", ".join(sorted(set(options) - _OPTION_KEYS))
+            raise InvalidRequestError(
+                f"{op.name}: unknown request_options {unknown}; "
+                f"known are {', '.join(sorted(_OPTION_KEYS))}"
+            )
         path = op.path
         query: list[str] = []
         headers: dict[str, str] = dict(self._headers)
@@ -529,9 +604,22 @@ class BaseTransport:
         content: bytes | None = None
         data: dict[str, Any] | None = None
         files: Any = None
+        extra_body = options.get("extra_body")
+        if op.body is not None and extra_body and (body is None or body is UNSET):
+            body = {}
         if op.body is not None and body is not None and body is not UNSET:
             spec = op.body
             value = spec.codec.encode(body) if spec.codec is not None else body
+            if extra_body:
+                if not isinstance(value, dict) or spec.encoding not in (
+                    "json",
+                    "form",
+                    "multipart",
+                ):
+                    raise InvalidRequestError(
+                        f"{op.name}: extra_body needs an object body"
+                    )
+                value = {**value, **extra_body}
             if spec.encoding == "json":
                 content = json.dumps(
                     value, separators=(",", ":"), ensure_ascii=False
@@ -547,9 +635,20 @@ class BaseTransport:
             else:
                 content = value if isinstance(value, bytes) else bytes(value)
                 headers["Content-Type"] = spec.media_type
-        extra = options.get("headers")
-        if extra:
-            headers.update(extra)
+        for key in ("headers", "extra_headers"):
+            extra = options.get(key)
+            if extra:
+                headers.update(cast("Mapping[str, str]", extra))
+        extra_query = options.get("extra_query")
+        if extra_query:
+            query.extend(
+                f"{_q(str(k))}={_q(_plain(v))}" for k, v in extra_query.items()
+            )
+        if self.idempotency_header and not op.idempotent and self._retries(op, options):
+            headers.setdefault(
+                self.idempotency_header,
+                options.get("idempotency_key") or str(uuid.uuid4()),
+            )
         for name, text in headers.items():
             if _NOT_HEADER_TEXT.search(text) or _NOT_HEADER_TEXT.search(name):
                 raise InvalidRequestError(
@@ -777,6 +876,7 @@ class SyncTransport(BaseTransport):
         max_retries: int,
         headers: Mapping[str, str] | None,
         http_client: httpx.Client | None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -784,11 +884,13 @@ class SyncTransport(BaseTransport):
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
+            idempotency_header=idempotency_header,
         )
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.Client(
-                timeout=DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout
+                timeout=DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout,
+                headers={"User-Agent": USER_AGENT},
             )
         self._http = http_client
 
@@ -829,6 +931,8 @@ class SyncTransport(BaseTransport):
                 finally:
                     response.close()
                 _set_content(response, chunks)
+                if logger.isEnabledFor(logging.DEBUG):
+                    _log_exchange(request, response)
             except httpx.DecodingError as exc:
                 raise _undecodable(response, exc) from None
             except httpx.TransportError as exc:
@@ -881,6 +985,7 @@ class AsyncTransport(BaseTransport):
         max_retries: int,
         headers: Mapping[str, str] | None,
         http_client: httpx.AsyncClient | None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -888,11 +993,13 @@ class AsyncTransport(BaseTransport):
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
+            idempotency_header=idempotency_header,
         )
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.AsyncClient(
-                timeout=DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout
+                timeout=DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout,
+                headers={"User-Agent": USER_AGENT},
             )
         self._http = http_client
 
@@ -933,6 +1040,8 @@ class AsyncTransport(BaseTransport):
                 finally:
                     await response.aclose()
                 _set_content(response, chunks)
+                if logger.isEnabledFor(logging.DEBUG):
+                    _log_exchange(request, response)
             except httpx.DecodingError as exc:
                 raise _undecodable(response, exc) from None
             except httpx.TransportError as exc:
@@ -974,6 +1083,18 @@ class AsyncTransport(BaseTransport):
 
 
 _PAST_DEADLINE = "the whole response took longer than the total timeout"
+
+
+def _log_exchange(request: httpx.Request, response: httpx.Response) -> None:
+    """One debug line per response: no query string, no header, so no credential."""
+    logger.debug(
+        "%s %s -> %d %s (%d bytes)",
+        request.method,
+        _redacted_url(request.url),
+        response.status_code,
+        response.reason_phrase,
+        len(response.content),
+    )
 
 
 def _set_content(response: httpx.Response, chunks: list[bytes]) -> None:

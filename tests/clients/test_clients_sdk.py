@@ -1,0 +1,154 @@
+"""What users expect of a first-rate SDK: per-call options, ``with_options``, configuration from
+the environment, the User-Agent, debug logging and Idempotency-Key, over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import libtes_client
+import pytest
+from libtes_client import errors
+from libtes_client.models import LaunchTaskRequest
+
+TOKEN = "libtes-JWT-s3cr3t"
+GENERATED = Path(__file__).resolve().parents[2] / "generated"
+
+
+def _client(server: Any, **extra: Any) -> libtes_client.ApiClient:
+    return libtes_client.ApiClient(server.url, **{"access_token": TOKEN, **extra})
+
+
+def test_extra_headers_query_and_body_per_call(server: Any) -> None:
+    server.reply(201, {"id": "trn.1"})
+    with _client(server) as client:
+        libtes_client.TaskVersionsApi(client).launch_task_run(
+            "tsk.1",
+            "tvn.1",
+            body=LaunchTaskRequest(name="run"),
+            request_options={
+                "extra_headers": {"X-Trace": "t-1"},
+                "extra_query": {"dry run": True, "n": 2},
+                "extra_body": {"beta": {"on": 1}},
+            },
+        )
+    request = server.only_request()
+    assert request.headers["x-trace"] == "t-1"
+    assert request.query == "dry%20run=true&n=2"
+    assert request.json() == {"name": "run", "beta": {"on": 1}}
+
+
+def test_extra_body_without_a_body_sends_just_the_extra(server: Any) -> None:
+    server.reply(201, {"id": "trn.1"})
+    with _client(server) as client:
+        libtes_client.TaskVersionsApi(client).launch_task_run(
+            "tsk.1", "tvn.1", request_options={"extra_body": {"name": "x"}}
+        )
+    assert server.only_request().json() == {"name": "x"}
+
+
+def test_unknown_request_options_are_an_error_and_nothing_is_sent(server: Any) -> None:
+    with _client(server) as client:
+        with pytest.raises(errors.InvalidRequestError, match="unknown request_options retries"):
+            libtes_client.TaskVersionsApi(client).get_task_version(
+                "t", "v", request_options={"retries": 3}  # type: ignore[typeddict-unknown-key]
+            )
+    assert server.requests == []
+
+
+def test_with_options_copies_the_client_and_shares_the_pool(server: Any, sleeps: list[float]) -> None:
+    server.reply(503).reply(503).reply(200, {"id": "tvn.1"})
+    with _client(server, headers={"X-App": "a"}) as client:
+        patient = client.with_options(max_retries=5, headers={"X-Extra": "e"}, timeout=3.0)
+        assert type(patient) is libtes_client.ApiClient
+        assert (client.max_retries, patient.max_retries) == (2, 5)
+        libtes_client.TaskVersionsApi(patient).get_task_version("t", "v")
+        patient.close()  # the copy does not own the pool
+        server.reply(200, {"id": "tvn.1"})
+        libtes_client.TaskVersionsApi(client).get_task_version("t", "v")
+    first, last = server.requests[0], server.requests[-1]
+    assert (first.headers["x-app"], first.headers["x-extra"]) == ("a", "e")
+    assert "x-extra" not in last.headers
+    assert len(server.requests) == 4
+    with pytest.raises(errors.InvalidRequestError):
+        client.with_options(timeout=-1)
+
+
+def test_base_url_and_credentials_from_the_environment(server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIBTES_CLIENT_BASE_URL", server.url + "/env")
+    monkeypatch.setenv("LIBTES_CLIENT_ACCESS_TOKEN", TOKEN)
+    server.reply(200, {"id": "tvn.1"}).reply(200, {"id": "tvn.1"})
+    with libtes_client.ApiClient() as client:
+        libtes_client.TaskVersionsApi(client).get_task_version("t", "v")
+    with libtes_client.ApiClient(server.url + "/arg", access_token="explicit") as client:
+        libtes_client.TaskVersionsApi(client).get_task_version("t", "v")
+    from_env, explicit = server.requests
+    assert from_env.path.startswith("/env/") and from_env.headers["authorization"] == f"Bearer {TOKEN}"
+    assert explicit.path.startswith("/arg/") and explicit.headers["authorization"] == "Bearer explicit"
+
+
+def test_user_agent_names_package_version_and_python(server: Any) -> None:
+    server.reply(200, {"id": "tvn.1"})
+    with _client(server) as client:
+        libtes_client.TaskVersionsApi(client).get_task_version("t", "v")
+    agent = server.only_request().headers["user-agent"]
+    assert agent.startswith(f"libtes_client/{libtes_client.__version__} Python/{platform.python_version()} httpx/")
+
+
+def test_debug_log_has_each_exchange_without_credentials(server: Any, caplog: pytest.LogCaptureFixture) -> None:
+    server.reply(404, {"message": "gone"})
+    with caplog.at_level(logging.DEBUG, logger="libtes_client"), _client(server) as client:
+        with pytest.raises(libtes_client.NotFoundError):
+            libtes_client.TaskVersionsApi(client).get_task_version("t", "v")
+    lines = [r.getMessage() for r in caplog.records if r.name == "libtes_client"]
+    assert any(line.startswith("GET ") and line.endswith("-> 404 Not Found (19 bytes)") for line in lines), lines
+    assert not any(TOKEN in line for line in lines)
+
+
+def test_log_environment_switch_prints_the_exchange_to_stderr(server: Any) -> None:
+    server.reply(200, {"id": "tvn.1"})
+    script = (
+        "import libtes_client\n"
+        f"with libtes_client.ApiClient({server.url!r}, access_token={TOKEN!r}) as c:\n"
+        "    libtes_client.TaskVersionsApi(c).get_task_version('t', 'v')\n"
+    )
+    env = {**os.environ, "LIBTES_CLIENT_LOG": "debug", "PYTHONPATH": str(GENERATED)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert "libtes_client DEBUG GET " in result.stderr
+    assert "-> 200 OK" in result.stderr
+    assert TOKEN not in result.stderr
+
+
+def test_idempotency_key_is_the_same_on_each_retry_of_a_post(server: Any) -> None:
+    server.reply(503).reply(201, {"id": "trn.1"}).reply(201, {"id": "trn.2"}).reply(201, {"id": "trn.3"})
+    with _client(server, idempotency_header="Idempotency-Key") as client:
+        api = libtes_client.TaskVersionsApi(client)
+        api.launch_task_run("tsk.1", "tvn.1", request_options={"retry_non_idempotent": True})
+        api.launch_task_run("tsk.1", "tvn.1", request_options={"retry_non_idempotent": True, "idempotency_key": "k-1"})
+        api.launch_task_run("tsk.1", "tvn.1")  # not retried: no key needed
+    retried, again, chosen, plain = server.requests
+    assert retried.headers["idempotency-key"] == again.headers["idempotency-key"]
+    assert len(retried.headers["idempotency-key"]) == 36
+    assert chosen.headers["idempotency-key"] == "k-1"
+    assert "idempotency-key" not in plain.headers
+
+
+def test_no_idempotency_key_unless_configured(server: Any) -> None:
+    server.reply(201, {"id": "trn.1"})
+    with _client(server) as client:
+        libtes_client.TaskVersionsApi(client).launch_task_run(
+            "tsk.1", "tvn.1", request_options={"retry_non_idempotent": True}
+        )
+    assert "idempotency-key" not in server.only_request().headers
+
+
+def test_api_classes_have_a_useful_repr(server: Any) -> None:
+    with _client(server) as client:
+        text = repr(libtes_client.TaskVersionsApi(client))
+    assert text == f"TaskVersionsApi(ApiClient(base_url={server.url!r}))"
+    assert TOKEN not in text
