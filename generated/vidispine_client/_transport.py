@@ -71,6 +71,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 # the most one attempt may take in all (a body that trickles in never ends otherwise): a
 # number given as ``timeout`` is the total too; the default and an ``httpx.Timeout`` use this
 DEFAULT_TOTAL_TIMEOUT = 600.0
+MAX_REDIRECTS = 10  # same-origin redirects followed per call
 ERROR_EXCERPT_CHARS = 500  # how much of an error body an error message quotes
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
@@ -680,6 +681,48 @@ class BaseTransport:
         total = _total_timeout(options.get("timeout", self._timeout))
         return None if total is None else time.monotonic() + total
 
+    @staticmethod
+    def _redirect(
+        request: httpx.Request, response: httpx.Response, redirects: int
+    ) -> httpx.Request | None:
+        """The request a same-origin redirect asks for; None for another origin (the
+        response is then an error status: credentials never follow to another host)."""
+        location = response.headers["location"]
+        try:
+            url = request.url.join(location)
+        except httpx.InvalidURL:
+            return None
+        if (url.scheme, url.host, url.port) != (
+            request.url.scheme,
+            request.url.host,
+            request.url.port,
+        ):
+            return None
+        if redirects >= MAX_REDIRECTS:
+            where = _redacted_url(request.url)
+            raise ApiConnectionError(
+                f"{request.method} {where} redirected more than {MAX_REDIRECTS} times "
+                "(a redirect loop?)",
+                method=request.method,
+                url=where,
+            )
+        method = request.method
+        status = response.status_code
+        if (status == 303 and method != "HEAD") or (
+            status in (301, 302) and method == "POST"
+        ):
+            method = "GET"  # as browsers and httpx do: the body is dropped
+        headers = httpx.Headers(request.headers)
+        content: bytes | None = None
+        if method == request.method:
+            content = request.read()
+        else:
+            for name in ("content-length", "content-type", "transfer-encoding"):
+                headers.pop(name, None)
+        return httpx.Request(
+            method, url, headers=headers, content=content, extensions=request.extensions
+        )
+
     def _retries(self, op: Operation[Any], options: RequestOptions) -> int:
         if not (op.idempotent or options.get("retry_non_idempotent", False)):
             return 0
@@ -917,7 +960,7 @@ class SyncTransport(BaseTransport):
             raise ClientClosedError(f"{op.name}: the client is closed")
         request = self._build_request(self._http, op, args, body, options)
         retries = self._retries(op, options)
-        retry = 0
+        retry = redirects = 0
         while True:
             try:
                 deadline = self._deadline(options)
@@ -941,6 +984,11 @@ class SyncTransport(BaseTransport):
                 delay = retry_delay(retry, None)
                 self._log_retry(request, retry, retries, delay, type(exc).__name__)
             else:
+                if response.is_redirect:
+                    follow = self._redirect(request, response, redirects)
+                    if follow is not None:
+                        request, redirects = follow, redirects + 1
+                        continue
                 if retry >= retries or response.status_code not in RETRY_STATUSES:
                     return response
                 delay = retry_delay(retry, response.headers)
@@ -1026,7 +1074,7 @@ class AsyncTransport(BaseTransport):
             raise ClientClosedError(f"{op.name}: the client is closed")
         request = self._build_request(self._http, op, args, body, options)
         retries = self._retries(op, options)
-        retry = 0
+        retry = redirects = 0
         while True:
             try:
                 deadline = self._deadline(options)
@@ -1050,6 +1098,11 @@ class AsyncTransport(BaseTransport):
                 delay = retry_delay(retry, None)
                 self._log_retry(request, retry, retries, delay, type(exc).__name__)
             else:
+                if response.is_redirect:
+                    follow = self._redirect(request, response, redirects)
+                    if follow is not None:
+                        request, redirects = follow, redirects + 1
+                        continue
                 if retry >= retries or response.status_code not in RETRY_STATUSES:
                     return response
                 delay = retry_delay(retry, response.headers)

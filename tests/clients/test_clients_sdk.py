@@ -152,3 +152,44 @@ def test_api_classes_have_a_useful_repr(server: Any) -> None:
         text = repr(libtes_client.TaskVersionsApi(client))
     assert text == f"TaskVersionsApi(ApiClient(base_url={server.url!r}))"
     assert TOKEN not in text
+
+
+# --------------------------------------------------------------------------- redirects
+
+
+def test_same_host_redirect_is_followed_with_credentials(server: Any) -> None:
+    server.reply(302, headers={"Location": "/moved/here?x=1"}).reply(200, {"id": "tvn.1"})
+    with _client(server) as client:
+        result = libtes_client.TaskVersionsApi(client).get_task_version("t", "v")
+    assert result.id == "tvn.1"
+    first, moved = server.requests
+    assert moved.target == "/moved/here?x=1"
+    assert moved.headers["authorization"] == f"Bearer {TOKEN}"
+
+
+@pytest.mark.parametrize(("status", "method", "body"), [(303, "GET", b""), (307, "POST", b'{"name":"run"}')])
+def test_post_redirects_follow_the_status_rules(server: Any, status: int, method: str, body: bytes) -> None:
+    server.reply(status, headers={"Location": "/next"}).reply(201, {"id": "trn.1"})
+    with _client(server) as client:
+        libtes_client.TaskVersionsApi(client).launch_task_run("tsk.1", "tvn.1", body=LaunchTaskRequest(name="run"))
+    redirected = server.requests[1]
+    assert (redirected.method, redirected.path, redirected.body) == (method, "/next", body)
+
+
+def test_a_redirect_loop_is_a_clear_error(server: Any) -> None:
+    for _ in range(12):
+        server.reply(301, headers={"Location": "/loop"})
+    with _client(server) as client:
+        with pytest.raises(errors.ApiConnectionError, match="redirected more than 10 times"):
+            libtes_client.TaskVersionsApi(client).get_task_version("t", "v")
+    assert len(server.requests) == 11
+
+
+def test_a_redirect_to_another_host_is_not_followed(server: Any) -> None:
+    other = server.url.replace("127.0.0.1", "localhost")
+    server.reply(302, body=b"see elsewhere", headers={"Location": other + "/steal"})
+    with _client(server) as client:
+        with pytest.raises(errors.ApiStatusError) as info:
+            libtes_client.TaskVersionsApi(client).get_task_version("t", "v")
+    assert info.value.status == 302
+    assert len(server.requests) == 1
