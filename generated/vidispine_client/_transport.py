@@ -687,7 +687,9 @@ class BaseTransport:
     ) -> httpx.Request | None:
         """The request a same-origin redirect asks for; None for another origin (the
         response is then an error status: credentials never follow to another host)."""
-        location = response.headers["location"]
+        location = response.headers.get("location")
+        if location is None:
+            return None
         try:
             url = request.url.join(location)
         except httpx.InvalidURL:

@@ -162,7 +162,7 @@ def test_same_host_redirect_is_followed_with_credentials(server: Any) -> None:
     with _client(server) as client:
         result = libtes_client.TaskVersionsApi(client).get_task_version("t", "v")
     assert result.id == "tvn.1"
-    first, moved = server.requests
+    _, moved = server.requests
     assert moved.target == "/moved/here?x=1"
     assert moved.headers["authorization"] == f"Bearer {TOKEN}"
 
