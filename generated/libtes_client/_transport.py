@@ -250,17 +250,33 @@ class Operation(Generic[T]):
 
 
 class ApiResponse(Generic[T]):
-    """A response with its decoded value: ``status_code``, ``headers``, ``content`` and ``data``."""
+    """A response with its decoded value: ``status_code``, ``headers``, ``content`` and
+    ``data``; ``elapsed`` (a ``timedelta``), ``http_version`` and ``request`` (the
+    ``httpx.Request`` that was sent: its headers carry the credentials, so do not log them).
+    """
 
-    __slots__ = ("content", "data", "headers", "method", "status_code", "url")
+    __slots__ = (
+        "content",
+        "data",
+        "elapsed",
+        "headers",
+        "http_version",
+        "method",
+        "request",
+        "status_code",
+        "url",
+    )
 
     def __init__(self, response: httpx.Response, data: T) -> None:
         self.status_code = response.status_code
         self.headers = response.headers
         self.content = response.content
         self.data = data
+        self.request = response.request
         self.method = response.request.method
         self.url = _redacted_url(response.request.url)
+        self.elapsed = response.elapsed
+        self.http_version = response.http_version
 
     @property
     def text(self) -> str:

@@ -193,3 +193,15 @@ def test_a_redirect_to_another_host_is_not_followed(server: Any) -> None:
             libtes_client.TaskVersionsApi(client).get_task_version("t", "v")
     assert info.value.status == 302
     assert len(server.requests) == 1
+
+
+def test_raw_response_has_request_elapsed_and_headers(server: Any) -> None:
+    server.reply(200, {"id": "tvn.1"}, headers={"X-Request-Id": "r-9"})
+    with _client(server) as client:
+        raw = libtes_client.TaskVersionsApi(client).with_raw_response.get_task_version("t", "v")
+    assert raw.data.id == "tvn.1"
+    assert raw.headers["x-request-id"] == "r-9"
+    assert raw.request.method == "GET" and raw.request.url.path == "/v1/tasks/t/versions/v"
+    assert raw.elapsed.total_seconds() >= 0
+    assert raw.http_version == "HTTP/1.1"
+    assert TOKEN not in repr(raw)
