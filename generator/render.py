@@ -11,7 +11,7 @@ from .resources import TEMPLATES
 
 # runtime files that are the same for every package but for the header; their templates are
 # kept in black's style (tests/test_format.py checks), so the format stage leaves them alone
-STATIC_FILES = ("_model.py", "_transport.py", "errors.py", "__main__.py", "_build.py")
+STATIC_FILES = ("_model.py", "_transport.py", "errors.py", "__main__.py", "_build.py", "testing.py")
 
 
 @lru_cache(maxsize=1)
