@@ -1501,7 +1501,7 @@ def _models_imports(models: tuple[ir.Model, ...]) -> ir.Imports:
 
 RUNTIME_EXPORTS = {
     "._model": ("UNSET", "Unset"),
-    "._transport": ("ApiResponse", "RequestOptions"),
+    "._transport": ("ApiResponse", "AsyncPage", "Page", "RequestOptions", "afirst_page", "first_page"),
     ".client": ("ApiClient", "AsyncApiClient"),
     ".errors": (
         "ApiConnectionError",

@@ -15,7 +15,14 @@ __version__ = "1.2.15"
 
 if TYPE_CHECKING:
     from ._model import UNSET, Unset
-    from ._transport import ApiResponse, RequestOptions
+    from ._transport import (
+        ApiResponse,
+        AsyncPage,
+        Page,
+        RequestOptions,
+        afirst_page,
+        first_page,
+    )
     from .client import ApiClient, AsyncApiClient
     from .errors import (
         ApiConnectionError,
@@ -54,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     "ApiStatusError": ".errors",
     "ApiTimeoutError": ".errors",
     "AsyncApiClient": ".client",
+    "AsyncPage": "._transport",
     "AsyncSessionApi": ".session_api",
     "BadGatewayError": ".errors",
     "BadRequestError": ".errors",
@@ -66,6 +74,7 @@ _EXPORTS: dict[str, str] = {
     "InternalServerError": ".errors",
     "InvalidRequestError": ".errors",
     "NotFoundError": ".errors",
+    "Page": "._transport",
     "RateLimitError": ".errors",
     "RequestOptions": "._transport",
     "ResponseDecodeError": ".errors",
@@ -75,6 +84,8 @@ _EXPORTS: dict[str, str] = {
     "UnauthorizedError": ".errors",
     "UnprocessableEntityError": ".errors",
     "Unset": "._model",
+    "afirst_page": "._transport",
+    "first_page": "._transport",
 }
 
 __all__ = [
@@ -87,6 +98,7 @@ __all__ = [
     "ApiStatusError",
     "ApiTimeoutError",
     "AsyncApiClient",
+    "AsyncPage",
     "AsyncSessionApi",
     "BadGatewayError",
     "BadRequestError",
@@ -99,6 +111,7 @@ __all__ = [
     "InternalServerError",
     "InvalidRequestError",
     "NotFoundError",
+    "Page",
     "RateLimitError",
     "RequestOptions",
     "ResponseDecodeError",
@@ -108,6 +121,8 @@ __all__ = [
     "UnauthorizedError",
     "UnprocessableEntityError",
     "Unset",
+    "afirst_page",
+    "first_page",
 ]
 
 

@@ -15,7 +15,14 @@ __version__ = "3.3.0"
 
 if TYPE_CHECKING:
     from ._model import UNSET, Unset
-    from ._transport import ApiResponse, RequestOptions
+    from ._transport import (
+        ApiResponse,
+        AsyncPage,
+        Page,
+        RequestOptions,
+        afirst_page,
+        first_page,
+    )
     from .client import ApiClient, AsyncApiClient
     from .errors import (
         ApiConnectionError,
@@ -57,6 +64,7 @@ _EXPORTS: dict[str, str] = {
     "ApiStatusError": ".errors",
     "ApiTimeoutError": ".errors",
     "AsyncApiClient": ".client",
+    "AsyncPage": "._transport",
     "AsyncProjectWorkflowSessionApi": ".project_workflow_session_api",
     "BadGatewayError": ".errors",
     "BadRequestError": ".errors",
@@ -69,6 +77,7 @@ _EXPORTS: dict[str, str] = {
     "InternalServerError": ".errors",
     "InvalidRequestError": ".errors",
     "NotFoundError": ".errors",
+    "Page": "._transport",
     "ProjectWorkflowSessionApi": ".project_workflow_session_api",
     "RateLimitError": ".errors",
     "RequestOptions": "._transport",
@@ -78,6 +87,8 @@ _EXPORTS: dict[str, str] = {
     "UnauthorizedError": ".errors",
     "UnprocessableEntityError": ".errors",
     "Unset": "._model",
+    "afirst_page": "._transport",
+    "first_page": "._transport",
 }
 
 __all__ = [
@@ -90,6 +101,7 @@ __all__ = [
     "ApiStatusError",
     "ApiTimeoutError",
     "AsyncApiClient",
+    "AsyncPage",
     "AsyncProjectWorkflowSessionApi",
     "BadGatewayError",
     "BadRequestError",
@@ -102,6 +114,7 @@ __all__ = [
     "InternalServerError",
     "InvalidRequestError",
     "NotFoundError",
+    "Page",
     "ProjectWorkflowSessionApi",
     "RateLimitError",
     "RequestOptions",
@@ -111,6 +124,8 @@ __all__ = [
     "UnauthorizedError",
     "UnprocessableEntityError",
     "Unset",
+    "afirst_page",
+    "first_page",
 ]
 
 

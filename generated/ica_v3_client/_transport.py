@@ -1217,6 +1217,7 @@ class SyncApi:
     def __init__(self, client: SyncTransport) -> None:
         self._client = client
         self._raw = False
+        self._capture = False  # _call returns what it would send (for first_page)
 
     def _call(
         self,
@@ -1225,6 +1226,8 @@ class SyncApi:
         body: Any,
         options: RequestOptions | None,
     ) -> T:
+        if self._capture:
+            return cast(T, _Captured(op, args, body, options))
         if op.deprecated:
             _warn_deprecated(op)
         if self._raw:
@@ -1265,6 +1268,7 @@ class AsyncApi:
     def __init__(self, client: AsyncTransport) -> None:
         self._client = client
         self._raw = False
+        self._capture = False  # _call returns what it would send (for first_page)
 
     async def _call(
         self,
@@ -1273,6 +1277,8 @@ class AsyncApi:
         body: Any,
         options: RequestOptions | None,
     ) -> T:
+        if self._capture:
+            return cast(T, _Captured(op, args, body, options))
         if op.deprecated:
             _warn_deprecated(op)
         if self._raw:
@@ -1306,6 +1312,117 @@ class AsyncApi:
         view = copy.copy(self)
         view._raw = True
         return view
+
+
+@dataclass(frozen=True)
+class _Captured:
+    """An operation call, as ``_call`` would send it."""
+
+    op: Operation[Any]
+    args: tuple[Any, ...]
+    body: Any
+    options: RequestOptions | None
+
+
+def _capture(method: Callable[..., Any]) -> tuple[Any, Callable[..., Any]]:
+    """The API object of a bound paged method, and the method bound to a capturing view."""
+    api = getattr(method, "__self__", None)
+    function = getattr(method, "__func__", None)
+    if not isinstance(api, (SyncApi, AsyncApi)) or function is None:
+        raise TypeError(
+            "first_page takes a method of an API object, e.g. api.list_things"
+        )
+    view = copy.copy(api)
+    view._capture = True
+    return api, functools.partial(function, view)
+
+
+def _paged(captured: Any) -> _Captured:
+    if not isinstance(captured, _Captured) or captured.op.pages is None:
+        raise TypeError(
+            "first_page takes an operation that pages (one with an iter_ method)"
+        )
+    return captured
+
+
+class _PageBase(Generic[T]):
+    """What sync and async pages share: the page's data and where the next one starts."""
+
+    def __init__(self, call: _Captured, data: T) -> None:
+        self._call, self.data = call, data
+
+    @property
+    def items(self) -> list[Any]:
+        """The page's items (empty when it has none)."""
+        return _page_items(cast(Pages, self._call.op.pages), self.data) or []
+
+    def _next_call(self) -> _Captured | None:
+        pages = cast(Pages, self._call.op.pages)
+        items = _page_items(pages, self.data)
+        moving = list(self._call.args)
+        if items is None or not _next_page(pages, moving, self.data, len(items)):
+            return None
+        return _Captured(
+            self._call.op, tuple(moving), self._call.body, self._call.options
+        )
+
+    def has_next_page(self) -> bool:
+        return self._next_call() is not None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._call.op.name}, items={len(self.items)})"
+
+
+class Page(_PageBase[T]):
+    """One page of a paged operation: ``data`` (the page as the operation returns it) and
+    ``items``; ``has_next_page()`` and ``next_page()`` page by hand."""
+
+    def __init__(self, api: SyncApi, call: _Captured, data: T) -> None:
+        super().__init__(call, data)
+        self._api = api
+
+    def next_page(self) -> Page[T]:
+        """The following page; ``StopIteration`` after the last."""
+        call = self._next_call()
+        if call is None:
+            raise StopIteration("this is the last page")
+        data = self._api._call(call.op, call.args, call.body, call.options)
+        return Page(self._api, call, data)
+
+
+class AsyncPage(_PageBase[T]):
+    """``Page`` for the async clients: ``await page.next_page()``."""
+
+    def __init__(self, api: AsyncApi, call: _Captured, data: T) -> None:
+        super().__init__(call, data)
+        self._api = api
+
+    async def next_page(self) -> AsyncPage[T]:
+        """The following page; ``StopAsyncIteration`` after the last."""
+        call = self._next_call()
+        if call is None:
+            raise StopAsyncIteration("this is the last page")
+        data = await self._api._call(call.op, call.args, call.body, call.options)
+        return AsyncPage(self._api, call, data)
+
+
+def first_page(method: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Page[T]:
+    """The first page of a paged operation: ``first_page(api.list_things, arg, ...)`` takes
+    the method and its arguments; then ``page.has_next_page()`` / ``page.next_page()``.
+    """
+    api, bound = _capture(method)
+    call = _paged(bound(*args, **kwargs))
+    return Page(api, call, api._call(call.op, call.args, call.body, call.options))
+
+
+async def afirst_page(
+    method: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs
+) -> AsyncPage[T]:
+    """``first_page`` for an async API: ``await afirst_page(api.list_things, ...)``."""
+    api, bound = _capture(method)
+    call = _paged(await bound(*args, **kwargs))
+    data = await api._call(call.op, call.args, call.body, call.options)
+    return AsyncPage(api, call, data)
 
 
 def _warn_deprecated(op: Operation[Any]) -> None:

@@ -15,7 +15,14 @@ __version__ = "5.0.4"
 
 if TYPE_CHECKING:
     from ._model import UNSET, Unset
-    from ._transport import ApiResponse, RequestOptions
+    from ._transport import (
+        ApiResponse,
+        AsyncPage,
+        Page,
+        RequestOptions,
+        afirst_page,
+        first_page,
+    )
     from .client import ApiClient, AsyncApiClient
     from .errors import (
         ApiConnectionError,
@@ -55,6 +62,7 @@ _EXPORTS: dict[str, str] = {
     "ApiTimeoutError": ".errors",
     "AsyncApiClient": ".client",
     "AsyncJobApi": ".job_api",
+    "AsyncPage": "._transport",
     "BadGatewayError": ".errors",
     "BadRequestError": ".errors",
     "ClientClosedError": ".errors",
@@ -67,6 +75,7 @@ _EXPORTS: dict[str, str] = {
     "InvalidRequestError": ".errors",
     "JobApi": ".job_api",
     "NotFoundError": ".errors",
+    "Page": "._transport",
     "RateLimitError": ".errors",
     "RequestOptions": "._transport",
     "ResponseDecodeError": ".errors",
@@ -75,6 +84,8 @@ _EXPORTS: dict[str, str] = {
     "UnauthorizedError": ".errors",
     "UnprocessableEntityError": ".errors",
     "Unset": "._model",
+    "afirst_page": "._transport",
+    "first_page": "._transport",
 }
 
 __all__ = [
@@ -88,6 +99,7 @@ __all__ = [
     "ApiTimeoutError",
     "AsyncApiClient",
     "AsyncJobApi",
+    "AsyncPage",
     "BadGatewayError",
     "BadRequestError",
     "ClientClosedError",
@@ -100,6 +112,7 @@ __all__ = [
     "InvalidRequestError",
     "JobApi",
     "NotFoundError",
+    "Page",
     "RateLimitError",
     "RequestOptions",
     "ResponseDecodeError",
@@ -108,6 +121,8 @@ __all__ = [
     "UnauthorizedError",
     "UnprocessableEntityError",
     "Unset",
+    "afirst_page",
+    "first_page",
 ]
 
 
