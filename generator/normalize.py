@@ -37,7 +37,7 @@ MODEL_RESERVED = frozenset({"to_dict", "from_dict", "additional_properties", "ge
 # method parameters: what the method bodies use
 METHOD_RESERVED = frozenset({"self", "request_options"}) | TYPE_NAMES | AMBIGUOUS
 # method names: what an API class already has, and the names later signatures read
-OPERATION_RESERVED = frozenset({"with_raw_response"}) | TYPE_NAMES | AMBIGUOUS
+OPERATION_RESERVED = frozenset({"with_raw_response", "with_streaming_response"}) | TYPE_NAMES | AMBIGUOUS
 CLIENT_RESERVED = (
     frozenset({"self", "base_url", "timeout", "max_retries", "headers", "http_client", "idempotency_header", "env"})
     | AMBIGUOUS
@@ -1501,7 +1501,16 @@ def _models_imports(models: tuple[ir.Model, ...]) -> ir.Imports:
 
 RUNTIME_EXPORTS = {
     "._model": ("UNSET", "Unset"),
-    "._transport": ("ApiResponse", "AsyncPage", "Page", "RequestOptions", "afirst_page", "first_page"),
+    "._transport": (
+        "ApiResponse",
+        "AsyncPage",
+        "AsyncStreamedResponse",
+        "Page",
+        "RequestOptions",
+        "StreamedResponse",
+        "afirst_page",
+        "first_page",
+    ),
     ".client": ("ApiClient", "AsyncApiClient"),
     ".errors": (
         "ApiConnectionError",
@@ -1552,7 +1561,10 @@ def _api_imports(ops: list[ir.Operation]) -> ir.Imports:
     runtime, models, _, _ = _collect_types(converting)  # codecs name models and runtime helpers only
     _, all_models, any_in_signature, dt_in_signature = _collect_types(exprs)
     models |= all_models
-    transport = {"Operation", "RequestOptions", "AsyncApi", "SyncApi", "async_method", "async_raw_method", "raw_method"}
+    transport = {
+        "Operation", "RequestOptions", "AsyncApi", "SyncApi", "async_method", "async_raw_method", "raw_method",
+        "async_stream_method", "stream_method",
+    }  # fmt: skip
     if any(op.success or op.errors for op in ops):
         transport.add("Response")
     if any(op.params for op in ops):

@@ -289,6 +289,98 @@ class ApiResponse(Generic[T]):
         )
 
 
+class StreamedResponse:
+    """A success response whose body is read as you iterate: ``iter_bytes()``,
+    ``iter_lines()``, or ``read()``; use it in a ``with`` block (or ``close()`` it)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.request = response.request
+        self.url = _redacted_url(response.request.url)
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body in chunks, decoded by its ``Content-Encoding``."""
+        try:
+            yield from self._response.iter_bytes(chunk_size)
+        except httpx.DecodingError as exc:
+            raise _undecodable(self._response, exc) from None
+        except httpx.TransportError as exc:
+            raise BaseTransport._stream_error(self.request, exc) from exc
+
+    def iter_lines(self) -> Iterator[str]:
+        """The body as lines of text (without their line endings)."""
+        try:
+            yield from self._response.iter_lines()
+        except httpx.DecodingError as exc:
+            raise _undecodable(self._response, exc) from None
+        except httpx.TransportError as exc:
+            raise BaseTransport._stream_error(self.request, exc) from exc
+
+    def read(self) -> bytes:
+        return b"".join(self.iter_bytes())
+
+    def close(self) -> None:
+        self._response.close()
+
+    def __enter__(self) -> StreamedResponse:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"StreamedResponse(status_code={self.status_code}, url={self.url!r})"
+
+
+class AsyncStreamedResponse:
+    """``StreamedResponse`` for the async clients: ``aiter_bytes()``, ``aiter_lines()``,
+    ``await aread()``, in an ``async with`` block."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.request = response.request
+        self.url = _redacted_url(response.request.url)
+
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.aiter_bytes(chunk_size):
+                yield chunk
+        except httpx.DecodingError as exc:
+            raise _undecodable(self._response, exc) from None
+        except httpx.TransportError as exc:
+            raise BaseTransport._stream_error(self.request, exc) from exc
+
+    async def aiter_lines(self) -> AsyncIterator[str]:
+        try:
+            async for line in self._response.aiter_lines():
+                yield line
+        except httpx.DecodingError as exc:
+            raise _undecodable(self._response, exc) from None
+        except httpx.TransportError as exc:
+            raise BaseTransport._stream_error(self.request, exc) from exc
+
+    async def aread(self) -> bytes:
+        return b"".join([chunk async for chunk in self.aiter_bytes()])
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
+
+    async def __aenter__(self) -> AsyncStreamedResponse:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return (
+            f"AsyncStreamedResponse(status_code={self.status_code}, url={self.url!r})"
+        )
+
+
 def _plain(value: Any) -> str:
     """A scalar as text for a URL or header: ``True`` -> ``true``, enums by value."""
     if isinstance(value, Enum):
@@ -698,6 +790,19 @@ class BaseTransport:
         return None if total is None else time.monotonic() + total
 
     @staticmethod
+    def _stream_error(
+        request: httpx.Request, exc: httpx.TransportError
+    ) -> ApiConnectionError:
+        """A failure while a streamed body is read (no credential is in ``exc``'s text)."""
+        url = _redacted_url(request.url)
+        timeout = isinstance(exc, httpx.TimeoutException)
+        cls = ApiTimeoutError if timeout else ApiConnectionError
+        message = (
+            f"{request.method} {url}: reading the body failed: {type(exc).__name__}"
+        )
+        return cls(message, method=request.method, url=url)
+
+    @staticmethod
     def _redirect(
         request: httpx.Request, response: httpx.Response, redirects: int
     ) -> httpx.Request | None:
@@ -972,7 +1077,10 @@ class SyncTransport(BaseTransport):
         args: tuple[Any, ...],
         body: Any,
         options: RequestOptions | None,
+        stream: bool = False,
     ) -> httpx.Response:
+        """The response, read (unless ``stream``: then a success is returned unread, and
+        the caller closes it)."""
         options = options or {}
         if self._http.is_closed:
             raise ClientClosedError(f"{op.name}: the client is closed")
@@ -983,6 +1091,8 @@ class SyncTransport(BaseTransport):
             try:
                 deadline = self._deadline(options)
                 response = self._http.send(request, stream=True)
+                if stream and 200 <= response.status_code < 300:
+                    return response
                 try:
                     chunks = []
                     for chunk in response.iter_bytes():
@@ -1026,6 +1136,19 @@ class SyncTransport(BaseTransport):
     ) -> T:
         """Send an operation and return its decoded result."""
         return self._decode(op, self.send(op, args, body, options))
+
+    def call_stream(
+        self,
+        op: Operation[T],
+        args: tuple[Any, ...],
+        body: Any,
+        options: RequestOptions | None,
+    ) -> StreamedResponse:
+        """Send an operation; a success comes back unread, an error status raises."""
+        response = self.send(op, args, body, options, stream=True)
+        if not 200 <= response.status_code < 300:
+            raise self._status_error(op, response)
+        return StreamedResponse(response)
 
     def call_raw(
         self,
@@ -1086,7 +1209,10 @@ class AsyncTransport(BaseTransport):
         args: tuple[Any, ...],
         body: Any,
         options: RequestOptions | None,
+        stream: bool = False,
     ) -> httpx.Response:
+        """The response, read (unless ``stream``: then a success is returned unread, and
+        the caller closes it)."""
         options = options or {}
         if self._http.is_closed:
             raise ClientClosedError(f"{op.name}: the client is closed")
@@ -1097,6 +1223,8 @@ class AsyncTransport(BaseTransport):
             try:
                 deadline = self._deadline(options)
                 response = await self._http.send(request, stream=True)
+                if stream and 200 <= response.status_code < 300:
+                    return response
                 try:
                     chunks = []
                     async for chunk in response.aiter_bytes():
@@ -1140,6 +1268,19 @@ class AsyncTransport(BaseTransport):
     ) -> T:
         """Send an operation and return its decoded result."""
         return self._decode(op, await self.send(op, args, body, options))
+
+    async def call_stream(
+        self,
+        op: Operation[T],
+        args: tuple[Any, ...],
+        body: Any,
+        options: RequestOptions | None,
+    ) -> AsyncStreamedResponse:
+        """Send an operation; a success comes back unread, an error status raises."""
+        response = await self.send(op, args, body, options, stream=True)
+        if not 200 <= response.status_code < 300:
+            raise self._status_error(op, response)
+        return AsyncStreamedResponse(response)
 
     async def call_raw(
         self,
@@ -1218,6 +1359,7 @@ class SyncApi:
         self._client = client
         self._raw = False
         self._capture = False  # _call returns what it would send (for first_page)
+        self._stream = False  # _call returns the response unread
 
     def _call(
         self,
@@ -1230,6 +1372,8 @@ class SyncApi:
             return cast(T, _Captured(op, args, body, options))
         if op.deprecated:
             _warn_deprecated(op)
+        if self._stream:
+            return cast(T, self._client.call_stream(op, args, body, options))
         if self._raw:
             return cast(T, self._client.call_raw(op, args, body, options))
         return self._client.call(op, args, body, options)
@@ -1261,6 +1405,11 @@ class SyncApi:
         view._raw = True
         return view
 
+    def _stream_view(self: A) -> A:
+        view = copy.copy(self)
+        view._stream = True
+        return view
+
 
 class AsyncApi:
     """Base of the generated async API classes."""
@@ -1269,6 +1418,7 @@ class AsyncApi:
         self._client = client
         self._raw = False
         self._capture = False  # _call returns what it would send (for first_page)
+        self._stream = False  # _call returns the response unread
 
     async def _call(
         self,
@@ -1281,6 +1431,8 @@ class AsyncApi:
             return cast(T, _Captured(op, args, body, options))
         if op.deprecated:
             _warn_deprecated(op)
+        if self._stream:
+            return cast(T, await self._client.call_stream(op, args, body, options))
         if self._raw:
             return cast(T, await self._client.call_raw(op, args, body, options))
         return await self._client.call(op, args, body, options)
@@ -1311,6 +1463,11 @@ class AsyncApi:
     def _raw_view(self: AA) -> AA:
         view = copy.copy(self)
         view._raw = True
+        return view
+
+    def _stream_view(self: AA) -> AA:
+        view = copy.copy(self)
+        view._stream = True
         return view
 
 
@@ -1455,6 +1612,18 @@ def _next_page(pages: Pages, args: list[Any], page: Any, count: int) -> bool:
 def raw_method(method: Callable[P, T]) -> Callable[P, ApiResponse[T]]:
     """Type a method of a raw view: same parameters, returns ``ApiResponse``."""
     return cast("Callable[P, ApiResponse[T]]", method)
+
+
+def stream_method(method: Callable[P, Any]) -> Callable[P, StreamedResponse]:
+    """Type a method of a streaming view: same parameters, returns ``StreamedResponse``."""
+    return cast("Callable[P, StreamedResponse]", method)
+
+
+def async_stream_method(
+    method: Callable[P, Awaitable[Any]],
+) -> Callable[P, Awaitable[AsyncStreamedResponse]]:
+    """Type an async method of a streaming view: ``await`` gives ``AsyncStreamedResponse``."""
+    return cast("Callable[P, Awaitable[AsyncStreamedResponse]]", method)
 
 
 def async_raw_method(

@@ -205,3 +205,49 @@ def test_raw_response_has_request_elapsed_and_headers(server: Any) -> None:
     assert raw.elapsed.total_seconds() >= 0
     assert raw.http_version == "HTTP/1.1"
     assert TOKEN not in repr(raw)
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+def test_streaming_response_iterates_the_body(server: Any) -> None:
+    lines = b"".join(b'{"line": %d}\n' % n for n in range(1000))
+    server.reply(200, body=lines, content_type="application/json")
+    with _client(server) as client:
+        api = libtes_client.TaskVersionsApi(client)
+        with api.with_streaming_response.get_task_version("t", "v") as response:
+            assert response.status_code == 200
+            assert response.headers["content-type"] == "application/json"
+            got = list(response.iter_lines())
+    assert got[0] == '{"line": 0}' and got[-1] == '{"line": 999}' and len(got) == 1000
+
+
+def test_streaming_response_raises_the_error_status(server: Any) -> None:
+    server.reply(404, {"message": "no such version"})
+    with _client(server) as client:
+        api = libtes_client.TaskVersionsApi(client)
+        with pytest.raises(libtes_client.NotFoundError, match="no such version"):
+            api.with_streaming_response.get_task_version("t", "v")
+
+
+def test_streaming_response_with_a_lying_content_encoding(server: Any) -> None:
+    server.reply(200, body=b"plain", headers={"Content-Encoding": "gzip"})
+    with _client(server) as client:
+        api = libtes_client.TaskVersionsApi(client)
+        with api.with_streaming_response.get_task_version("t", "v") as response:
+            with pytest.raises(errors.ResponseDecodeError, match="gzip"):
+                response.read()
+
+
+def test_async_streaming_response(server: Any) -> None:
+    import anyio
+
+    server.reply(200, body=b"x" * 100_000, content_type="application/octet-stream")
+
+    async def go() -> int:
+        async with libtes_client.AsyncApiClient(server.url, access_token=TOKEN) as client:
+            api = libtes_client.AsyncTaskVersionsApi(client)
+            async with await api.with_streaming_response.get_task_version("t", "v") as response:
+                return sum([len(chunk) async for chunk in response.aiter_bytes()])
+
+    assert anyio.run(go) == 100_000

@@ -24,7 +24,11 @@ from libtes_client import (
     TaskVersionsApi,
     Unset,
 )
-from libtes_client.models import Execution, Image
+from libtes_client.models import Execution, Image, TaskVersion
+from libtes_client import RequestOptions
+from libtes_client.testing import FakeServer
+from ica_v3_client import ProjectWorkflowSessionApi, first_page
+from ica_v3_client.models import WorkflowSessionPagedListV4
 
 
 def tag_of(image: Image) -> str:
@@ -64,6 +68,42 @@ def maybe(value: str | Unset) -> int:
 
 with ApiClient("http://127.0.0.1:1", access_token="t") as client:
     print(repr(TaskVersionsApi(client)))
+
+
+def features(client: ApiClient) -> int:
+    patient: ApiClient = client.with_options(max_retries=5, timeout=30.0, headers={"X-A": "b"})
+    api = TaskVersionsApi(patient)
+    options: RequestOptions = {
+        "extra_headers": {"X-Trace": "1"},
+        "extra_query": {"beta": True},
+        "extra_body": {"x": 1},
+        "timeout": 5.0,
+        "max_retries": 1,
+        "idempotency_key": "k",
+    }
+    api.launch_task_run("t", "v", request_options=options)
+    raw = api.with_raw_response.get_task_version("t", "v")
+    seconds: float = raw.elapsed.total_seconds()
+    with api.with_streaming_response.get_task_version("t", "v") as response:
+        size = sum(len(chunk) for chunk in response.iter_bytes())
+    return size + int(seconds)
+
+
+def paging(api: ProjectWorkflowSessionApi) -> list[str]:
+    page = first_page(api.search_workflow_sessions, "p1", page_size="10")
+    ids = [str(s.id) for s in page.items]
+    while page.has_next_page():
+        page = page.next_page()
+        ids += [str(s.id) for s in page.items]
+    data: WorkflowSessionPagedListV4 = page.data
+    return ids if data is not None else []
+
+
+def faked() -> TaskVersion:
+    fake = FakeServer()
+    fake.get_task_version.returns(TaskVersion(id="tvn.1"))
+    with fake.client() as client:
+        return TaskVersionsApi(client).get_task_version("t", "v")
 """
 
 BAD = """
