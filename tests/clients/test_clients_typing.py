@@ -112,6 +112,13 @@ from libtes_client.models import Image
 
 def tag_of(image: Image) -> str:
     return image.tag.upper()  # not narrowed: may be UNSET
+
+
+def wrong_answer() -> None:
+    from libtes_client.models import TaskRun
+    from libtes_client.testing import FakeServer
+
+    FakeServer().get_task_version.returns(TaskRun(id="trn.1"))  # not a TaskVersion
 """
 
 
@@ -146,3 +153,4 @@ def test_mypy_strict_catches_an_unnarrowed_unset(tmp_path: Path) -> None:
     result = _mypy(tmp_path, BAD)
     assert result.returncode == 1
     assert 'Item "Unset" of "str | Unset" has no attribute "upper"' in result.stdout
+    assert 'Argument 1 to "returns" of "OperationFake" has incompatible type "TaskRun"' in result.stdout
