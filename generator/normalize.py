@@ -40,12 +40,17 @@ METHOD_RESERVED = frozenset({"self", "request_options"}) | TYPE_NAMES | AMBIGUOU
 # (and the decorators an API module imports: a method of that name would hide them from the
 # methods after it in the class body)
 OPERATION_RESERVED = (
-    frozenset({"with_raw_response", "async_method", "async_raw_method", "raw_method", "async_iterator"})
+    frozenset(
+        {"with_raw_response", "with_streaming_response", "async_method", "async_raw_method", "raw_method"}
+        | {"async_iterator"}
+    )
     | TYPE_NAMES
     | AMBIGUOUS
 )
 CLIENT_RESERVED = (
-    frozenset({"self", "super", "base_url", "timeout", "max_retries", "headers", "http_client"}) | AMBIGUOUS
+    frozenset({"self", "super", "base_url", "timeout", "max_retries", "headers", "http_client"})
+    | frozenset({"idempotency_header", "env"})
+    | AMBIGUOUS
 )
 # the builtins a class name could hide (the generated modules raise and catch some of them), a
 # fixed list so that every Python gives the same names
@@ -63,6 +68,12 @@ BUILTIN_CLASSES = frozenset(
     UnboundLocalError UnicodeDecodeError UnicodeEncodeError UnicodeError UnicodeTranslateError
     UnicodeWarning UserWarning ValueError Warning ZeroDivisionError""".split()
 )
+# the per-status error classes, exported from the package's top level like the other errors
+STATUS_ERRORS = (
+    "BadGatewayError", "BadRequestError", "ClientClosedError", "ConflictError", "ForbiddenError",
+    "GatewayTimeoutError", "InternalServerError", "InvalidRequestError", "NotFoundError",
+    "RateLimitError", "ServiceUnavailableError", "UnauthorizedError", "UnprocessableEntityError",
+)  # fmt: skip
 # class names the generated modules import or define besides models, enums and API classes
 CLASS_RESERVED = frozenset(
     {
@@ -74,7 +85,7 @@ CLASS_RESERVED = frozenset(
         "TYPE_CHECKING", "UNSET", "UnionOf", "Unset", "ANY", "STR", "INT", "FLOAT", "BOOL", "OBJECT",
         "DATETIME", "DATE", "Pages", "Awaitable", "Callable", "Generic", "TypeVar",
     }
-) | AMBIGUOUS | BUILTIN_CLASSES  # fmt: skip
+) | AMBIGUOUS | BUILTIN_CLASSES | frozenset(STATUS_ERRORS)  # fmt: skip
 # header parameters the OpenAPI specification says to ignore (the client sets these itself)
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 JSON_MEDIA = re.compile(r"^(application/json|text/json|application/[^;]*\+json)(;.*)?$", re.I)
@@ -1534,7 +1545,16 @@ def _models_imports(models: tuple[ir.Model, ...]) -> ir.Imports:
 
 RUNTIME_EXPORTS = {
     "._model": ("UNSET", "Unset"),
-    "._transport": ("ApiResponse", "RequestOptions"),
+    "._transport": (
+        "ApiResponse",
+        "AsyncPage",
+        "AsyncStreamedResponse",
+        "Page",
+        "RequestOptions",
+        "StreamedResponse",
+        "afirst_page",
+        "first_page",
+    ),
     ".client": ("ApiClient", "AsyncApiClient"),
     ".errors": (
         "ApiConnectionError",
@@ -1546,6 +1566,7 @@ RUNTIME_EXPORTS = {
         "DecodeError",
         "ResponseDecodeError",
         "ServerError",
+        *STATUS_ERRORS,
     ),
 }
 
@@ -1584,7 +1605,10 @@ def _api_imports(ops: list[ir.Operation]) -> ir.Imports:
     runtime, models, _, _ = _collect_types(converting)  # codecs name models and runtime helpers only
     _, all_models, any_in_signature, dt_in_signature = _collect_types(exprs)
     models |= all_models
-    transport = {"Operation", "RequestOptions", "AsyncApi", "SyncApi", "async_method", "async_raw_method", "raw_method"}
+    transport = {
+        "Operation", "RequestOptions", "AsyncApi", "SyncApi", "async_method", "async_raw_method", "raw_method",
+        "async_stream_method", "stream_method",
+    }  # fmt: skip
     if any(op.success or op.errors for op in ops):
         transport.add("Response")
     if any(op.params for op in ops):

@@ -11,7 +11,7 @@ from .resources import TEMPLATES
 
 # runtime files that are the same for every package but for the header; their templates are
 # kept in black's style (tests/test_format.py checks), so the format stage leaves them alone
-STATIC_FILES = ("_model.py", "_transport.py", "errors.py", "__main__.py")
+STATIC_FILES = ("_model.py", "_transport.py", "errors.py", "__main__.py", "_build.py", "_fake.py")
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +52,7 @@ def render_package(pkg: ir.Package) -> dict[str, str]:
     render("package/__init__.py.j2", "__init__.py")
     render("package/client.py.j2", "client.py")
     render("package/models.py.j2", "models.py")
+    render("package/testing.py.j2", "testing.py")
     for api in pkg.apis:
         render("package/api.py.j2", f"{api.module}.py", api=api)
     render("package/pyproject.toml.j2", "pyproject.toml")

@@ -15,7 +15,16 @@ __version__ = "1.0.0"
 
 if TYPE_CHECKING:
     from ._model import UNSET, Unset
-    from ._transport import ApiResponse, RequestOptions
+    from ._transport import (
+        ApiResponse,
+        AsyncPage,
+        AsyncStreamedResponse,
+        Page,
+        RequestOptions,
+        StreamedResponse,
+        afirst_page,
+        first_page,
+    )
     from .client import ApiClient, AsyncApiClient
     from .client_api import AsyncClientApi, ClientApi
     from .errors import (
@@ -24,10 +33,23 @@ if TYPE_CHECKING:
         ApiResultError,
         ApiStatusError,
         ApiTimeoutError,
+        BadGatewayError,
+        BadRequestError,
+        ClientClosedError,
         ClientError,
+        ConflictError,
         DecodeError,
+        ForbiddenError,
+        GatewayTimeoutError,
+        InternalServerError,
+        InvalidRequestError,
+        NotFoundError,
+        RateLimitError,
         ResponseDecodeError,
         ServerError,
+        ServiceUnavailableError,
+        UnauthorizedError,
+        UnprocessableEntityError,
     )
     from .models import *  # noqa: F403 - every model, as models.__all__ lists them
 
@@ -42,13 +64,32 @@ _EXPORTS: dict[str, str] = {
     "ApiTimeoutError": ".errors",
     "AsyncApiClient": ".client",
     "AsyncClientApi": ".client_api",
+    "AsyncPage": "._transport",
+    "AsyncStreamedResponse": "._transport",
+    "BadGatewayError": ".errors",
+    "BadRequestError": ".errors",
     "ClientApi": ".client_api",
+    "ClientClosedError": ".errors",
     "ClientError": ".errors",
+    "ConflictError": ".errors",
     "DecodeError": ".errors",
+    "ForbiddenError": ".errors",
+    "GatewayTimeoutError": ".errors",
+    "InternalServerError": ".errors",
+    "InvalidRequestError": ".errors",
+    "NotFoundError": ".errors",
+    "Page": "._transport",
+    "RateLimitError": ".errors",
     "RequestOptions": "._transport",
     "ResponseDecodeError": ".errors",
     "ServerError": ".errors",
+    "ServiceUnavailableError": ".errors",
+    "StreamedResponse": "._transport",
+    "UnauthorizedError": ".errors",
+    "UnprocessableEntityError": ".errors",
     "Unset": "._model",
+    "afirst_page": "._transport",
+    "first_page": "._transport",
 }
 
 __all__ = [
@@ -62,13 +103,32 @@ __all__ = [
     "ApiTimeoutError",
     "AsyncApiClient",
     "AsyncClientApi",
+    "AsyncPage",
+    "AsyncStreamedResponse",
+    "BadGatewayError",
+    "BadRequestError",
     "ClientApi",
+    "ClientClosedError",
     "ClientError",
+    "ConflictError",
     "DecodeError",
+    "ForbiddenError",
+    "GatewayTimeoutError",
+    "InternalServerError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "Page",
+    "RateLimitError",
     "RequestOptions",
     "ResponseDecodeError",
     "ServerError",
+    "ServiceUnavailableError",
+    "StreamedResponse",
+    "UnauthorizedError",
+    "UnprocessableEntityError",
     "Unset",
+    "afirst_page",
+    "first_page",
 ]
 
 

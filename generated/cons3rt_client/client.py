@@ -15,6 +15,7 @@ from ._transport import (
     SecurityScheme,
     SyncTransport,
     TimeoutTypes,
+    env,
 )
 
 DEFAULT_BASE_URL = "https://api.dev.cons3rt.io/rest"
@@ -30,6 +31,11 @@ class ApiClient(SyncTransport):
 
     Use it as a context manager, or call ``close()`` when done.
 
+    Arguments left out are read from the environment where set: ``base_url`` from
+    ``CONS3RT_CLIENT_BASE_URL``,
+    ``token`` from ``CONS3RT_CLIENT_TOKEN``,
+    ``username`` from ``CONS3RT_CLIENT_USERNAME``.
+
     Args:
         base_url: Where the API lives (default https://api.dev.cons3rt.io/rest).
         token: API key for APIKeyHeader, sent in the header token.
@@ -37,6 +43,9 @@ class ApiClient(SyncTransport):
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.
+        idempotency_header: A header (e.g. ``Idempotency-Key``) that carries a random key, the
+            same on every retry, when a POST or PATCH is retried
+            (``request_options={"retry_non_idempotent": True}``); off by default.
 
         http_client: Your own ``httpx.Client`` (proxies, TLS, transports); you close it.
     """
@@ -45,7 +54,7 @@ class ApiClient(SyncTransport):
 
     def __init__(
         self,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         *,
         token: str | None = None,
         username: str | None = None,
@@ -53,17 +62,19 @@ class ApiClient(SyncTransport):
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
-            base_url,
+            base_url or env("BASE_URL") or DEFAULT_BASE_URL,
             credentials={
-                "APIKeyHeader": token,
-                "Username": username,
+                "APIKeyHeader": token or env("TOKEN"),
+                "Username": username or env("USERNAME"),
             },
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
             http_client=http_client,
+            idempotency_header=idempotency_header,
         )
 
 
@@ -72,6 +83,11 @@ class AsyncApiClient(AsyncTransport):
 
     Use it with ``async with``, or ``await aclose()`` when done.
 
+    Arguments left out are read from the environment where set: ``base_url`` from
+    ``CONS3RT_CLIENT_BASE_URL``,
+    ``token`` from ``CONS3RT_CLIENT_TOKEN``,
+    ``username`` from ``CONS3RT_CLIENT_USERNAME``.
+
     Args:
         base_url: Where the API lives (default https://api.dev.cons3rt.io/rest).
         token: API key for APIKeyHeader, sent in the header token.
@@ -79,6 +95,9 @@ class AsyncApiClient(AsyncTransport):
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.
+        idempotency_header: A header (e.g. ``Idempotency-Key``) that carries a random key, the
+            same on every retry, when a POST or PATCH is retried
+            (``request_options={"retry_non_idempotent": True}``); off by default.
 
         http_client: Your own ``httpx.AsyncClient`` (proxies, TLS, transports); you close it.
     """
@@ -87,7 +106,7 @@ class AsyncApiClient(AsyncTransport):
 
     def __init__(
         self,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         *,
         token: str | None = None,
         username: str | None = None,
@@ -95,15 +114,17 @@ class AsyncApiClient(AsyncTransport):
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
-            base_url,
+            base_url or env("BASE_URL") or DEFAULT_BASE_URL,
             credentials={
-                "APIKeyHeader": token,
-                "Username": username,
+                "APIKeyHeader": token or env("TOKEN"),
+                "Username": username or env("USERNAME"),
             },
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
             http_client=http_client,
+            idempotency_header=idempotency_header,
         )

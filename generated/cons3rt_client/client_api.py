@@ -15,7 +15,9 @@ from ._transport import (
     SyncApi,
     async_method,
     async_raw_method,
+    async_stream_method,
     raw_method,
+    stream_method,
 )
 from .client import ApiClient, AsyncApiClient
 from .models import AbstractCompositionStatus, CompositionLaunchOptions
@@ -75,6 +77,11 @@ class ClientApi(SyncApi):
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return ClientApiWithRawResponse(self._raw_view())
 
+    @property
+    def with_streaming_response(self) -> ClientApiWithStreamingResponse:
+        """The same operations, returning the response unread, to iterate its body."""
+        return ClientApiWithStreamingResponse(self._stream_view())
+
     def list_composition_status(
         self,
         *,
@@ -123,6 +130,14 @@ class ClientApiWithRawResponse:
         self.launch_composition = raw_method(api.launch_composition)
 
 
+class ClientApiWithStreamingResponse:
+    """ClientApi operations that return a ``StreamedResponse``."""
+
+    def __init__(self, api: ClientApi) -> None:
+        self.list_composition_status = stream_method(api.list_composition_status)
+        self.launch_composition = stream_method(api.launch_composition)
+
+
 class AsyncClientApi(AsyncApi):
     """The async twin of ClientApi: the same methods, awaitable, on ``AsyncApiClient``.
 
@@ -140,6 +155,11 @@ class AsyncClientApi(AsyncApi):
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return AsyncClientApiWithRawResponse(self._raw_view())
 
+    @property
+    def with_streaming_response(self) -> AsyncClientApiWithStreamingResponse:
+        """The same operations, returning the response unread, to iterate its body."""
+        return AsyncClientApiWithStreamingResponse(self._stream_view())
+
     list_composition_status = async_method(ClientApi.list_composition_status)
     launch_composition = async_method(ClientApi.launch_composition)
 
@@ -150,3 +170,11 @@ class AsyncClientApiWithRawResponse:
     def __init__(self, api: AsyncClientApi) -> None:
         self.list_composition_status = async_raw_method(api.list_composition_status)
         self.launch_composition = async_raw_method(api.launch_composition)
+
+
+class AsyncClientApiWithStreamingResponse:
+    """AsyncClientApi operations whose ``await`` gives an ``AsyncStreamedResponse``."""
+
+    def __init__(self, api: AsyncClientApi) -> None:
+        self.list_composition_status = async_stream_method(api.list_composition_status)
+        self.launch_composition = async_stream_method(api.launch_composition)

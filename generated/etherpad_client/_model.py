@@ -12,6 +12,7 @@ does not list is returned as the plain string instead of failing.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -21,6 +22,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     ClassVar,
+    Final,
     Generic,
     Literal,
     TypeAlias,
@@ -49,28 +51,25 @@ else:
     _new = object.__new__
 
 
-class Unset:
-    """The type of ``UNSET``: a field or argument that was not given at all."""
+class Unset(Enum):
+    """The type of ``UNSET``: a field or argument that was not given at all.
 
-    __slots__ = ()
-    _instance: ClassVar[Unset | None] = None
+    An enum of one member, so type checkers narrow on it: after ``if x is UNSET: return``,
+    ``x: str | Unset`` is a ``str`` (as after ``if isinstance(x, Unset)``).
+    """
 
-    def __new__(cls) -> Unset:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    UNSET = "UNSET"
 
     def __repr__(self) -> str:
         return "UNSET"
 
+    __str__ = __repr__
+
     def __bool__(self) -> Literal[False]:
         return False
 
-    def __reduce__(self) -> str:
-        return "UNSET"
 
-
-UNSET = Unset()
+UNSET: Final = Unset.UNSET
 
 
 def _kind(value: object) -> str:
@@ -414,8 +413,22 @@ class ModelOf(_Converting[M]):
             append(obj)
         return models
 
-    def encode(self, value: M) -> Any:
+    def encode(self, value: M | dict[str, Any]) -> Any:
+        # a plain dict where a model goes is taken as the model's JSON object
+        if type(value) is dict:
+            return _encode_any(value)
+        if not isinstance(value, Model):
+            raise TypeError(f"expected {self.model.__name__} or dict")
         return value._encode()
+
+
+def _holds_plain_dict(value: Any) -> bool:
+    """Whether a value written to a model field has plain dicts in place of models."""
+    if type(value) is dict:
+        return True
+    if type(value) is list:
+        return any(type(item) is dict for item in value)
+    return False
 
 
 def _encode_any(value: Any) -> Any:
@@ -631,7 +644,15 @@ class Field:
         if value is None or self.codec.passthrough:
             obj._data[self.wire] = value
             return
-        obj._data[self.wire] = self.codec.encode(value)
+        try:
+            obj._data[self.wire] = self.codec.encode(value)
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{self.where}: expected {self.codec.expected}, got "
+                f"{type(value).__name__} ({exc})"
+            ) from None
+        if _holds_plain_dict(value):
+            return  # read back as models: the next read decodes the JSON just stored
         if cache is None:
             obj._cache = cache = {}
         cache[self.name] = value
@@ -777,6 +798,43 @@ class Model(metaclass=_ModelType):
         """A deep copy of the JSON object, unknown fields included."""
         return cast("dict[str, Any]", _copy_json(self._encode()))
 
+    def to_json(self, *, indent: int | None = None) -> str:
+        """The model as JSON text, unknown fields included (``indent`` pretty-prints)."""
+        separators = (",", ":") if indent is None else (",", ": ")
+        return json.dumps(
+            self._encode(), ensure_ascii=False, indent=indent, separators=separators
+        )
+
+    def model_copy(self: M, **changes: Any) -> M:
+        """An independent (deep) copy, with the given fields set to new values."""
+        fields = self._fields
+        for name in changes:
+            if name not in fields:
+                raise TypeError(
+                    f"{type(self).__name__}.model_copy() got an unexpected field {name!r}"
+                )
+        copied = type(self)._wrap(self.to_dict(), type(self).__name__)
+        for name, value in changes.items():
+            setattr(copied, name, value)
+        return copied
+
+    def __copy__(self: M) -> M:
+        # a new top-level object (a field set on the copy stays on the copy), nested values
+        # shared as ``copy.copy`` does for a dict
+        obj = _new(type(self))
+        obj._data = dict(self._encode())
+        obj._cache = None
+        return obj
+
+    def __deepcopy__(self: M, memo: dict[int, Any]) -> M:
+        obj = _new(type(self))
+        obj._data = self.to_dict()
+        obj._cache = None
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.to_dict()))
+
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The fields the spec does not declare, by wire name (a copy)."""
@@ -826,3 +884,8 @@ class Model(metaclass=_ModelType):
                 except DecodeError:
                     parts.append(f"{field.name}=<invalid {self._data[wire]!r}>")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+
+def _rebuild(cls: type[M], data: dict[str, Any]) -> M:
+    """Unpickle a model: wrap its JSON object again."""
+    return cls._wrap(data, cls.__name__)

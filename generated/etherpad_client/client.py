@@ -15,6 +15,7 @@ from ._transport import (
     SecurityScheme,
     SyncTransport,
     TimeoutTypes,
+    env,
 )
 
 DEFAULT_BASE_URL = "http://localhost:9001/api/1.2.15"
@@ -29,12 +30,19 @@ class ApiClient(SyncTransport):
 
     Use it as a context manager, or call ``close()`` when done.
 
+    Arguments left out are read from the environment where set: ``base_url`` from
+    ``ETHERPAD_CLIENT_BASE_URL``,
+    ``api_key`` from ``ETHERPAD_CLIENT_API_KEY``.
+
     Args:
         base_url: Where the API lives (default http://localhost:9001/api/1.2.15).
         api_key: API key for ApiKey, sent in the query apikey.
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.
+        idempotency_header: A header (e.g. ``Idempotency-Key``) that carries a random key, the
+            same on every retry, when a POST or PATCH is retried
+            (``request_options={"retry_non_idempotent": True}``); off by default.
 
         http_client: Your own ``httpx.Client`` (proxies, TLS, transports); you close it.
     """
@@ -43,23 +51,25 @@ class ApiClient(SyncTransport):
 
     def __init__(
         self,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         *,
         api_key: str | None = None,
         timeout: TimeoutTypes | Unset = UNSET,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
-            base_url,
+            base_url or env("BASE_URL") or DEFAULT_BASE_URL,
             credentials={
-                "ApiKey": api_key,
+                "ApiKey": api_key or env("API_KEY"),
             },
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
             http_client=http_client,
+            idempotency_header=idempotency_header,
         )
 
 
@@ -68,12 +78,19 @@ class AsyncApiClient(AsyncTransport):
 
     Use it with ``async with``, or ``await aclose()`` when done.
 
+    Arguments left out are read from the environment where set: ``base_url`` from
+    ``ETHERPAD_CLIENT_BASE_URL``,
+    ``api_key`` from ``ETHERPAD_CLIENT_API_KEY``.
+
     Args:
         base_url: Where the API lives (default http://localhost:9001/api/1.2.15).
         api_key: API key for ApiKey, sent in the query apikey.
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.
+        idempotency_header: A header (e.g. ``Idempotency-Key``) that carries a random key, the
+            same on every retry, when a POST or PATCH is retried
+            (``request_options={"retry_non_idempotent": True}``); off by default.
 
         http_client: Your own ``httpx.AsyncClient`` (proxies, TLS, transports); you close it.
     """
@@ -82,21 +99,23 @@ class AsyncApiClient(AsyncTransport):
 
     def __init__(
         self,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         *,
         api_key: str | None = None,
         timeout: TimeoutTypes | Unset = UNSET,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
-            base_url,
+            base_url or env("BASE_URL") or DEFAULT_BASE_URL,
             credentials={
-                "ApiKey": api_key,
+                "ApiKey": api_key or env("API_KEY"),
             },
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
             http_client=http_client,
+            idempotency_header=idempotency_header,
         )

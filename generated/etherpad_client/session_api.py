@@ -15,7 +15,9 @@ from ._transport import (
     SyncApi,
     async_method,
     async_raw_method,
+    async_stream_method,
     raw_method,
+    stream_method,
 )
 from .client import ApiClient, AsyncApiClient
 from .models import (
@@ -184,6 +186,11 @@ class SessionApi(SyncApi):
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return SessionApiWithRawResponse(self._raw_view())
 
+    @property
+    def with_streaming_response(self) -> SessionApiWithStreamingResponse:
+        """The same operations, returning the response unread, to iterate its body."""
+        return SessionApiWithStreamingResponse(self._stream_view())
+
     def create_session_using_get(
         self,
         *,
@@ -319,6 +326,20 @@ class SessionApiWithRawResponse:
         self.get_session_info_using_post = raw_method(api.get_session_info_using_post)
 
 
+class SessionApiWithStreamingResponse:
+    """SessionApi operations that return a ``StreamedResponse``."""
+
+    def __init__(self, api: SessionApi) -> None:
+        self.create_session_using_get = stream_method(api.create_session_using_get)
+        self.create_session_using_post = stream_method(api.create_session_using_post)
+        self.delete_session_using_get = stream_method(api.delete_session_using_get)
+        self.delete_session_using_post = stream_method(api.delete_session_using_post)
+        self.get_session_info_using_get = stream_method(api.get_session_info_using_get)
+        self.get_session_info_using_post = stream_method(
+            api.get_session_info_using_post
+        )
+
+
 class AsyncSessionApi(AsyncApi):
     """The async twin of SessionApi: the same methods, awaitable, on ``AsyncApiClient``.
 
@@ -335,6 +356,11 @@ class AsyncSessionApi(AsyncApi):
     def with_raw_response(self) -> AsyncSessionApiWithRawResponse:
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return AsyncSessionApiWithRawResponse(self._raw_view())
+
+    @property
+    def with_streaming_response(self) -> AsyncSessionApiWithStreamingResponse:
+        """The same operations, returning the response unread, to iterate its body."""
+        return AsyncSessionApiWithStreamingResponse(self._stream_view())
 
     create_session_using_get = async_method(SessionApi.create_session_using_get)
     create_session_using_post = async_method(SessionApi.create_session_using_post)
@@ -356,5 +382,29 @@ class AsyncSessionApiWithRawResponse:
             api.get_session_info_using_get
         )
         self.get_session_info_using_post = async_raw_method(
+            api.get_session_info_using_post
+        )
+
+
+class AsyncSessionApiWithStreamingResponse:
+    """AsyncSessionApi operations whose ``await`` gives an ``AsyncStreamedResponse``."""
+
+    def __init__(self, api: AsyncSessionApi) -> None:
+        self.create_session_using_get = async_stream_method(
+            api.create_session_using_get
+        )
+        self.create_session_using_post = async_stream_method(
+            api.create_session_using_post
+        )
+        self.delete_session_using_get = async_stream_method(
+            api.delete_session_using_get
+        )
+        self.delete_session_using_post = async_stream_method(
+            api.delete_session_using_post
+        )
+        self.get_session_info_using_get = async_stream_method(
+            api.get_session_info_using_get
+        )
+        self.get_session_info_using_post = async_stream_method(
             api.get_session_info_using_post
         )

@@ -19,7 +19,9 @@ from ._transport import (
     async_iterator,
     async_method,
     async_raw_method,
+    async_stream_method,
     raw_method,
+    stream_method,
 )
 from .client import ApiClient, AsyncApiClient
 from .models import (
@@ -149,6 +151,11 @@ class ProjectWorkflowSessionApi(SyncApi):
     def with_raw_response(self) -> ProjectWorkflowSessionApiWithRawResponse:
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return ProjectWorkflowSessionApiWithRawResponse(self._raw_view())
+
+    @property
+    def with_streaming_response(self) -> ProjectWorkflowSessionApiWithStreamingResponse:
+        """The same operations, returning the response unread, to iterate its body."""
+        return ProjectWorkflowSessionApiWithStreamingResponse(self._stream_view())
 
     def get_workflow_sessions(
         self,
@@ -481,6 +488,23 @@ class ProjectWorkflowSessionApiWithRawResponse:
         self.search_workflow_sessions = raw_method(api.search_workflow_sessions)
 
 
+class ProjectWorkflowSessionApiWithStreamingResponse:
+    """ProjectWorkflowSessionApi operations that return a ``StreamedResponse``."""
+
+    def __init__(self, api: ProjectWorkflowSessionApi) -> None:
+        self.get_workflow_sessions = stream_method(api.get_workflow_sessions)
+        self.get_workflow_session_inputs = stream_method(
+            api.get_workflow_session_inputs
+        )
+        self.get_workflow_session_configurations = stream_method(
+            api.get_workflow_session_configurations
+        )
+        self.search_orchestrated_analyses = stream_method(
+            api.search_orchestrated_analyses
+        )
+        self.search_workflow_sessions = stream_method(api.search_workflow_sessions)
+
+
 class AsyncProjectWorkflowSessionApi(AsyncApi):
     """The async twin of ProjectWorkflowSessionApi: the same methods, awaitable, on ``AsyncApiClient``.
 
@@ -497,6 +521,13 @@ class AsyncProjectWorkflowSessionApi(AsyncApi):
     def with_raw_response(self) -> AsyncProjectWorkflowSessionApiWithRawResponse:
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return AsyncProjectWorkflowSessionApiWithRawResponse(self._raw_view())
+
+    @property
+    def with_streaming_response(
+        self,
+    ) -> AsyncProjectWorkflowSessionApiWithStreamingResponse:
+        """The same operations, returning the response unread, to iterate its body."""
+        return AsyncProjectWorkflowSessionApiWithStreamingResponse(self._stream_view())
 
     get_workflow_sessions = async_method(
         ProjectWorkflowSessionApi.get_workflow_sessions
@@ -539,3 +570,22 @@ class AsyncProjectWorkflowSessionApiWithRawResponse:
             api.search_orchestrated_analyses
         )
         self.search_workflow_sessions = async_raw_method(api.search_workflow_sessions)
+
+
+class AsyncProjectWorkflowSessionApiWithStreamingResponse:
+    """AsyncProjectWorkflowSessionApi operations whose ``await`` gives an ``AsyncStreamedResponse``."""
+
+    def __init__(self, api: AsyncProjectWorkflowSessionApi) -> None:
+        self.get_workflow_sessions = async_stream_method(api.get_workflow_sessions)
+        self.get_workflow_session_inputs = async_stream_method(
+            api.get_workflow_session_inputs
+        )
+        self.get_workflow_session_configurations = async_stream_method(
+            api.get_workflow_session_configurations
+        )
+        self.search_orchestrated_analyses = async_stream_method(
+            api.search_orchestrated_analyses
+        )
+        self.search_workflow_sessions = async_stream_method(
+            api.search_workflow_sessions
+        )

@@ -15,6 +15,7 @@ from ._transport import (
     SecurityScheme,
     SyncTransport,
     TimeoutTypes,
+    env,
 )
 
 DEFAULT_BASE_URL = "https://aps2.platform.illumina.com"
@@ -29,12 +30,19 @@ class ApiClient(SyncTransport):
 
     Use it as a context manager, or call ``close()`` when done.
 
+    Arguments left out are read from the environment where set: ``base_url`` from
+    ``LIBTES_CLIENT_BASE_URL``,
+    ``access_token`` from ``LIBTES_CLIENT_ACCESS_TOKEN``.
+
     Args:
         base_url: Where the API lives (default https://aps2.platform.illumina.com).
         access_token: API key for Bearer, sent in the header Authorization as Bearer <key>.
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.
+        idempotency_header: A header (e.g. ``Idempotency-Key``) that carries a random key, the
+            same on every retry, when a POST or PATCH is retried
+            (``request_options={"retry_non_idempotent": True}``); off by default.
 
         http_client: Your own ``httpx.Client`` (proxies, TLS, transports); you close it.
     """
@@ -43,23 +51,25 @@ class ApiClient(SyncTransport):
 
     def __init__(
         self,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         *,
         access_token: str | None = None,
         timeout: TimeoutTypes | Unset = UNSET,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
-            base_url,
+            base_url or env("BASE_URL") or DEFAULT_BASE_URL,
             credentials={
-                "Bearer": access_token,
+                "Bearer": access_token or env("ACCESS_TOKEN"),
             },
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
             http_client=http_client,
+            idempotency_header=idempotency_header,
         )
 
 
@@ -68,12 +78,19 @@ class AsyncApiClient(AsyncTransport):
 
     Use it with ``async with``, or ``await aclose()`` when done.
 
+    Arguments left out are read from the environment where set: ``base_url`` from
+    ``LIBTES_CLIENT_BASE_URL``,
+    ``access_token`` from ``LIBTES_CLIENT_ACCESS_TOKEN``.
+
     Args:
         base_url: Where the API lives (default https://aps2.platform.illumina.com).
         access_token: API key for Bearer, sent in the header Authorization as Bearer <key>.
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.
+        idempotency_header: A header (e.g. ``Idempotency-Key``) that carries a random key, the
+            same on every retry, when a POST or PATCH is retried
+            (``request_options={"retry_non_idempotent": True}``); off by default.
 
         http_client: Your own ``httpx.AsyncClient`` (proxies, TLS, transports); you close it.
     """
@@ -82,21 +99,23 @@ class AsyncApiClient(AsyncTransport):
 
     def __init__(
         self,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         *,
         access_token: str | None = None,
         timeout: TimeoutTypes | Unset = UNSET,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
-            base_url,
+            base_url or env("BASE_URL") or DEFAULT_BASE_URL,
             credentials={
-                "Bearer": access_token,
+                "Bearer": access_token or env("ACCESS_TOKEN"),
             },
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
             http_client=http_client,
+            idempotency_header=idempotency_header,
         )

@@ -3,6 +3,8 @@
 """Every exception this client raises; catch ``ApiError`` to catch them all.
 
 ApiError
+├── InvalidRequestError         the arguments make no valid request (also a ValueError)
+├── ClientClosedError           a call on a closed client (also a RuntimeError)
 ├── ApiConnectionError          the request did not get a response
 │   └── ApiTimeoutError         ... because a timeout ran out
 ├── DecodeError                 data does not match the spec (also a ValueError)
@@ -29,12 +31,14 @@ __all__ = [
     "ApiTimeoutError",
     "BadGatewayError",
     "BadRequestError",
+    "ClientClosedError",
     "ClientError",
     "ConflictError",
     "DecodeError",
     "ForbiddenError",
     "GatewayTimeoutError",
     "InternalServerError",
+    "InvalidRequestError",
     "NotFoundError",
     "RateLimitError",
     "ResponseDecodeError",
@@ -47,6 +51,24 @@ __all__ = [
 
 class ApiError(Exception):
     """Base of every error raised by this client."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the subclasses take keyword-only arguments, which Exception's pickling cannot pass:
+        # rebuilt from the attributes instead (headers as a plain dict)
+        state = dict(self.__dict__)
+        if "headers" in state:
+            state["headers"] = dict(state["headers"])
+        return (_rebuild, (type(self), self.args, state))
+
+
+class InvalidRequestError(ApiError, ValueError):
+    """The arguments cannot make a valid request: a header value with a line break or
+    non-ASCII text, a URL too long, a negative timeout. Never retried: the caller must fix it.
+    """
+
+
+class ClientClosedError(ApiError, RuntimeError):
+    """A call on a client after ``close()``/``aclose()`` (or after its ``with`` block)."""
 
 
 class ApiConnectionError(ApiError):
@@ -238,3 +260,13 @@ def error_class(status: int) -> type[ApiStatusError]:
     if 500 <= status < 600:
         return ServerError
     return ApiStatusError
+
+
+def _rebuild(
+    cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]
+) -> BaseException:
+    """Unpickle an error without calling its keyword-only ``__init__``."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error

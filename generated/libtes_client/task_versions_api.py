@@ -19,7 +19,9 @@ from ._transport import (
     async_iterator,
     async_method,
     async_raw_method,
+    async_stream_method,
     raw_method,
+    stream_method,
 )
 from .client import ApiClient, AsyncApiClient
 from .models import (
@@ -165,6 +167,11 @@ class TaskVersionsApi(SyncApi):
     def with_raw_response(self) -> TaskVersionsApiWithRawResponse:
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return TaskVersionsApiWithRawResponse(self._raw_view())
+
+    @property
+    def with_streaming_response(self) -> TaskVersionsApiWithStreamingResponse:
+        """The same operations, returning the response unread, to iterate its body."""
+        return TaskVersionsApiWithStreamingResponse(self._stream_view())
 
     def list_task_versions(
         self,
@@ -336,6 +343,17 @@ class TaskVersionsApiWithRawResponse:
         self.launch_task_run = raw_method(api.launch_task_run)
 
 
+class TaskVersionsApiWithStreamingResponse:
+    """TaskVersionsApi operations that return a ``StreamedResponse``."""
+
+    def __init__(self, api: TaskVersionsApi) -> None:
+        self.list_task_versions = stream_method(api.list_task_versions)
+        self.create_task_version = stream_method(api.create_task_version)
+        self.get_task_version = stream_method(api.get_task_version)
+        self.update_task_version = stream_method(api.update_task_version)
+        self.launch_task_run = stream_method(api.launch_task_run)
+
+
 class AsyncTaskVersionsApi(AsyncApi):
     """The async twin of TaskVersionsApi: the same methods, awaitable, on ``AsyncApiClient``.
 
@@ -352,6 +370,11 @@ class AsyncTaskVersionsApi(AsyncApi):
     def with_raw_response(self) -> AsyncTaskVersionsApiWithRawResponse:
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return AsyncTaskVersionsApiWithRawResponse(self._raw_view())
+
+    @property
+    def with_streaming_response(self) -> AsyncTaskVersionsApiWithStreamingResponse:
+        """The same operations, returning the response unread, to iterate its body."""
+        return AsyncTaskVersionsApiWithStreamingResponse(self._stream_view())
 
     list_task_versions = async_method(TaskVersionsApi.list_task_versions)
     iter_list_task_versions = async_iterator(TaskVersionsApi.iter_list_task_versions)
@@ -370,3 +393,14 @@ class AsyncTaskVersionsApiWithRawResponse:
         self.get_task_version = async_raw_method(api.get_task_version)
         self.update_task_version = async_raw_method(api.update_task_version)
         self.launch_task_run = async_raw_method(api.launch_task_run)
+
+
+class AsyncTaskVersionsApiWithStreamingResponse:
+    """AsyncTaskVersionsApi operations whose ``await`` gives an ``AsyncStreamedResponse``."""
+
+    def __init__(self, api: AsyncTaskVersionsApi) -> None:
+        self.list_task_versions = async_stream_method(api.list_task_versions)
+        self.create_task_version = async_stream_method(api.create_task_version)
+        self.get_task_version = async_stream_method(api.get_task_version)
+        self.update_task_version = async_stream_method(api.update_task_version)
+        self.launch_task_run = async_stream_method(api.launch_task_run)

@@ -15,9 +15,13 @@ import email.utils
 import functools
 import json
 import logging
+import os
+import platform
 import random
 import re
+import sys
 import time
+import uuid
 import warnings
 from collections.abc import (
     AsyncIterator,
@@ -34,13 +38,16 @@ from urllib.parse import quote
 
 import httpx
 
+from . import __version__
 from ._model import UNSET, Codec, Unset
 from .errors import (
     ApiConnectionError,
     ApiResultError,
     ApiStatusError,
     ApiTimeoutError,
+    ClientClosedError,
     DecodeError,
+    InvalidRequestError,
     ResponseDecodeError,
     error_class,
 )
@@ -49,11 +56,23 @@ T = TypeVar("T")
 P = ParamSpec("P")
 A = TypeVar("A", bound="SyncApi")
 AA = TypeVar("AA", bound="AsyncApi")
+TR = TypeVar("TR", bound="BaseTransport")
 TimeoutTypes = float | httpx.Timeout | None
 
 logger = logging.getLogger(__package__)
+# settings read from the environment are named ``<PACKAGE>_<SETTING>``, e.g. ``<PACKAGE>_BASE_URL``
+ENV_PREFIX = (__package__ or "client").upper() + "_"
+USER_AGENT = (
+    f"{__package__}/{__version__} Python/{platform.python_version()} "
+    f"httpx/{httpx.__version__}"
+)
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# the most one attempt may take in all (a body that trickles in never ends otherwise): a
+# number given as ``timeout`` is the total too; the default and an ``httpx.Timeout`` use this
+DEFAULT_TOTAL_TIMEOUT = 600.0
+MAX_REDIRECTS = 10  # same-origin redirects followed per call
+ERROR_EXCERPT_CHARS = 500  # how much of an error body an error message quotes
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -70,7 +89,37 @@ class RequestOptions(TypedDict, total=False):
     retry_non_idempotent: (
         bool  # also retry POST and PATCH (only safe if the server dedupes)
     )
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]  # the same as extra_headers
+    extra_headers: Mapping[
+        str, str
+    ]  # sent besides (or instead of) the client's headers
+    extra_query: Mapping[str, Any]  # query parameters the spec does not list
+    extra_body: Mapping[str, Any]  # properties merged into a JSON or form object body
+    idempotency_key: str  # the Idempotency-Key of this call (default: a random one)
+
+
+_OPTION_KEYS = frozenset(RequestOptions.__annotations__)
+
+
+def env(name: str) -> str | None:
+    """The setting ``<PACKAGE>_<name>`` from the environment; unset or empty is None."""
+    return os.environ.get(ENV_PREFIX + name) or None
+
+
+def _configure_logging_from_env() -> None:
+    """``<PACKAGE>_LOG=debug`` (or ``info``) logs each request and response line to stderr."""
+    level = env("LOG")
+    if level is None or level.upper() not in ("DEBUG", "INFO"):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s")
+    )
+    logger.addHandler(handler)
+    logger.setLevel(level.upper())
+
+
+_configure_logging_from_env()
 
 
 class _RedactQueryCredentials(logging.Filter):
@@ -201,17 +250,33 @@ class Operation(Generic[T]):
 
 
 class ApiResponse(Generic[T]):
-    """A response with its decoded value: ``status_code``, ``headers``, ``content`` and ``data``."""
+    """A response with its decoded value: ``status_code``, ``headers``, ``content`` and
+    ``data``; ``elapsed`` (a ``timedelta``), ``http_version`` and ``request`` (the
+    ``httpx.Request`` that was sent: its headers carry the credentials, so do not log them).
+    """
 
-    __slots__ = ("content", "data", "headers", "method", "status_code", "url")
+    __slots__ = (
+        "content",
+        "data",
+        "elapsed",
+        "headers",
+        "http_version",
+        "method",
+        "request",
+        "status_code",
+        "url",
+    )
 
     def __init__(self, response: httpx.Response, data: T) -> None:
         self.status_code = response.status_code
         self.headers = response.headers
         self.content = response.content
         self.data = data
+        self.request = response.request
         self.method = response.request.method
         self.url = _redacted_url(response.request.url)
+        self.elapsed = response.elapsed
+        self.http_version = response.http_version
 
     @property
     def text(self) -> str:
@@ -221,6 +286,98 @@ class ApiResponse(Generic[T]):
         return (
             f"ApiResponse(status_code={self.status_code}, method={self.method!r}, "
             f"url={self.url!r}, data={self.data!r})"
+        )
+
+
+class StreamedResponse:
+    """A success response whose body is read as you iterate: ``iter_bytes()``,
+    ``iter_lines()``, or ``read()``; use it in a ``with`` block (or ``close()`` it)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.request = response.request
+        self.url = _redacted_url(response.request.url)
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body in chunks, decoded by its ``Content-Encoding``."""
+        try:
+            yield from self._response.iter_bytes(chunk_size)
+        except httpx.DecodingError as exc:
+            raise _undecodable(self._response, exc) from None
+        except httpx.TransportError as exc:
+            raise BaseTransport._stream_error(self.request, exc) from exc
+
+    def iter_lines(self) -> Iterator[str]:
+        """The body as lines of text (without their line endings)."""
+        try:
+            yield from self._response.iter_lines()
+        except httpx.DecodingError as exc:
+            raise _undecodable(self._response, exc) from None
+        except httpx.TransportError as exc:
+            raise BaseTransport._stream_error(self.request, exc) from exc
+
+    def read(self) -> bytes:
+        return b"".join(self.iter_bytes())
+
+    def close(self) -> None:
+        self._response.close()
+
+    def __enter__(self) -> StreamedResponse:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"StreamedResponse(status_code={self.status_code}, url={self.url!r})"
+
+
+class AsyncStreamedResponse:
+    """``StreamedResponse`` for the async clients: ``aiter_bytes()``, ``aiter_lines()``,
+    ``await aread()``, in an ``async with`` block."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.request = response.request
+        self.url = _redacted_url(response.request.url)
+
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.aiter_bytes(chunk_size):
+                yield chunk
+        except httpx.DecodingError as exc:
+            raise _undecodable(self._response, exc) from None
+        except httpx.TransportError as exc:
+            raise BaseTransport._stream_error(self.request, exc) from exc
+
+    async def aiter_lines(self) -> AsyncIterator[str]:
+        try:
+            async for line in self._response.aiter_lines():
+                yield line
+        except httpx.DecodingError as exc:
+            raise _undecodable(self._response, exc) from None
+        except httpx.TransportError as exc:
+            raise BaseTransport._stream_error(self.request, exc) from exc
+
+    async def aread(self) -> bytes:
+        return b"".join([chunk async for chunk in self.aiter_bytes()])
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
+
+    async def __aenter__(self) -> AsyncStreamedResponse:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return (
+            f"AsyncStreamedResponse(status_code={self.status_code}, url={self.url!r})"
         )
 
 
@@ -352,6 +509,49 @@ def retry_delay(retry: int, headers: httpx.Headers | None) -> float:
     return delay * (1.0 - 0.25 * random.random())  # noqa: S311 - jitter, not a secret
 
 
+_NOT_HEADER_TEXT = re.compile(r"[^\t\x20-\x7e]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def _check_timeout(timeout: TimeoutTypes | Unset) -> None:
+    """A negative or NaN timeout is the caller's error, found before anything is sent."""
+    if isinstance(timeout, httpx.Timeout):
+        values = [timeout.connect, timeout.read, timeout.write, timeout.pool]
+    elif isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
+        values = [timeout]
+    elif timeout is None or isinstance(timeout, Unset):
+        return
+    else:
+        raise InvalidRequestError(
+            f"timeout must be seconds, an httpx.Timeout or None, got {type(timeout).__name__}"
+        )
+    for value in values:
+        if value is not None and not value >= 0:  # NaN too
+            raise InvalidRequestError(
+                f"timeout must be 0 or more seconds, got {value!r}"
+            )
+
+
+def _total_timeout(timeout: TimeoutTypes | Unset) -> float | None:
+    if isinstance(timeout, (int, float)):
+        return float(timeout)
+    if timeout is None:
+        return None
+    return DEFAULT_TOTAL_TIMEOUT
+
+
+def _excerpt(body: bytes, secrets: tuple[str, ...]) -> str:
+    """What the server said, for an error message: bounded, one line, no control characters
+    (so a body cannot forge log lines) and no credential of this client."""
+    text = body[: ERROR_EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
+    text = " ".join(_UNPRINTABLE.sub(" ", text).split())
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    if len(text) > ERROR_EXCERPT_CHARS:
+        text = text[:ERROR_EXCERPT_CHARS] + "…"
+    return text
+
+
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     return (
@@ -363,6 +563,7 @@ class BaseTransport:
     """What the sync and async clients share: configuration, request building and decoding."""
 
     _security: Mapping[str, SecurityScheme] = {}
+    _owns_http: bool = False
 
     def __init__(
         self,
@@ -372,6 +573,7 @@ class BaseTransport:
         timeout: TimeoutTypes | Unset,
         max_retries: int,
         headers: Mapping[str, str] | None,
+        idempotency_header: str | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(
@@ -379,10 +581,12 @@ class BaseTransport:
             )
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
+        _check_timeout(timeout)
         self.base_url = base_url.rstrip("/")
         self.max_retries = max_retries
         self._timeout = timeout
         self._headers = dict(headers or {})
+        self.idempotency_header = idempotency_header
         self._credentials: dict[str, Secret | tuple[str, Secret]] = {}
         for scheme in self._security.values():
             if scheme.kind == "api_key" and scheme.location == "query":
@@ -393,10 +597,48 @@ class BaseTransport:
                 if user is not None and password is not None:
                     self._credentials[key] = (user, Secret(password))
             elif value is not None:
+                if _NOT_HEADER_TEXT.search(value):
+                    raise InvalidRequestError(
+                        f"the credential for {key} has a line break, a control character "
+                        "or non-ASCII text; check where it was read from"
+                    )
                 self._credentials[key] = Secret(value)
+
+    def _secret_texts(self) -> tuple[str, ...]:
+        """Every credential as it may appear in text, for masking."""
+        texts: list[str] = []
+        for credential in self._credentials.values():
+            secret = credential[1] if isinstance(credential, tuple) else credential
+            if secret.reveal():
+                texts.append(secret.reveal())
+        return tuple(texts)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def with_options(
+        self: TR,
+        *,
+        timeout: TimeoutTypes | Unset = UNSET,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> TR:
+        """A copy of this client with other settings, sharing its connection pool.
+
+        ``headers`` are added to the client's. Closing the copy leaves the pool open; close the
+        original when done.
+        """
+        _check_timeout(timeout)
+        if max_retries is not None and max_retries < 0:
+            raise InvalidRequestError("max_retries must be 0 or more")
+        clone = copy.copy(self)
+        clone._owns_http = False
+        clone._headers = {**self._headers, **(headers or {})}
+        if not isinstance(timeout, Unset):
+            clone._timeout = timeout
+        if max_retries is not None:
+            clone.max_retries = max_retries
+        return clone
 
     def _apply_auth(
         self,
@@ -436,6 +678,12 @@ class BaseTransport:
         body: Any,
         options: RequestOptions,
     ) -> httpx.Request:
+        if options and not _OPTION_KEYS.issuperset(options):
+            unknown = ", ".join(sorted(set(options) - _OPTION_KEYS))
+            raise InvalidRequestError(
+                f"{op.name}: unknown request_options {unknown}; "
+                f"known are {', '.join(sorted(_OPTION_KEYS))}"
+            )
         path = op.path
         query: list[str] = []
         headers: dict[str, str] = dict(self._headers)
@@ -465,9 +713,22 @@ class BaseTransport:
         content: bytes | None = None
         data: dict[str, Any] | None = None
         files: Any = None
+        extra_body = options.get("extra_body")
+        if op.body is not None and extra_body and (body is None or body is UNSET):
+            body = {}
         if op.body is not None and body is not None and body is not UNSET:
             spec = op.body
             value = spec.codec.encode(body) if spec.codec is not None else body
+            if extra_body:
+                if not isinstance(value, dict) or spec.encoding not in (
+                    "json",
+                    "form",
+                    "multipart",
+                ):
+                    raise InvalidRequestError(
+                        f"{op.name}: extra_body needs an object body"
+                    )
+                value = {**value, **extra_body}
             if spec.encoding == "json":
                 content = json.dumps(
                     value, separators=(",", ":"), ensure_ascii=False
@@ -483,19 +744,106 @@ class BaseTransport:
             else:
                 content = value if isinstance(value, bytes) else bytes(value)
                 headers["Content-Type"] = spec.media_type
-        extra = options.get("headers")
-        if extra:
-            headers.update(extra)
+        for key in ("headers", "extra_headers"):
+            extra = options.get(key)
+            if extra:
+                headers.update(cast("Mapping[str, str]", extra))
+        extra_query = options.get("extra_query")
+        if extra_query:
+            query.extend(
+                f"{_q(str(k))}={_q(_plain(v))}" for k, v in extra_query.items()
+            )
+        if self.idempotency_header and not op.idempotent and self._retries(op, options):
+            headers.setdefault(
+                self.idempotency_header,
+                options.get("idempotency_key") or str(uuid.uuid4()),
+            )
+        for name, text in headers.items():
+            if _NOT_HEADER_TEXT.search(text) or _NOT_HEADER_TEXT.search(name):
+                raise InvalidRequestError(
+                    f"{op.name}: header {name!r} has a line break, a control character "
+                    "or non-ASCII text; encode the value first"
+                )
         timeout = options.get("timeout", self._timeout)
+        _check_timeout(timeout)
         url = self.base_url + path + ("?" + "&".join(query) if query else "")
-        return http.build_request(
-            op.method,
-            url,
-            headers=headers,
-            content=content,
-            data=data,
-            files=files,
-            timeout=httpx.USE_CLIENT_DEFAULT if isinstance(timeout, Unset) else timeout,
+        try:
+            return http.build_request(
+                op.method,
+                url,
+                headers=headers,
+                content=content,
+                data=data,
+                files=files,
+                timeout=(
+                    httpx.USE_CLIENT_DEFAULT if isinstance(timeout, Unset) else timeout
+                ),
+            )
+        except (httpx.InvalidURL, UnicodeEncodeError) as exc:
+            raise InvalidRequestError(
+                f"{op.name}: cannot build the request: {exc}"
+            ) from None
+
+    def _deadline(self, options: RequestOptions) -> float | None:
+        """When the attempt starting now must have read its whole response."""
+        total = _total_timeout(options.get("timeout", self._timeout))
+        return None if total is None else time.monotonic() + total
+
+    @staticmethod
+    def _stream_error(
+        request: httpx.Request, exc: httpx.TransportError
+    ) -> ApiConnectionError:
+        """A failure while a streamed body is read (no credential is in ``exc``'s text)."""
+        url = _redacted_url(request.url)
+        timeout = isinstance(exc, httpx.TimeoutException)
+        cls = ApiTimeoutError if timeout else ApiConnectionError
+        message = (
+            f"{request.method} {url}: reading the body failed: {type(exc).__name__}"
+        )
+        return cls(message, method=request.method, url=url)
+
+    @staticmethod
+    def _redirect(
+        request: httpx.Request, response: httpx.Response, redirects: int
+    ) -> httpx.Request | None:
+        """The request a same-origin redirect asks for; None for another origin (the
+        response is then an error status: credentials never follow to another host)."""
+        location = response.headers.get("location")
+        if location is None:
+            return None
+        try:
+            url = request.url.join(location)
+        except httpx.InvalidURL:
+            return None
+        if (url.scheme, url.host, url.port) != (
+            request.url.scheme,
+            request.url.host,
+            request.url.port,
+        ):
+            return None
+        if redirects >= MAX_REDIRECTS:
+            where = _redacted_url(request.url)
+            raise ApiConnectionError(
+                f"{request.method} {where} redirected more than {MAX_REDIRECTS} times "
+                "(a redirect loop?)",
+                method=request.method,
+                url=where,
+            )
+        method = request.method
+        status = response.status_code
+        if (status == 303 and method != "HEAD") or (
+            status in (301, 302) and method == "POST"
+        ):
+            method = "GET"  # as browsers and httpx do: the body is dropped
+        headers = httpx.Headers(request.headers)
+        content: bytes | None = None
+        if method == request.method:
+            content = request.read()
+        else:
+            for name in ("content-length", "content-type", "transfer-encoding"):
+                headers.pop(name, None)
+        return httpx.Request(
+            method, url, headers=headers, content=content, extensions=request.extensions
         )
 
     def _retries(self, op: Operation[Any], options: RequestOptions) -> int:
@@ -517,9 +865,8 @@ class BaseTransport:
             reason,
         )
 
-    @staticmethod
     def _transport_error(
-        request: httpx.Request, exc: httpx.TransportError
+        self, request: httpx.Request, exc: httpx.TransportError
     ) -> ApiConnectionError:
         url = _redacted_url(request.url)
         cls = (
@@ -527,10 +874,12 @@ class BaseTransport:
             if isinstance(exc, httpx.TimeoutException)
             else ApiConnectionError
         )
-        kind = (
-            "timed out" if cls is ApiTimeoutError else f"failed: {type(exc).__name__}"
-        )
-        return cls(f"{request.method} {url} {kind}", method=request.method, url=url)
+        cause = str(exc) or type(exc).__name__
+        for secret in self._secret_texts():
+            cause = cause.replace(secret, "***")
+        kind = "timed out" if cls is ApiTimeoutError else "failed"
+        message = f"{request.method} {url} {kind}: {type(exc).__name__}: {cause}"
+        return cls(message, method=request.method, url=url)
 
     def _decode(self, op: Operation[T], response: httpx.Response) -> T:
         """The decoded success body, or the right ``ApiStatusError`` for an error status."""
@@ -542,8 +891,9 @@ class BaseTransport:
             return _decode_body(op, response, spec)  # type: ignore[no-any-return]
         raise self._status_error(op, response)
 
-    @staticmethod
-    def _status_error(op: Operation[Any], response: httpx.Response) -> ApiStatusError:
+    def _status_error(
+        self, op: Operation[Any], response: httpx.Response
+    ) -> ApiStatusError:
         status = response.status_code
         spec = _pick(op.errors, status)
         model = None
@@ -555,8 +905,10 @@ class BaseTransport:
         request = response.request
         url = _redacted_url(request.url)
         reason = response.reason_phrase or "error"
+        said = _excerpt(response.content, self._secret_texts())
         return error_class(status)(
-            f"{request.method} {url} answered {status} {reason}",
+            f"{request.method} {url} answered {status} {reason}"
+            + (f": {said}" if said else ""),
             status=status,
             headers=response.headers,
             body=response.content,
@@ -589,7 +941,7 @@ def _decode_body(
     try:
         data = json.loads(response.content)
         value = spec.codec.decode(data, where) if spec.codec is not None else data
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         request = response.request
         if isinstance(exc, DecodeError):
             message = str(exc)
@@ -690,6 +1042,7 @@ class SyncTransport(BaseTransport):
         max_retries: int,
         headers: Mapping[str, str] | None,
         http_client: httpx.Client | None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -697,11 +1050,13 @@ class SyncTransport(BaseTransport):
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
+            idempotency_header=idempotency_header,
         )
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.Client(
-                timeout=DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout
+                timeout=DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout,
+                headers={"User-Agent": USER_AGENT},
             )
         self._http = http_client
 
@@ -722,20 +1077,46 @@ class SyncTransport(BaseTransport):
         args: tuple[Any, ...],
         body: Any,
         options: RequestOptions | None,
+        stream: bool = False,
     ) -> httpx.Response:
+        """The response, read (unless ``stream``: then a success is returned unread, and
+        the caller closes it)."""
         options = options or {}
+        if self._http.is_closed:
+            raise ClientClosedError(f"{op.name}: the client is closed")
         request = self._build_request(self._http, op, args, body, options)
         retries = self._retries(op, options)
-        retry = 0
+        retry = redirects = 0
         while True:
             try:
-                response = self._http.send(request)
+                deadline = self._deadline(options)
+                response = self._http.send(request, stream=True)
+                if stream and 200 <= response.status_code < 300:
+                    return response
+                try:
+                    chunks = []
+                    for chunk in response.iter_bytes():
+                        chunks.append(chunk)
+                        if deadline is not None and time.monotonic() > deadline:
+                            raise httpx.ReadTimeout(_PAST_DEADLINE, request=request)
+                finally:
+                    response.close()
+                _set_content(response, chunks)
+                if logger.isEnabledFor(logging.DEBUG):
+                    _log_exchange(request, response)
+            except httpx.DecodingError as exc:
+                raise _undecodable(response, exc) from None
             except httpx.TransportError as exc:
                 if retry >= retries:
-                    raise self._transport_error(request, exc) from None
+                    raise self._transport_error(request, exc) from exc
                 delay = retry_delay(retry, None)
                 self._log_retry(request, retry, retries, delay, type(exc).__name__)
             else:
+                if response.is_redirect:
+                    follow = self._redirect(request, response, redirects)
+                    if follow is not None:
+                        request, redirects = follow, redirects + 1
+                        continue
                 if retry >= retries or response.status_code not in RETRY_STATUSES:
                     return response
                 delay = retry_delay(retry, response.headers)
@@ -755,6 +1136,19 @@ class SyncTransport(BaseTransport):
     ) -> T:
         """Send an operation and return its decoded result."""
         return self._decode(op, self.send(op, args, body, options))
+
+    def call_stream(
+        self,
+        op: Operation[T],
+        args: tuple[Any, ...],
+        body: Any,
+        options: RequestOptions | None,
+    ) -> StreamedResponse:
+        """Send an operation; a success comes back unread, an error status raises."""
+        response = self.send(op, args, body, options, stream=True)
+        if not 200 <= response.status_code < 300:
+            raise self._status_error(op, response)
+        return StreamedResponse(response)
 
     def call_raw(
         self,
@@ -780,6 +1174,7 @@ class AsyncTransport(BaseTransport):
         max_retries: int,
         headers: Mapping[str, str] | None,
         http_client: httpx.AsyncClient | None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -787,11 +1182,13 @@ class AsyncTransport(BaseTransport):
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
+            idempotency_header=idempotency_header,
         )
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.AsyncClient(
-                timeout=DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout
+                timeout=DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout,
+                headers={"User-Agent": USER_AGENT},
             )
         self._http = http_client
 
@@ -812,20 +1209,46 @@ class AsyncTransport(BaseTransport):
         args: tuple[Any, ...],
         body: Any,
         options: RequestOptions | None,
+        stream: bool = False,
     ) -> httpx.Response:
+        """The response, read (unless ``stream``: then a success is returned unread, and
+        the caller closes it)."""
         options = options or {}
+        if self._http.is_closed:
+            raise ClientClosedError(f"{op.name}: the client is closed")
         request = self._build_request(self._http, op, args, body, options)
         retries = self._retries(op, options)
-        retry = 0
+        retry = redirects = 0
         while True:
             try:
-                response = await self._http.send(request)
+                deadline = self._deadline(options)
+                response = await self._http.send(request, stream=True)
+                if stream and 200 <= response.status_code < 300:
+                    return response
+                try:
+                    chunks = []
+                    async for chunk in response.aiter_bytes():
+                        chunks.append(chunk)
+                        if deadline is not None and time.monotonic() > deadline:
+                            raise httpx.ReadTimeout(_PAST_DEADLINE, request=request)
+                finally:
+                    await response.aclose()
+                _set_content(response, chunks)
+                if logger.isEnabledFor(logging.DEBUG):
+                    _log_exchange(request, response)
+            except httpx.DecodingError as exc:
+                raise _undecodable(response, exc) from None
             except httpx.TransportError as exc:
                 if retry >= retries:
-                    raise self._transport_error(request, exc) from None
+                    raise self._transport_error(request, exc) from exc
                 delay = retry_delay(retry, None)
                 self._log_retry(request, retry, retries, delay, type(exc).__name__)
             else:
+                if response.is_redirect:
+                    follow = self._redirect(request, response, redirects)
+                    if follow is not None:
+                        request, redirects = follow, redirects + 1
+                        continue
                 if retry >= retries or response.status_code not in RETRY_STATUSES:
                     return response
                 delay = retry_delay(retry, response.headers)
@@ -846,6 +1269,19 @@ class AsyncTransport(BaseTransport):
         """Send an operation and return its decoded result."""
         return self._decode(op, await self.send(op, args, body, options))
 
+    async def call_stream(
+        self,
+        op: Operation[T],
+        args: tuple[Any, ...],
+        body: Any,
+        options: RequestOptions | None,
+    ) -> AsyncStreamedResponse:
+        """Send an operation; a success comes back unread, an error status raises."""
+        response = await self.send(op, args, body, options, stream=True)
+        if not 200 <= response.status_code < 300:
+            raise self._status_error(op, response)
+        return AsyncStreamedResponse(response)
+
     async def call_raw(
         self,
         op: Operation[T],
@@ -858,16 +1294,58 @@ class AsyncTransport(BaseTransport):
         return ApiResponse(response, self._decode(op, response))
 
 
+_PAST_DEADLINE = "the whole response took longer than the total timeout"
+
+
+def _log_exchange(request: httpx.Request, response: httpx.Response) -> None:
+    """One debug line per response: no query string, no header, so no credential."""
+    logger.debug(
+        "%s %s -> %d %s (%d bytes)",
+        request.method,
+        _redacted_url(request.url),
+        response.status_code,
+        response.reason_phrase,
+        len(response.content),
+    )
+
+
+def _set_content(response: httpx.Response, chunks: list[bytes]) -> None:
+    """Give a streamed response the body read in chunks, as ``read()`` would."""
+    # httpx's own ``read()`` stores the body here; reading it ourselves lets the loop check
+    # the total deadline between chunks
+    response._content = b"".join(chunks)
+
+
+def _undecodable(
+    response: httpx.Response, exc: httpx.DecodingError
+) -> ResponseDecodeError:
+    """A body that does not decode by its ``Content-Encoding`` (gzip on a plain body)."""
+    request = response.request
+    encoding = response.headers.get("content-encoding", "")
+    return ResponseDecodeError(
+        f"{request.method} {_redacted_url(request.url)}: the body does not decode as "
+        f"Content-Encoding {encoding!r}: {exc}",
+        status=response.status_code,
+        headers=response.headers,
+        body=b"",
+        method=request.method,
+        url=_redacted_url(request.url),
+    )
+
+
 def sleep(seconds: float) -> None:
     """Wait between retries (a module function so tests can replace it)."""
     time.sleep(seconds)
 
 
 async def async_sleep(seconds: float) -> None:
-    """Wait between retries in async code (a module function so tests can replace it)."""
-    import asyncio
+    """Wait between retries in async code (a module function so tests can replace it).
 
-    await asyncio.sleep(seconds)
+    anyio (an httpx dependency) sleeps in whichever event loop runs: asyncio or trio.
+    """
+    import anyio
+
+    await anyio.sleep(seconds)
 
 
 class SyncApi:
@@ -880,6 +1358,8 @@ class SyncApi:
     def __init__(self, client: SyncTransport) -> None:
         self._client = client
         self._raw = False
+        self._capture = False  # _call returns what it would send (for first_page)
+        self._stream = False  # _call returns the response unread
 
     def _call(
         self,
@@ -888,8 +1368,12 @@ class SyncApi:
         body: Any,
         options: RequestOptions | None,
     ) -> T:
+        if self._capture:
+            return cast(T, _Captured(op, args, body, options))
         if op.deprecated:
             _warn_deprecated(op)
+        if self._stream:
+            return cast(T, self._client.call_stream(op, args, body, options))
         if self._raw:
             return cast(T, self._client.call_raw(op, args, body, options))
         return self._client.call(op, args, body, options)
@@ -913,9 +1397,17 @@ class SyncApi:
             if not _next_page(pages, moving, page, len(items)):
                 return
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._client!r})"
+
     def _raw_view(self: A) -> A:
         view = copy.copy(self)
         view._raw = True
+        return view
+
+    def _stream_view(self: A) -> A:
+        view = copy.copy(self)
+        view._stream = True
         return view
 
 
@@ -925,6 +1417,8 @@ class AsyncApi:
     def __init__(self, client: AsyncTransport) -> None:
         self._client = client
         self._raw = False
+        self._capture = False  # _call returns what it would send (for first_page)
+        self._stream = False  # _call returns the response unread
 
     async def _call(
         self,
@@ -933,8 +1427,12 @@ class AsyncApi:
         body: Any,
         options: RequestOptions | None,
     ) -> T:
+        if self._capture:
+            return cast(T, _Captured(op, args, body, options))
         if op.deprecated:
             _warn_deprecated(op)
+        if self._stream:
+            return cast(T, await self._client.call_stream(op, args, body, options))
         if self._raw:
             return cast(T, await self._client.call_raw(op, args, body, options))
         return await self._client.call(op, args, body, options)
@@ -959,10 +1457,129 @@ class AsyncApi:
             if not _next_page(pages, moving, page, len(items)):
                 return
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._client!r})"
+
     def _raw_view(self: AA) -> AA:
         view = copy.copy(self)
         view._raw = True
         return view
+
+    def _stream_view(self: AA) -> AA:
+        view = copy.copy(self)
+        view._stream = True
+        return view
+
+
+@dataclass(frozen=True)
+class _Captured:
+    """An operation call, as ``_call`` would send it."""
+
+    op: Operation[Any]
+    args: tuple[Any, ...]
+    body: Any
+    options: RequestOptions | None
+
+
+def _capture(method: Callable[..., Any]) -> tuple[Any, Callable[..., Any]]:
+    """The API object of a bound paged method, and the method bound to a capturing view."""
+    api = getattr(method, "__self__", None)
+    function = getattr(method, "__func__", None)
+    if not isinstance(api, (SyncApi, AsyncApi)) or function is None:
+        raise TypeError(
+            "first_page takes a method of an API object, e.g. api.list_things"
+        )
+    view = copy.copy(api)
+    view._capture = True
+    return api, functools.partial(function, view)
+
+
+def _paged(captured: Any) -> _Captured:
+    if not isinstance(captured, _Captured) or captured.op.pages is None:
+        raise TypeError(
+            "first_page takes an operation that pages (one with an iter_ method)"
+        )
+    return captured
+
+
+class _PageBase(Generic[T]):
+    """What sync and async pages share: the page's data and where the next one starts."""
+
+    def __init__(self, call: _Captured, data: T) -> None:
+        self._call, self.data = call, data
+
+    @property
+    def items(self) -> list[Any]:
+        """The page's items (empty when it has none)."""
+        return _page_items(cast(Pages, self._call.op.pages), self.data) or []
+
+    def _next_call(self) -> _Captured | None:
+        pages = cast(Pages, self._call.op.pages)
+        items = _page_items(pages, self.data)
+        moving = list(self._call.args)
+        if items is None or not _next_page(pages, moving, self.data, len(items)):
+            return None
+        return _Captured(
+            self._call.op, tuple(moving), self._call.body, self._call.options
+        )
+
+    def has_next_page(self) -> bool:
+        return self._next_call() is not None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._call.op.name}, items={len(self.items)})"
+
+
+class Page(_PageBase[T]):
+    """One page of a paged operation: ``data`` (the page as the operation returns it) and
+    ``items``; ``has_next_page()`` and ``next_page()`` page by hand."""
+
+    def __init__(self, api: SyncApi, call: _Captured, data: T) -> None:
+        super().__init__(call, data)
+        self._api = api
+
+    def next_page(self) -> Page[T]:
+        """The following page; ``StopIteration`` after the last."""
+        call = self._next_call()
+        if call is None:
+            raise StopIteration("this is the last page")
+        data = self._api._call(call.op, call.args, call.body, call.options)
+        return Page(self._api, call, data)
+
+
+class AsyncPage(_PageBase[T]):
+    """``Page`` for the async clients: ``await page.next_page()``."""
+
+    def __init__(self, api: AsyncApi, call: _Captured, data: T) -> None:
+        super().__init__(call, data)
+        self._api = api
+
+    async def next_page(self) -> AsyncPage[T]:
+        """The following page; ``StopAsyncIteration`` after the last."""
+        call = self._next_call()
+        if call is None:
+            raise StopAsyncIteration("this is the last page")
+        data = await self._api._call(call.op, call.args, call.body, call.options)
+        return AsyncPage(self._api, call, data)
+
+
+def first_page(method: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Page[T]:
+    """The first page of a paged operation: ``first_page(api.list_things, arg, ...)`` takes
+    the method and its arguments; then ``page.has_next_page()`` / ``page.next_page()``.
+    """
+    api, bound = _capture(method)
+    call = _paged(bound(*args, **kwargs))
+    return Page(api, call, api._call(call.op, call.args, call.body, call.options))
+
+
+async def afirst_page(
+    method: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs
+) -> AsyncPage[T]:
+    """``first_page`` for an async API: ``await afirst_page(api.list_things, ...)``."""
+    api, bound = _capture(method)
+    call = _paged(await bound(*args, **kwargs))
+    data = await api._call(call.op, call.args, call.body, call.options)
+    return AsyncPage(api, call, data)
 
 
 def _warn_deprecated(op: Operation[Any]) -> None:
@@ -995,6 +1612,18 @@ def _next_page(pages: Pages, args: list[Any], page: Any, count: int) -> bool:
 def raw_method(method: Callable[P, T]) -> Callable[P, ApiResponse[T]]:
     """Type a method of a raw view: same parameters, returns ``ApiResponse``."""
     return cast("Callable[P, ApiResponse[T]]", method)
+
+
+def stream_method(method: Callable[P, Any]) -> Callable[P, StreamedResponse]:
+    """Type a method of a streaming view: same parameters, returns ``StreamedResponse``."""
+    return cast("Callable[P, StreamedResponse]", method)
+
+
+def async_stream_method(
+    method: Callable[P, Awaitable[Any]],
+) -> Callable[P, Awaitable[AsyncStreamedResponse]]:
+    """Type an async method of a streaming view: ``await`` gives ``AsyncStreamedResponse``."""
+    return cast("Callable[P, Awaitable[AsyncStreamedResponse]]", method)
 
 
 def async_raw_method(

@@ -15,6 +15,7 @@ from ._transport import (
     SecurityScheme,
     SyncTransport,
     TimeoutTypes,
+    env,
 )
 
 DEFAULT_BASE_URL = "http://localhost:8080/API"
@@ -29,6 +30,11 @@ class ApiClient(SyncTransport):
 
     Use it as a context manager, or call ``close()`` when done.
 
+    Arguments left out are read from the environment where set: ``base_url`` from
+    ``VIDISPINE_CLIENT_BASE_URL``,
+    ``username`` from ``VIDISPINE_CLIENT_USERNAME``,
+    ``password`` from ``VIDISPINE_CLIENT_PASSWORD``.
+
     Args:
         base_url: Where the API lives (default http://localhost:8080/API).
         username: User name for HTTP basic authentication (basicAuth).
@@ -36,6 +42,9 @@ class ApiClient(SyncTransport):
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.
+        idempotency_header: A header (e.g. ``Idempotency-Key``) that carries a random key, the
+            same on every retry, when a POST or PATCH is retried
+            (``request_options={"retry_non_idempotent": True}``); off by default.
 
         http_client: Your own ``httpx.Client`` (proxies, TLS, transports); you close it.
     """
@@ -44,7 +53,7 @@ class ApiClient(SyncTransport):
 
     def __init__(
         self,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         *,
         username: str | None = None,
         password: str | None = None,
@@ -52,16 +61,21 @@ class ApiClient(SyncTransport):
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
-            base_url,
+            base_url or env("BASE_URL") or DEFAULT_BASE_URL,
             credentials={
-                "basicAuth": (username, password),
+                "basicAuth": (
+                    username or env("USERNAME"),
+                    password or env("PASSWORD"),
+                ),
             },
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
             http_client=http_client,
+            idempotency_header=idempotency_header,
         )
 
 
@@ -70,6 +84,11 @@ class AsyncApiClient(AsyncTransport):
 
     Use it with ``async with``, or ``await aclose()`` when done.
 
+    Arguments left out are read from the environment where set: ``base_url`` from
+    ``VIDISPINE_CLIENT_BASE_URL``,
+    ``username`` from ``VIDISPINE_CLIENT_USERNAME``,
+    ``password`` from ``VIDISPINE_CLIENT_PASSWORD``.
+
     Args:
         base_url: Where the API lives (default http://localhost:8080/API).
         username: User name for HTTP basic authentication (basicAuth).
@@ -77,6 +96,9 @@ class AsyncApiClient(AsyncTransport):
         timeout: Seconds (or an ``httpx.Timeout``) for each request; default 60 s, connect 10 s.
         max_retries: Retries for connection errors and 408/429/5xx on idempotent calls (default 2).
         headers: Extra headers sent with every request.
+        idempotency_header: A header (e.g. ``Idempotency-Key``) that carries a random key, the
+            same on every retry, when a POST or PATCH is retried
+            (``request_options={"retry_non_idempotent": True}``); off by default.
 
         http_client: Your own ``httpx.AsyncClient`` (proxies, TLS, transports); you close it.
     """
@@ -85,7 +107,7 @@ class AsyncApiClient(AsyncTransport):
 
     def __init__(
         self,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         *,
         username: str | None = None,
         password: str | None = None,
@@ -93,14 +115,19 @@ class AsyncApiClient(AsyncTransport):
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
-            base_url,
+            base_url or env("BASE_URL") or DEFAULT_BASE_URL,
             credentials={
-                "basicAuth": (username, password),
+                "basicAuth": (
+                    username or env("USERNAME"),
+                    password or env("PASSWORD"),
+                ),
             },
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
             http_client=http_client,
+            idempotency_header=idempotency_header,
         )

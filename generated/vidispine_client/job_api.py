@@ -19,7 +19,9 @@ from ._transport import (
     async_iterator,
     async_method,
     async_raw_method,
+    async_stream_method,
     raw_method,
+    stream_method,
 )
 from .client import ApiClient, AsyncApiClient
 from .models import (
@@ -191,6 +193,11 @@ class JobApi(SyncApi):
     def with_raw_response(self) -> JobApiWithRawResponse:
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return JobApiWithRawResponse(self._raw_view())
+
+    @property
+    def with_streaming_response(self) -> JobApiWithStreamingResponse:
+        """The same operations, returning the response unread, to iterate its body."""
+        return JobApiWithStreamingResponse(self._stream_view())
 
     def get_jobs(
         self,
@@ -543,6 +550,22 @@ class JobApiWithRawResponse:
         self.get_job_types = raw_method(api.get_job_types)
 
 
+class JobApiWithStreamingResponse:
+    """JobApi operations that return a ``StreamedResponse``."""
+
+    def __init__(self, api: JobApi) -> None:
+        self.get_jobs = stream_method(api.get_jobs)
+        self.create_custom_job = stream_method(api.create_custom_job)
+        self.delete_jobs = stream_method(api.delete_jobs)
+        self.get_all_job_problems = stream_method(api.get_all_job_problems)
+        self.get_job = stream_method(api.get_job)
+        self.update_job = stream_method(api.update_job)
+        self.abort_job = stream_method(api.abort_job)
+        self.get_job_problems = stream_method(api.get_job_problems)
+        self.create_duplicate_job = stream_method(api.create_duplicate_job)
+        self.get_job_types = stream_method(api.get_job_types)
+
+
 class AsyncJobApi(AsyncApi):
     """The async twin of JobApi: the same methods, awaitable, on ``AsyncApiClient``.
 
@@ -559,6 +582,11 @@ class AsyncJobApi(AsyncApi):
     def with_raw_response(self) -> AsyncJobApiWithRawResponse:
         """The same operations, returning ``ApiResponse`` (status, headers, raw body and data)."""
         return AsyncJobApiWithRawResponse(self._raw_view())
+
+    @property
+    def with_streaming_response(self) -> AsyncJobApiWithStreamingResponse:
+        """The same operations, returning the response unread, to iterate its body."""
+        return AsyncJobApiWithStreamingResponse(self._stream_view())
 
     get_jobs = async_method(JobApi.get_jobs)
     iter_get_jobs = async_iterator(JobApi.iter_get_jobs)
@@ -587,3 +615,19 @@ class AsyncJobApiWithRawResponse:
         self.get_job_problems = async_raw_method(api.get_job_problems)
         self.create_duplicate_job = async_raw_method(api.create_duplicate_job)
         self.get_job_types = async_raw_method(api.get_job_types)
+
+
+class AsyncJobApiWithStreamingResponse:
+    """AsyncJobApi operations whose ``await`` gives an ``AsyncStreamedResponse``."""
+
+    def __init__(self, api: AsyncJobApi) -> None:
+        self.get_jobs = async_stream_method(api.get_jobs)
+        self.create_custom_job = async_stream_method(api.create_custom_job)
+        self.delete_jobs = async_stream_method(api.delete_jobs)
+        self.get_all_job_problems = async_stream_method(api.get_all_job_problems)
+        self.get_job = async_stream_method(api.get_job)
+        self.update_job = async_stream_method(api.update_job)
+        self.abort_job = async_stream_method(api.abort_job)
+        self.get_job_problems = async_stream_method(api.get_job_problems)
+        self.create_duplicate_job = async_stream_method(api.create_duplicate_job)
+        self.get_job_types = async_stream_method(api.get_job_types)
