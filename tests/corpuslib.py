@@ -126,7 +126,8 @@ def public_methods(package: Path) -> int:
         for node in ast.parse(module.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.ClassDef) and node.name.endswith("Api") and not node.name.startswith("Async"):
                 count += sum(
-                    isinstance(item, ast.FunctionDef) and not item.name.startswith(("_", "iter_", "with_raw_response"))
+                    isinstance(item, ast.FunctionDef)
+                    and not item.name.startswith(("_", "iter_", "with_raw_response", "with_streaming_response"))
                     for item in node.body
                 )
     return count
