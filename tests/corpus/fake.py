@@ -131,8 +131,9 @@ class Faker:
     def _one_of(self, schema: dict[str, Any], key: str, depth: int) -> Any:
         options = schema[key]
         discriminator = schema.get("discriminator")
-        if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict) and discriminator["mapping"]:
-            value, target = sorted(discriminator["mapping"].items())[0]
+        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+        if isinstance(discriminator, dict) and isinstance(mapping, dict) and mapping:
+            value, target = sorted(mapping.items())[0]
             built = self.value({"$ref": target} if str(target).startswith("#/") else options[0], depth + 1)
             if isinstance(built, dict):
                 built[discriminator["propertyName"]] = value

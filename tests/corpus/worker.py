@@ -176,7 +176,9 @@ def credentials(client_class: type) -> dict[str, str]:
     return {name: "corpus-credential" for name in names}
 
 
-def read_everything(value: Any, path: tuple[str, ...], failures: list[tuple[tuple[str, ...], str]], error: type) -> None:
+def read_everything(
+    value: Any, path: tuple[str, ...], failures: list[tuple[tuple[str, ...], str]], error: type
+) -> None:
     """Read every field of every model reachable from ``value`` (models decode on attribute access)."""
     if hasattr(value, "_fields") and hasattr(value, "to_dict"):
         for name, fld in type(value)._fields.items():
@@ -243,7 +245,7 @@ def classify(
     resp = [v for r in exchanges for v in violations(r) if (v.get("location") or [None])[0] != "request"]
     if error is not None:
         if isinstance(error, pkg.errors.ApiError):
-            if resp or isinstance(error, pkg.errors.DecodeError) and resp:
+            if resp:
                 return "typed-error", f"{type(error).__name__} on a mock answer Prism flags"
             status = exchanges[-1].status_code if exchanges else 0
             if status and not op.success and any(r.status in (str(status), "default") for r in op.errors):
@@ -254,7 +256,7 @@ def classify(
     read_everything(result, (), failures, pkg.errors.DecodeError)
     unexplained = [f for f in failures if not explained(f[0], resp)]
     if unexplained:
-        where, message = unexplained[0]
+        _where_failed, message = unexplained[0]
         return "decode-failure", f"{message.splitlines()[0][:140]}"
     if failures:
         return "typed-error", "DecodeError on fields Prism flags in its own answer"
