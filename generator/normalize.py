@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from . import __version__, ir, types
 from .errors import SpecError
@@ -24,6 +23,7 @@ from .pyname import KEY as PYTHON_NAME
 from .pyname import requested_class_name
 from .refs import Resolver
 from .settings import Settings
+from .wirepath import wire_path
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMAS = "/components/schemas/"
@@ -732,7 +732,7 @@ class Normalizer:
             accept=", ".join(accept),
             pagination=None,
             constant_name="_" + method_name.upper().rstrip("_"),
-            wire_path=quote(path, safe="/:@!$&'()*+,;=-._~%{}"),
+            wire_path=wire_path(path),
         )
 
     def _requirements(self, op: dict[str, Any], op_pointer: str, doc: Document) -> tuple[tuple[str, ...], ...]:

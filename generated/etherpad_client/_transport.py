@@ -487,7 +487,8 @@ class BaseTransport:
         if extra:
             headers.update(extra)
         timeout = options.get("timeout", self._timeout)
-        url = self.base_url + path + ("?" + "&".join(query) if query else "")
+        joiner = "&" if "?" in path else "?"  # a path key's fixed query comes first
+        url = self.base_url + path + (joiner + "&".join(query) if query else "")
         return http.build_request(
             op.method,
             url,

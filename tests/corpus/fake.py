@@ -32,6 +32,9 @@ FORMATS = {
 }
 
 
+TYPING_KEYS = {"$ref", "type", "properties", "items", "allOf", "oneOf", "anyOf", "enum", "const", "required"}
+
+
 class Unbuildable(Exception):
     """No value can be built (an unresolvable reference, a pattern this builder cannot follow)."""
 
@@ -118,7 +121,8 @@ class Faker:
 
     def _all_of(self, schema: dict[str, Any], depth: int) -> Any:
         merged: dict[str, Any] = {}
-        for part in schema["allOf"]:
+        typed = [p for p in schema["allOf"] if not isinstance(p, dict) or TYPING_KEYS & set(p)]
+        for part in typed:  # a part with only a description or constraints adds no value of its own
             value = self.value(part, depth + 1)
             if not isinstance(value, dict):
                 return value

@@ -32,6 +32,7 @@ import traceback
 import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -263,29 +264,55 @@ def classify(
     return "ok", ""
 
 
+def fragment_route(key: str, sent: list[str]) -> Any:
+    """A request hook for a path key with a fragment (AWS ``/#X-Amz-Target=...``).
+
+    The client sends the path without the fragment (a fragment never reaches a server), but Prism
+    routes on the whole key; so the hook records the path as sent, then appends the fragment,
+    encoded, for Prism to find the operation and validate the rest of the request.
+    """
+    fragment = quote("#" + key.partition("#")[2], safe="=")
+
+    def hook(request: httpx.Request) -> None:
+        path = request.url.raw_path.decode("ascii")
+        sent.append(path)
+        before, mark, query = path.partition("?")
+        request.url = request.url.copy_with(raw_path=(before + fragment + mark + query).encode("ascii"))
+
+    return hook
+
+
 def call(pkg: Any, api_name: str, op: Any, kwargs: dict[str, Any], url: str, is_async: bool) -> tuple[str, str]:
     exchanges: list[httpx.Response] = []
+    sent: list[str] = []
+    request_hooks = [fragment_route(op.path, sent)] if "#" in op.path else []
     creds = credentials(pkg.ApiClient)
     options: dict[str, Any] = {"max_retries": 0, "timeout": CALL_TIMEOUT}
     result: Any = None
     error: BaseException | None = None
     if not is_async:
-        with httpx.Client(trust_env=False, event_hooks={"response": [exchanges.append]}) as http:
+        hooks = {"request": request_hooks, "response": [exchanges.append]}
+        with httpx.Client(trust_env=False, event_hooks=hooks) as http:
             with pkg.ApiClient(url, **creds, http_client=http, **options) as client:
                 try:
                     result = getattr(getattr(pkg, api_name)(client), op.method_name)(**kwargs)
                 except Exception as exc:  # every failure is recorded with its cause
                     error = exc
                 outcome = classify(pkg, op, result, error, exchanges)
-        return outcome
+        return fragment_sent(sent) or outcome
 
     async def hook(response: httpx.Response) -> None:
         exchanges.append(response)
 
+    async def request_hook(request: httpx.Request) -> None:
+        for each in request_hooks:
+            each(request)
+
     async def go() -> tuple[str, str]:
         result: Any = None
         error: BaseException | None = None
-        async with httpx.AsyncClient(trust_env=False, event_hooks={"response": [hook]}) as http:
+        hooks = {"request": [request_hook], "response": [hook]}
+        async with httpx.AsyncClient(trust_env=False, event_hooks=hooks) as http:
             async with pkg.AsyncApiClient(url, **creds, http_client=http, **options) as client:
                 try:
                     result = await getattr(getattr(pkg, "Async" + api_name)(client), op.method_name)(**kwargs)
@@ -293,7 +320,14 @@ def call(pkg: Any, api_name: str, op: Any, kwargs: dict[str, Any], url: str, is_
                     error = exc
                 return classify(pkg, op, result, error, exchanges)
 
-    return asyncio.run(go())
+    outcome = asyncio.run(go())
+    return fragment_sent(sent) or outcome
+
+
+def fragment_sent(sent: list[str]) -> tuple[str, str] | None:
+    """A request violation when the client put a path key's fragment on the wire."""
+    wrong = [path for path in sent if "%23" in path or "#" in path]
+    return ("request-violation", f"path key fragment sent: {wrong[0][:100]}") if wrong else None
 
 
 def run(spec: Path, workdir: Path, package: str, node: str) -> dict[str, Any]:

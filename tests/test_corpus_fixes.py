@@ -1,0 +1,137 @@
+"""The generator and runtime faults the corpus harness (tests/corpus/) found, each on a small spec
+shaped like the real one: AWS and Flickr path keys, ..."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.options import Options
+from generator.pipeline import generate_many
+from generator.wirepath import wire_path
+
+PATH_KEYS = {
+    "openapi": "3.0.3",
+    "info": {"title": "Path keys", "version": "1"},
+    "servers": [{"url": "https://api.example.test/v1"}],
+    "paths": {
+        "/#X-Amz-Target=Service.CountThings": {
+            "post": {
+                "operationId": "CountThings",
+                "parameters": [
+                    {"name": "X-Amz-Target", "in": "header", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {"200": {"description": "ok"}},
+            }
+        },
+        "/tags/{arn}#tagKeys": {
+            "delete": {
+                "operationId": "UntagResource",
+                "parameters": [
+                    {"name": "arn", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "tagKeys", "in": "query", "required": True, "schema": {"type": "string"}},
+                ],
+                "responses": {"204": {"description": "ok"}},
+            }
+        },
+        "/rest?method=flickr.galleries.getPhotos": {
+            "get": {
+                "operationId": "getPhotos",
+                "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "ok"}},
+            }
+        },
+    },
+}
+
+SPECS: dict[str, dict[str, Any]] = {"fix_path_keys": PATH_KEYS}
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ModuleType]]:
+    folder = tmp_path_factory.mktemp("corpus_fixes")
+    paths = []
+    for name, spec in SPECS.items():
+        paths.append(folder / f"{name}.json")
+        paths[-1].write_text(json.dumps(spec), encoding="utf-8")
+    generated = generate_many(paths, None, [Options(package=f"{name}_client") for name in SPECS])
+    for package in generated:
+        for name, content in package.files.items():
+            (folder / package.package / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / package.package / name).write_bytes(content)
+    sys.path.insert(0, str(folder))
+    try:
+        yield {name: importlib.import_module(f"{name}_client") for name in SPECS}
+    finally:
+        sys.path.remove(str(folder))
+        for key in [k for k in sys.modules if k.startswith("fix_")]:
+            del sys.modules[key]
+
+
+class Recorder:
+    def __init__(self, status: int = 200, body: bytes = b"", content_type: str = "application/json") -> None:
+        self.requests: list[httpx.Request] = []
+        self.reply = (status, body, content_type)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        self.requests.append(request)
+        status, body, content_type = self.reply
+        return httpx.Response(status, content=body, headers={"content-type": content_type} if body else {})
+
+
+def client(pkg: ModuleType, recorder: Recorder) -> Any:
+    return pkg.ApiClient(http_client=httpx.Client(transport=httpx.MockTransport(recorder)))
+
+
+def sole_api(pkg: ModuleType, recorder: Recorder) -> Any:
+    names = [n for n in pkg.__all__ if n.endswith("Api") and not n.startswith("Async") and "Raw" not in n]
+    assert len(names) == 1, names
+    return getattr(pkg, names[0])(client(pkg, recorder))
+
+
+# ------------------------------------------------------------------ path keys with '#' and '?'
+
+
+def test_wire_path_drops_the_fragment_and_keeps_the_query() -> None:
+    assert wire_path("/#X-Amz-Target=Service.Count") == "/"
+    assert wire_path("/tags/{arn}#tagKeys") == "/tags/{arn}"
+    assert wire_path("/rest?method=flickr.photos.search") == "/rest?method=flickr.photos.search"
+    assert wire_path("/a b?q=x y#frag") == "/a%20b?q=x%20y"
+    assert wire_path("/plain/{id}") == "/plain/{id}"
+
+
+def test_aws_target_key_is_sent_as_post_slash_with_the_header(packages: dict[str, ModuleType]) -> None:
+    recorder = Recorder()
+    sole_api(packages["fix_path_keys"], recorder).count_things("Service.CountThings")
+    (request,) = recorder.requests
+    assert request.method == "POST"
+    assert request.url.raw_path == b"/v1/"
+    assert request.headers["X-Amz-Target"] == "Service.CountThings"
+
+
+def test_fragment_after_a_template_is_not_sent(packages: dict[str, ModuleType]) -> None:
+    recorder = Recorder(204)
+    sole_api(packages["fix_path_keys"], recorder).untag_resource("arn:aws:x", "k1")
+    (request,) = recorder.requests
+    assert request.url.path == "/v1/tags/arn:aws:x"
+    assert request.url.params["tagKeys"] == "k1"
+    assert b"%23" not in request.url.raw_path
+
+
+def test_query_in_the_key_reaches_the_wire_before_the_parameters(packages: dict[str, ModuleType]) -> None:
+    recorder = Recorder()
+    api = sole_api(packages["fix_path_keys"], recorder)
+    api.get_photos(page=2)
+    api.get_photos()
+    first, second = recorder.requests
+    assert first.url.path == "/v1/rest"
+    assert list(first.url.params.multi_items()) == [("method", "flickr.galleries.getPhotos"), ("page", "2")]
+    assert list(second.url.params.multi_items()) == [("method", "flickr.galleries.getPhotos")]
