@@ -1,5 +1,5 @@
 """The generator and runtime faults the corpus harness (tests/corpus/) found, each on a small spec
-shaped like the real one: AWS and Flickr path keys, ..."""
+shaped like the real one: AWS and Flickr path keys, ECMA-262 patterns, ..."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ import importlib
 import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
 
+from generator import ecma
+from generator.errors import SpecError
 from generator.options import Options
-from generator.pipeline import generate_many
+from generator.pipeline import check_only, generate_many
 from generator.wirepath import wire_path
 
 PATH_KEYS = {
@@ -135,3 +138,50 @@ def test_query_in_the_key_reaches_the_wire_before_the_parameters(packages: dict[
     assert first.url.path == "/v1/rest"
     assert list(first.url.params.multi_items()) == [("method", "flickr.galleries.getPhotos"), ("page", "2")]
     assert list(second.url.params.multi_items()) == [("method", "flickr.galleries.getPhotos")]
+
+
+# ------------------------------------------------------------------ ECMA-262 patterns
+
+AWS_PATTERN = r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"
+
+
+def test_ecma_property_classes_and_named_groups_are_valid() -> None:
+    assert ecma.is_valid(AWS_PATTERN)
+    assert ecma.is_valid(r"\P{Lu}+(?<year>[0-9]{4})-\k<year>")
+    assert ecma.is_valid(r"\\p{L}")  # an escaped backslash, then literal text
+    assert not ecma.is_valid(r"^[\p{L}\p{Z}")  # an unclosed class stays invalid
+    assert not ecma.is_valid(r"(unclosed")
+
+
+@pytest.mark.parametrize("version", ["2.0", "3.0.3", "3.1.0"])
+def test_a_spec_with_ecma_patterns_validates(version: str, tmp_path: Path) -> None:
+    schema = {"type": "string", "pattern": AWS_PATTERN}
+    settings = {"package": "e_client", "version": "1.0.0"}
+    spec: dict[str, Any] = {"info": {"title": "E", "version": "1"}, "x-python-client": settings}
+    if version == "2.0":
+        spec |= {"swagger": "2.0", "definitions": {"TagKey": schema}}
+        parameter = {"name": "q", "in": "query", "type": "string", "pattern": AWS_PATTERN}
+    else:
+        spec |= {"openapi": version, "components": {"schemas": {"TagKey": schema}}}
+        parameter = {"name": "q", "in": "query", "schema": schema}
+    responses = {"200": {"description": "ok"}}
+    spec["paths"] = {"/x": {"get": {"operationId": "getX", "parameters": [parameter], "responses": responses}}}
+    path = tmp_path / "ecma.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    assert check_only(path).operations == 1  # strict: no --allow-invalid
+
+
+def test_an_invalid_pattern_is_still_rejected_in_the_specs_own_words(tmp_path: Path) -> None:
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "E", "version": "1"},
+        "x-python-client": {"package": "e_client", "version": "1.0.0"},
+        "paths": {},
+        "components": {"schemas": {"TagKey": {"type": "string", "pattern": r"[\p{L}\p{N}"}}},
+    }
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        check_only(path)
+    assert caught.value.pointer == "/components/schemas/TagKey/pattern"
+    assert r"[\\p{L}\\p{N}" in caught.value.message  # as written, not the rewritten form
