@@ -22,8 +22,8 @@ from .loader import Document
 _FAILED = -1  # the message index that carries the child's traceback
 
 
-def _fields(error: SpecError) -> tuple[str, str, str, str, int | None]:
-    return error.file, error.pointer, error.message, error.hint, error.line
+def _fields(error: SpecError) -> tuple[str, str, str, str, int | None, int | None]:
+    return error.file, error.pointer, error.message, error.hint, error.line, error.column
 
 
 def _check_all(sources: Sequence[tuple[Path, str]], conn: Connection) -> None:

@@ -185,3 +185,35 @@ def test_an_invalid_pattern_is_still_rejected_in_the_specs_own_words(tmp_path: P
         check_only(path)
     assert caught.value.pointer == "/components/schemas/TagKey/pattern"
     assert r"[\\p{L}\\p{N}" in caught.value.message  # as written, not the rewritten form
+
+
+# ------------------------------------------------------------------ errors in minified JSON
+
+
+def test_an_error_in_one_line_json_names_the_column(tmp_path: Path) -> None:
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "E", "version": "1"},
+        "x-python-client": {"package": "e_client", "version": "1.0.0"},
+        "paths": {"/x": {"get": {"operationId": "getX", "responses": {"200": {"description": "ok"}}}}},
+        "components": {"schemas": {"A": {"type": "string"}, "B": {"type": "strnig"}}},
+    }
+    path = tmp_path / "min.json"
+    text = json.dumps(spec, separators=(",", ":"))
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        check_only(path)
+    error = caught.value
+    assert error.line == 1 and error.column is not None
+    assert text[error.column - 1 :].startswith('"type":"strnig"')
+    assert f"min.json:1:{error.column} at /components/schemas/B/type" in str(error)
+
+
+def test_an_error_in_multi_line_json_keeps_line_only(tmp_path: Path) -> None:
+    spec = {"openapi": "3.0.3", "info": {"title": "E", "version": "1"}, "paths": {"/x": {"get": {"responses": 7}}}}
+    path = tmp_path / "pretty.json"
+    path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        check_only(path, Options(package="e_client"))
+    assert caught.value.line is not None and caught.value.line > 1
+    assert caught.value.column is None
