@@ -603,8 +603,7 @@ class Normalizer:
             mapped = {c.model for c in cases}
             for child in children.get(draft.name, []):
                 if child not in mapped:
-                    source = models[child].source
-                    cases.append(ir.DiscriminatorCase(source.rsplit("/", 1)[-1], child))
+                    cases.append(ir.DiscriminatorCase(self._implicit_value(models[child]), child))
             model = models[draft.name]
             subtypes = tuple(c for c in cases if _descends(models, c.model, draft.name))
             models[draft.name] = _replace(model, discriminator=ir.Discriminator(prop, tuple(cases)), subtypes=subtypes)
@@ -621,6 +620,15 @@ class Normalizer:
                     init = tuple(default if f.wire_name == prop else f for f in sub.init_fields)
                     models[case.model] = _replace(sub, fields=(default, *own), init_fields=init)
         return _topological(models)
+
+    def _implicit_value(self, model: ir.Model) -> str:
+        """The discriminator value of a subtype no mapping names: Azure's ``x-ms-discriminator-value``
+        where the schema gives one, else the schema's name (the OpenAPI rule)."""
+        draft = self.state.drafts.get(model.name)
+        value = draft.schema.get("x-ms-discriminator-value") if draft is not None else None
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
+            return str(value)
+        return model.source.rsplit("/", 1)[-1]
 
     # ---------------------------------------------------------------- operations
 

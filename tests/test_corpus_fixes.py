@@ -54,7 +54,49 @@ PATH_KEYS = {
     },
 }
 
-SPECS: dict[str, dict[str, Any]] = {"fix_path_keys": PATH_KEYS}
+AZURE_JOBS = {  # shaped like azure.com/datalake-analytics-job
+    "swagger": "2.0",
+    "info": {"title": "Jobs", "version": "1"},
+    "host": "jobs.example.test",
+    "paths": {
+        "/job": {
+            "get": {
+                "operationId": "Job_Get",
+                "produces": ["application/json"],
+                "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/JobProperties"}}},
+            },
+            "put": {
+                "operationId": "Job_Create",
+                "consumes": ["application/json"],
+                "parameters": [
+                    {"name": "job", "in": "body", "required": True, "schema": {"$ref": "#/definitions/JobProperties"}}
+                ],
+                "responses": {"204": {"description": "ok"}},
+            },
+        }
+    },
+    "definitions": {
+        "JobProperties": {
+            "type": "object",
+            "discriminator": "type",
+            "required": ["type"],
+            "properties": {"type": {"type": "string"}, "runtimeVersion": {"type": "string"}},
+        },
+        "HiveJobProperties": {
+            "x-ms-discriminator-value": "Hive",
+            "allOf": [{"$ref": "#/definitions/JobProperties"}],
+            "properties": {"statementCount": {"type": "integer"}},
+        },
+        "USqlJobProperties": {
+            "x-ms-discriminator-value": "USql",
+            "allOf": [{"$ref": "#/definitions/JobProperties"}],
+            "properties": {"totalCompilationTime": {"type": "string"}},
+        },
+        "PlainJobProperties": {"allOf": [{"$ref": "#/definitions/JobProperties"}]},
+    },
+}
+
+SPECS: dict[str, dict[str, Any]] = {"fix_path_keys": PATH_KEYS, "fix_azure_jobs": AZURE_JOBS}
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +259,28 @@ def test_an_error_in_multi_line_json_keeps_line_only(tmp_path: Path) -> None:
         check_only(path, Options(package="e_client"))
     assert caught.value.line is not None and caught.value.line > 1
     assert caught.value.column is None
+
+
+# ------------------------------------------------------------------ x-ms-discriminator-value
+
+
+def test_azure_discriminator_value_picks_the_subtype(packages: dict[str, ModuleType]) -> None:
+    pkg = packages["fix_azure_jobs"]
+    models = importlib.import_module(pkg.__name__ + ".models")
+    for wire, expected in (("Hive", "HiveJobProperties"), ("USql", "USqlJobProperties")):
+        recorder = Recorder(body=json.dumps({"type": wire, "runtimeVersion": "1"}).encode())
+        job = sole_api(pkg, recorder).job_get()
+        assert type(job).__name__ == expected
+        assert job.type == wire
+    recorder = Recorder(body=b'{"type": "PlainJobProperties"}')  # no extension: the schema's name
+    assert type(sole_api(pkg, recorder).job_get()).__name__ == "PlainJobProperties"
+    assert isinstance(sole_api(pkg, Recorder(body=b'{"type": "Other"}')).job_get(), models.JobProperties)
+
+
+def test_azure_subtype_sends_its_discriminator_value(packages: dict[str, ModuleType]) -> None:
+    pkg = packages["fix_azure_jobs"]
+    models = importlib.import_module(pkg.__name__ + ".models")
+    assert models.HiveJobProperties(statement_count=3).to_dict() == {"type": "Hive", "statementCount": 3}
+    recorder = Recorder(204)
+    sole_api(pkg, recorder).job_create(models.USqlJobProperties())
+    assert json.loads(recorder.requests[0].content) == {"type": "USql"}
