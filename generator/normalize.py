@@ -67,6 +67,10 @@ def _is_json(media: str) -> bool:
     return bool(JSON_MEDIA.match(media))
 
 
+def _is_wildcard(media: str) -> bool:
+    return media.split(";", 1)[0].strip().lower() in ("*/*", "application/*")
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -921,6 +925,22 @@ class Normalizer:
                 errors.append(decoded)
         return success, errors
 
+    def _structured(self, media_obj: Any, doc: Document, pointer: str) -> bool:
+        """Whether a media type object's schema describes JSON structure (an object, array, number,
+        boolean), not a string or bytes."""
+        schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
+        if not isinstance(schema, dict):
+            return False
+        target, _, _ = self.resolver.deref(schema, doc, pointer)
+        if not isinstance(target, dict):
+            return False
+        kind = target.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), None)
+        if kind is None:
+            return any(key in target for key in ("properties", "allOf", "oneOf", "anyOf", "items"))
+        return kind in ("object", "array", "integer", "number", "boolean")
+
     def _response(self, status: str, response: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.Response:
         description = _text(response.get("description"))
         content = response.get("content")
@@ -929,6 +949,13 @@ class Normalizer:
         media_types = tuple(str(m) for m in content)
         json_media = [m for m in media_types if _is_json(m)]
         text_media = [m for m in media_types if m.lower().startswith("text/")]
+        if not json_media:  # a JSON schema under */* (Bungie, Google Mirror): decoded as JSON
+            json_media = [
+                m
+                for m in media_types
+                if _is_wildcard(m)
+                and self._structured(content[m], doc, f"{pointer}/content/{escape_pointer_part(m)}/schema")
+            ]
         if json_media:
             media = json_media[0]
             media_obj = content[media] if isinstance(content[media], dict) else {}

@@ -96,7 +96,49 @@ AZURE_JOBS = {  # shaped like azure.com/datalake-analytics-job
     },
 }
 
-SPECS: dict[str, dict[str, Any]] = {"fix_path_keys": PATH_KEYS, "fix_azure_jobs": AZURE_JOBS}
+WILDCARD = {  # shaped like bungie.net: every answer under */*
+    "openapi": "3.0.1",
+    "info": {"title": "Wildcard", "version": "1"},
+    "servers": [{"url": "https://www.bungie.example.test/Platform"}],
+    "paths": {
+        "/manifest": {
+            "get": {
+                "operationId": "Destiny2.GetDestinyManifest",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"*/*": {"schema": {"$ref": "#/components/schemas/Manifest"}}},
+                    }
+                },
+            }
+        },
+        "/blob": {
+            "get": {
+                "operationId": "GetBlob",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+                    }
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Manifest": {
+                "type": "object",
+                "properties": {"version": {"type": "string"}, "paths": {"type": "array", "items": {"type": "string"}}},
+            }
+        }
+    },
+}
+
+SPECS: dict[str, dict[str, Any]] = {
+    "fix_path_keys": PATH_KEYS,
+    "fix_azure_jobs": AZURE_JOBS,
+    "fix_wildcard": WILDCARD,
+}
 
 
 @pytest.fixture(scope="module")
@@ -284,3 +326,26 @@ def test_azure_subtype_sends_its_discriminator_value(packages: dict[str, ModuleT
     recorder = Recorder(204)
     sole_api(pkg, recorder).job_create(models.USqlJobProperties())
     assert json.loads(recorder.requests[0].content) == {"type": "USql"}
+
+
+# ------------------------------------------------------------------ a JSON schema under */*
+
+
+def test_a_json_schema_under_wildcard_decodes_as_json(packages: dict[str, ModuleType]) -> None:
+    pkg = packages["fix_wildcard"]
+    recorder = Recorder(body=b'{"version": "92", "paths": ["a", "b"]}')
+    manifest = sole_api(pkg, recorder).destiny2_get_destiny_manifest()
+    assert type(manifest).__name__ == "Manifest"
+    assert manifest.version == "92" and manifest.paths == ["a", "b"]
+
+
+def test_a_non_json_answer_under_wildcard_is_a_decode_error(packages: dict[str, ModuleType]) -> None:
+    pkg = packages["fix_wildcard"]
+    recorder = Recorder(body=b"<html>maintenance</html>", content_type="text/html")
+    with pytest.raises(pkg.errors.ResponseDecodeError, match="not valid JSON"):
+        sole_api(pkg, recorder).destiny2_get_destiny_manifest()
+
+
+def test_bytes_under_wildcard_stay_bytes(packages: dict[str, ModuleType]) -> None:
+    recorder = Recorder(body=b"\x00\x01", content_type="application/octet-stream")
+    assert sole_api(packages["fix_wildcard"], recorder).get_blob() == b"\x00\x01"
