@@ -109,7 +109,7 @@ def table(results: list[dict[str, Any]], mypy: dict[str, str], seconds: float, t
     failed_gen = [r for r in results if r.get("generation") != "ok"]
     mypy_failed = {k: v for k, v in mypy.items() if v}
     good = outcomes["ok"] + outcomes["typed-error"]
-    counted = len(calls) - outcomes["mock-crash"]
+    counted = len(calls) - outcomes["mock-crash"] - outcomes["mock-limit"]
     share = 100.0 * good / counted if counted else 0.0
     lines = [
         f"# {title}",
@@ -134,11 +134,12 @@ def table(results: list[dict[str, Any]], mypy: dict[str, str], seconds: float, t
         f"| decode failures | {outcomes['decode-failure']} |",
         f"| other errors (harness argument building included) | {outcomes['error']} |",
         f"| Prism crashed on the request (not counted) | {outcomes['mock-crash']} |",
+        f"| Prism could not build an answer, its own 5xx (not counted) | {outcomes['mock-limit']} |",
         f"| **calls ending well** | **{good} of {counted} ({share:.2f}%)** |",
         f"| mypy --strict: packages checked / failing | {len(mypy)} / {len(mypy_failed)} |",
         "",
     ]
-    for outcome in ("request-violation", "decode-failure", "error", "mock-crash", "typed-error"):
+    for outcome in ("request-violation", "decode-failure", "error", "mock-crash", "mock-limit", "typed-error"):
         group = [(r, c) for r in results for c in r.get("calls", []) if c["outcome"] == outcome]
         if not group:
             continue

@@ -219,6 +219,17 @@ def request_violations(response: httpx.Response) -> list[dict[str, Any]]:
     return found
 
 
+def prism_problem(response: httpx.Response) -> str:
+    """The title of Prism's own failure to answer (a 5xx problem+json of its errors), or ""."""
+    if response.status_code < 500 or "problem+json" not in response.headers.get("content-type", ""):
+        return ""
+    with contextlib.suppress(ValueError, AttributeError):
+        body = response.json()
+        if "stoplight.io/prism/errors" in str(body.get("type", "")):
+            return str(body.get("title", "error"))[:120]
+    return ""
+
+
 def _where(v: dict[str, Any]) -> str:
     parts = [str(p) for p in v.get("location") or []]
     return ".".join("#" if p.isdigit() else p for p in parts[:3])
@@ -243,6 +254,9 @@ def classify(
     if req:
         v = req[0]
         return "request-violation", f"{v.get('code')} at {_where(v) or 'request'}: {str(v.get('message'))[:100]}"
+    limit = next((r for r in exchanges if prism_problem(r)), None)
+    if limit is not None:
+        return "mock-limit", f"Prism: {prism_problem(limit)}"
     resp = [v for r in exchanges for v in violations(r) if (v.get("location") or [None])[0] != "request"]
     if error is not None:
         if isinstance(error, pkg.errors.ApiError):
@@ -264,28 +278,56 @@ def classify(
     return "ok", ""
 
 
-def fragment_route(key: str, sent: list[str]) -> Any:
-    """A request hook for a path key with a fragment (AWS ``/#X-Amz-Target=...``).
+MARK = "/__corpus_key_"
 
-    The client sends the path without the fragment (a fragment never reaches a server), but Prism
-    routes on the whole key; so the hook records the path as sent, then appends the fragment,
-    encoded, for Prism to find the operation and validate the rest of the request.
+
+def mock_spec(data: dict[str, Any], original: Path, workdir: Path, package: str) -> tuple[Path, dict[str, str]]:
+    """The spec Prism mocks, and the extra path segment of each rewritten path key.
+
+    A path key with a fragment (AWS ``/#X-Amz-Target=...``, ``/tags/{arn}#tagKeys``) or a query
+    (Flickr ``/rest?method=...``) means a request to its path part; Prism routes on the whole key
+    instead (and cannot read a template before a ``#``). So Prism gets a copy of the (OpenAPI 3)
+    spec whose such keys are ``<path part>/__corpus_key_<n>``, and the harness adds that segment
+    to the request the client sent, after checking that the client sent what the key means.
     """
-    fragment = quote("#" + key.partition("#")[2], safe="=")
+    paths = data.get("paths") or {}
+    odd = sorted(k for k in paths if "#" in k or "?" in k)
+    if not odd:
+        return original, {}
+    marks = {key: f"{MARK}{n}" for n, key in enumerate(odd)}
+    rewritten = {}
+    for key, item in paths.items():
+        if key in marks:
+            rewritten[key.partition("#")[0].partition("?")[0].rstrip("/") + marks[key]] = item
+        else:
+            rewritten[key] = item
+    copy = workdir / f"{package}.mock.json"
+    copy.write_text(json.dumps({**data, "paths": rewritten}), encoding="utf-8")
+    return copy, marks
+
+
+def key_route(key: str, mark: str, wrong: list[str]) -> Any:
+    """A request hook: checks the request against the path key, then routes it to Prism's copy."""
+    fixed_query = key.partition("#")[0].partition("?")[2]
 
     def hook(request: httpx.Request) -> None:
-        path = request.url.raw_path.decode("ascii")
-        sent.append(path)
-        before, mark, query = path.partition("?")
-        request.url = request.url.copy_with(raw_path=(before + fragment + mark + query).encode("ascii"))
+        path, _, query = request.url.raw_path.decode("ascii").partition("?")
+        if "%23" in path or "#" in path:
+            wrong.append(f"path key fragment sent: {path[:100]}")
+        if fixed_query and not query.startswith(quote(fixed_query, safe="=&")):
+            wrong.append(f"path key query {fixed_query[:60]} not sent: {query[:60]}")
+        routed = path.rstrip("/") + mark + ("?" + query if query else "")
+        request.url = request.url.copy_with(raw_path=routed.encode("ascii"))
 
     return hook
 
 
-def call(pkg: Any, api_name: str, op: Any, kwargs: dict[str, Any], url: str, is_async: bool) -> tuple[str, str]:
+def call(
+    pkg: Any, api_name: str, op: Any, kwargs: dict[str, Any], url: str, is_async: bool, marks: dict[str, str]
+) -> tuple[str, str]:
     exchanges: list[httpx.Response] = []
-    sent: list[str] = []
-    request_hooks = [fragment_route(op.path, sent)] if "#" in op.path else []
+    wrong: list[str] = []
+    request_hooks = [key_route(op.path, marks[op.path], wrong)] if op.path in marks else []
     creds = credentials(pkg.ApiClient)
     options: dict[str, Any] = {"max_retries": 0, "timeout": CALL_TIMEOUT}
     result: Any = None
@@ -299,7 +341,7 @@ def call(pkg: Any, api_name: str, op: Any, kwargs: dict[str, Any], url: str, is_
                 except Exception as exc:  # every failure is recorded with its cause
                     error = exc
                 outcome = classify(pkg, op, result, error, exchanges)
-        return fragment_sent(sent) or outcome
+        return ("request-violation", wrong[0]) if wrong else outcome
 
     async def hook(response: httpx.Response) -> None:
         exchanges.append(response)
@@ -321,13 +363,7 @@ def call(pkg: Any, api_name: str, op: Any, kwargs: dict[str, Any], url: str, is_
                 return classify(pkg, op, result, error, exchanges)
 
     outcome = asyncio.run(go())
-    return fragment_sent(sent) or outcome
-
-
-def fragment_sent(sent: list[str]) -> tuple[str, str] | None:
-    """A request violation when the client put a path key's fragment on the wire."""
-    wrong = [path for path in sent if "%23" in path or "#" in path]
-    return ("request-violation", f"path key fragment sent: {wrong[0][:100]}") if wrong else None
+    return ("request-violation", wrong[0]) if wrong else outcome
 
 
 def run(spec: Path, workdir: Path, package: str, node: str) -> dict[str, Any]:
@@ -346,7 +382,8 @@ def run(spec: Path, workdir: Path, package: str, node: str) -> dict[str, Any]:
     result["operations"] = sum(len(api.operations) for api in ir.apis)
     if result["operations"] == 0:
         return result
-    mock = Mock(spec, workdir / f"{package}.prism.log", node)
+    mocked, marks = mock_spec(data, spec, workdir, package)
+    mock = Mock(mocked, workdir / f"{package}.prism.log", node)
     try:
         problem = mock.wait()
         if problem is not None:
@@ -369,14 +406,14 @@ def run(spec: Path, workdir: Path, package: str, node: str) -> dict[str, Any]:
                     result["calls"].append(entry)
                     continue
                 for is_async in (False, True) if index % ASYNC_EVERY == 0 else (False,):
-                    outcome, cause = call(pkg, api_name, op, kwargs, mock.url, is_async)
+                    outcome, cause = call(pkg, api_name, op, kwargs, mock.url, is_async, marks)
                     if outcome == "error" and "ApiConnectionError" in cause:
                         with contextlib.suppress(subprocess.TimeoutExpired):
                             mock.proc.wait(timeout=3)  # a dying mock drops the connection first
                     if not mock.alive():  # Prism crashed on this request: its fault, start it again
                         outcome, cause = "mock-crash", "Prism exited: " + mock.tail()[-160:]
                         mock.stop()
-                        mock = Mock(spec, workdir / f"{package}.prism.log", node)
+                        mock = Mock(mocked, workdir / f"{package}.prism.log", node)
                         if mock.wait() is not None:
                             result["mock"] = "Prism did not restart: " + mock.tail()
                             result["calls"].append({**entry, "async": is_async, "outcome": outcome, "cause": cause})
