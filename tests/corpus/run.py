@@ -168,6 +168,20 @@ def table(results: list[dict[str, Any]], mypy: dict[str, str], seconds: float, t
     return "\n".join(lines)
 
 
+BEGIN = "<!-- corpus table: written by tests/corpus/run.py -->"
+END = "<!-- end of corpus table -->"
+
+
+def with_notes(table_text: str, out: Path) -> str:
+    """The file's hand-written notes (everything after the table) kept, the table replaced."""
+    notes = ""
+    if out.is_file():
+        old = out.read_text(encoding="utf-8")
+        if END in old:
+            notes = old.split(END, 1)[1]
+    return f"{BEGIN}\n{table_text.rstrip()}\n{END}{notes or chr(10)}"
+
+
 def md(text: str) -> str:
     """Inert in a Markdown table cell."""
     text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
@@ -213,7 +227,7 @@ def main() -> int:
     print(text)
     out = args.out or (None if args.corpus or args.limit else ROOT / "docs" / "corpus.md")
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        out.write_text(with_notes(text, out), encoding="utf-8")
     return 0
 
 
