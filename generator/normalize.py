@@ -467,8 +467,16 @@ class Normalizer:
             if wire in seen_wire:
                 continue
             seen_wire.add(wire)
-            if wire in inherited_wire:
-                continue  # a subtype restating a parent property keeps the parent's field
+            if wire in inherited_wire and base is not None:
+                # a subtype restating a parent property: its own type where it is a different one
+                inherited = next(f for f in base.init_fields if f.wire_name == wire)
+                own = self._field(
+                    draft.name, wire, inherited.python_name, prop, prop_pointer, prop_doc, wire in required
+                )
+                free_form = own.type.annotation.startswith(("Any", "dict[str, Any]"))
+                if own.annotation != inherited.annotation and not free_form:
+                    fields.append(_replace(own, overrides=True))
+                continue
             python = identifier(snake_case(wire), "field_", MODEL_RESERVED)
             while python in taken:
                 python += "_"
@@ -476,7 +484,9 @@ class Normalizer:
             fields.append(self._field(draft.name, wire, python, prop, prop_pointer, prop_doc, wire in required))
         # a property called "field" would shadow the field() calls after it in the class body
         fields.sort(key=lambda f: f.python_name == "field")
-        init_fields = (base.init_fields if base else ()) + tuple(fields)
+        narrowed = {f.wire_name: f for f in fields if f.overrides}
+        inherited_fields = tuple(narrowed.get(f.wire_name, f) for f in (base.init_fields if base else ()))
+        init_fields = inherited_fields + tuple(f for f in fields if not f.overrides)
         # required fields first in __init__ so the keyword-only signature reads naturally
         init_fields = tuple(f for f in init_fields if f.required) + tuple(f for f in init_fields if not f.required)
         model = ir.Model(

@@ -1,10 +1,13 @@
 """The generator and runtime faults the corpus harness (tests/corpus/) found, each on a small spec
-shaped like the real one: AWS and Flickr path keys, ECMA-262 patterns, ..."""
+shaped like the real one: AWS and Flickr path keys, ECMA-262 patterns, one-line JSON errors, Azure's
+discriminator values, JSON under ``*/*`` and ``allOf`` children that narrow an inherited property."""
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,7 +137,64 @@ WILDCARD = {  # shaped like bungie.net: every answer under */*
     },
 }
 
+NARROWING = {  # shaped like personio (data), beezup (links) and bitbucket (an enum)
+    "openapi": "3.0.3",
+    "info": {"title": "Narrowing", "version": "1"},
+    "servers": [{"url": "https://api.example.test"}],
+    "paths": {
+        "/auth": {
+            "post": {
+                "operationId": "getToken",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/AuthenticationTokenResponse"}}
+                        },
+                    }
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Response": {
+                "type": "object",
+                "properties": {
+                    "success": {"type": "boolean"},
+                    "data": {"type": "object"},
+                    "kind": {"type": "string"},
+                    "links": {"$ref": "#/components/schemas/Links"},
+                    "note": {"type": "string"},
+                },
+            },
+            "Links": {"type": "object", "properties": {"self": {"type": "string"}}},
+            "TokenLinks": {"type": "object", "properties": {"self": {"type": "string"}, "renew": {"type": "string"}}},
+            "AuthenticationTokenResponse": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Response"},
+                    {
+                        "type": "object",
+                        "required": ["data"],
+                        "properties": {
+                            "data": {
+                                "type": "object",
+                                "required": ["token"],
+                                "properties": {"token": {"type": "string"}},
+                            },
+                            "kind": {"type": "string", "enum": ["token", "refresh"]},
+                            "links": {"$ref": "#/components/schemas/TokenLinks"},
+                            "note": {"type": "string", "description": "restated, same type"},
+                        },
+                    },
+                ]
+            },
+        }
+    },
+}
+
 SPECS: dict[str, dict[str, Any]] = {
+    "fix_narrowing": NARROWING,
     "fix_path_keys": PATH_KEYS,
     "fix_azure_jobs": AZURE_JOBS,
     "fix_wildcard": WILDCARD,
@@ -349,3 +409,44 @@ def test_a_non_json_answer_under_wildcard_is_a_decode_error(packages: dict[str, 
 def test_bytes_under_wildcard_stay_bytes(packages: dict[str, ModuleType]) -> None:
     recorder = Recorder(body=b"\x00\x01", content_type="application/octet-stream")
     assert sole_api(packages["fix_wildcard"], recorder).get_blob() == b"\x00\x01"
+
+
+# ------------------------------------------------------------------ allOf narrowing an inherited property
+
+
+def test_an_allof_child_keeps_its_narrower_types(packages: dict[str, ModuleType]) -> None:
+    pkg = packages["fix_narrowing"]
+    models = importlib.import_module(pkg.__name__ + ".models")
+    body = {"success": True, "data": {"token": "t0k"}, "kind": "refresh", "links": {"self": "/a", "renew": "/b"}}
+    answer = sole_api(pkg, Recorder(body=json.dumps(body).encode())).get_token()
+    assert isinstance(answer, models.AuthenticationTokenResponse)
+    assert isinstance(answer, models.ResponseModel)  # still the parent's subtype
+    assert isinstance(answer.data, models.AuthenticationTokenResponseData)
+    assert answer.data.token == "t0k"
+    assert answer.kind is models.AuthenticationTokenResponseKind.REFRESH
+    assert isinstance(answer.links, models.TokenLinks) and answer.links.renew == "/b"
+    assert answer.to_dict() == body
+    parent = models.ResponseModel.from_dict(body)  # the parent keeps its own types
+    assert parent.data == {"token": "t0k"} and parent.kind == "refresh" and isinstance(parent.links, models.Links)
+
+
+def test_a_narrowed_required_property_is_required_in_the_child(packages: dict[str, ModuleType]) -> None:
+    models = importlib.import_module(packages["fix_narrowing"].__name__ + ".models")
+    with pytest.raises(TypeError):
+        models.AuthenticationTokenResponse()  # data is required here, optional in Response
+    made = models.AuthenticationTokenResponse(data=models.AuthenticationTokenResponseData(token="x"))
+    assert made.to_dict() == {"data": {"token": "x"}}
+
+
+def test_the_fix_packages_are_mypy_strict_clean(packages: dict[str, ModuleType]) -> None:
+    folder = Path(next(iter(packages.values())).__path__[0]).parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "MYPY"))}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "mypy"), "--strict", "--no-incremental", *(f"{n}_client" for n in SPECS)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
