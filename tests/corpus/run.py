@@ -3,6 +3,7 @@
     python tests/corpus/run.py                      # the pinned sample; writes docs/corpus.md
     python tests/corpus/run.py --corpus path/       # a folder of your own specs; prints the table
     python tests/corpus/run.py --limit 20 --mypy 10 # a quick look
+    python tests/corpus/run.py --list               # the specs of the sample
 
 Each spec runs in ``worker.py`` (its own process group, killed after ``--timeout`` seconds), ``--jobs``
 at a time. Then ``mypy --strict`` runs over the generated packages (all, or a seeded sample of
@@ -197,6 +198,7 @@ def main() -> int:
     parser.add_argument("--mypy", type=int, default=-1, help="mypy a seeded sample of N packages (-1: all)")
     parser.add_argument("--workdir", type=Path, default=ROOT / ".corpus")
     parser.add_argument("--out", type=Path, help="write the table here (default: docs/corpus.md for the sample)")
+    parser.add_argument("--list", action="store_true", help="print the specs it would run, and stop")
     args = parser.parse_args()
     try:
         specs = sample.folder(args.corpus) if args.corpus else sample.directory_sample() + sample.examples()
@@ -205,6 +207,9 @@ def main() -> int:
         return 1
     if args.limit:
         specs = specs[: args.limit]
+    if args.list:
+        print("\n".join(display(spec) for spec in specs))
+        return 0
     for sub in ("packages", "results", "logs"):
         (args.workdir / sub).mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
