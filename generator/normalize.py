@@ -954,7 +954,8 @@ class Normalizer:
     def _response(self, status: str, response: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.Response:
         description = _text(response.get("description"))
         content = response.get("content")
-        if not isinstance(content, dict) or not content:
+        if not isinstance(content, dict) or not content or status == "204":
+            # 204 No Content has no body whatever the spec says (AWS specs give it a schema)
             return ir.Response(status, description, None, (), "empty")
         media_types = tuple(str(m) for m in content)
         json_media = [m for m in media_types if _is_json(m)]

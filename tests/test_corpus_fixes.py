@@ -450,3 +450,44 @@ def test_the_fix_packages_are_mypy_strict_clean(packages: dict[str, ModuleType])
         timeout=600,
     )
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+# ------------------------------------------------------------------ 204 with a schema
+
+
+def test_a_204_answer_is_empty_whatever_schema_the_spec_gives(tmp_path: Path) -> None:
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "E", "version": "1"},
+        "servers": [{"url": "https://api.example.test"}],
+        "paths": {
+            "/things/{id}": {
+                "delete": {  # shaped like amazonaws.com/iotwireless
+                    "operationId": "DeleteThing",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {
+                        "204": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"type": "object", "properties": {}}}},
+                        }
+                    },
+                }
+            }
+        },
+    }
+    path = tmp_path / "nc.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    (generated,) = generate_many([path], None, [Options(package="fix_no_content_client")])
+    for name, content in generated.files.items():
+        (tmp_path / "out" / generated.package / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "out" / generated.package / name).write_bytes(content)
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        pkg = importlib.import_module("fix_no_content_client")
+        recorder = Recorder(204)
+        assert sole_api(pkg, recorder).delete_thing("t1") is None
+        assert "-> None:" in (tmp_path / "out" / "fix_no_content_client" / "default_api.py").read_text()
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+        for key in [k for k in sys.modules if k.startswith("fix_no_content")]:
+            del sys.modules[key]

@@ -322,14 +322,29 @@ def key_route(key: str, mark: str, wrong: list[str]) -> Any:
     return hook
 
 
+def user_headers(op: Any, data: dict[str, Any], faker: Faker) -> dict[str, str]:
+    """Headers a user passes through ``ApiClient(headers=...)``: a required ``Authorization``
+    header parameter, which OpenAPI says clients ignore (the generated ones do) but Prism checks."""
+    _, raws = raw_operation(data, faker, op.path, op.http_method)
+    wanted = [r for r in raws if str(r.get("in")) == "header" and str(r.get("name")).lower() == "authorization"]
+    return {"Authorization": "Bearer corpus-credential"} if any(r.get("required") for r in wanted) else {}
+
+
 def call(
-    pkg: Any, api_name: str, op: Any, kwargs: dict[str, Any], url: str, is_async: bool, marks: dict[str, str]
+    pkg: Any,
+    api_name: str,
+    op: Any,
+    kwargs: dict[str, Any],
+    url: str,
+    is_async: bool,
+    marks: dict[str, str],
+    headers: dict[str, str],
 ) -> tuple[str, str]:
     exchanges: list[httpx.Response] = []
     wrong: list[str] = []
     request_hooks = [key_route(op.path, marks[op.path], wrong)] if op.path in marks else []
     creds = credentials(pkg.ApiClient)
-    options: dict[str, Any] = {"max_retries": 0, "timeout": CALL_TIMEOUT}
+    options: dict[str, Any] = {"max_retries": 0, "timeout": CALL_TIMEOUT, "headers": headers or None}
     result: Any = None
     error: BaseException | None = None
     if not is_async:
@@ -401,12 +416,13 @@ def run(spec: Path, workdir: Path, package: str, node: str) -> dict[str, Any]:
                 entry = {"operation": f"{op.http_method} {op.path}", "method": op.method_name}
                 try:
                     kwargs = build_arguments(module, op, data, faker)
+                    headers = user_headers(op, data, faker)
                 except Exception as exc:  # a harness failure counts as a failure
                     entry.update(outcome="error", cause=f"arguments: {type(exc).__name__}: {str(exc)[:120]}")
                     result["calls"].append(entry)
                     continue
                 for is_async in (False, True) if index % ASYNC_EVERY == 0 else (False,):
-                    outcome, cause = call(pkg, api_name, op, kwargs, mock.url, is_async, marks)
+                    outcome, cause = call(pkg, api_name, op, kwargs, mock.url, is_async, marks, headers)
                     if outcome == "error" and "ApiConnectionError" in cause:
                         with contextlib.suppress(subprocess.TimeoutExpired):
                             mock.proc.wait(timeout=3)  # a dying mock drops the connection first
