@@ -193,7 +193,36 @@ NARROWING = {  # shaped like personio (data), beezup (links) and bitbucket (an e
     },
 }
 
+MULTIPART = {  # shaped like apptigent.com: a multipart body whose file part is optional
+    "openapi": "3.0.3",
+    "info": {"title": "Multipart", "version": "1"},
+    "servers": [{"url": "https://api.example.test"}],
+    "paths": {
+        "/SpeechToText": {
+            "post": {
+                "operationId": "SpeechToText",
+                "requestBody": {
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "language": {"type": "string"},
+                                    "tags": {"type": "array", "items": {"type": "string"}},
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": {"204": {"description": "ok"}},
+            }
+        }
+    },
+}
+
 SPECS: dict[str, dict[str, Any]] = {
+    "fix_multipart": MULTIPART,
     "fix_narrowing": NARROWING,
     "fix_path_keys": PATH_KEYS,
     "fix_azure_jobs": AZURE_JOBS,
@@ -491,3 +520,19 @@ def test_a_204_answer_is_empty_whatever_schema_the_spec_gives(tmp_path: Path) ->
         sys.path.remove(str(tmp_path / "out"))
         for key in [k for k in sys.modules if k.startswith("fix_no_content")]:
             del sys.modules[key]
+
+
+# ------------------------------------------------------------------ multipart without a file
+
+
+def test_a_multipart_body_without_files_is_still_multipart(packages: dict[str, ModuleType]) -> None:
+    pkg = packages["fix_multipart"]
+    models = importlib.import_module(pkg.__name__ + ".models")
+    body_class = next(getattr(models, n) for n in models.__all__ if n.startswith("SpeechToText"))
+    for body in (body_class(language="English", tags=["a", "b"]), body_class(language="x", file=b"RIFF")):
+        recorder = Recorder(204)
+        sole_api(pkg, recorder).speech_to_text(body=body)
+        (request,) = recorder.requests
+        assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
+        assert b'name="language"' in request.content
+    assert request.content.count(b'name="file"') == 1

@@ -676,7 +676,11 @@ def _multipart(value: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
             files.extend((key, v) for v in item)
         else:
             fields[key] = item
-    return _form(fields), files
+    form = _form(fields)
+    if not files:  # httpx sends fields alone urlencoded; parts without a file name stay multipart
+        parts = [(k, (None, v)) for k, vs in form.items() for v in (vs if isinstance(vs, list) else [vs])]
+        return {}, parts
+    return form, files
 
 
 class SyncTransport(BaseTransport):
