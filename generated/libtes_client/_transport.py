@@ -677,8 +677,13 @@ def _multipart(value: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
         else:
             fields[key] = item
     form = _form(fields)
-    if not files:  # httpx sends fields alone urlencoded; parts without a file name stay multipart
-        parts = [(k, (None, v)) for k, vs in form.items() for v in (vs if isinstance(vs, list) else [vs])]
+    if not files:
+        # httpx sends fields alone urlencoded; parts without a file name stay multipart
+        parts = [
+            (k, (None, v))
+            for k, vs in form.items()
+            for v in (vs if isinstance(vs, list) else [vs])
+        ]
         return {}, parts
     return form, files
 
