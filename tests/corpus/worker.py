@@ -143,7 +143,11 @@ def build_arguments(module: Any, op: Any, data: dict[str, Any], faker: Faker) ->
     operation, raws = raw_operation(data, faker, op.path, op.http_method)
     by_key = {(str(r.get("name")), str(r.get("in"))): r for r in raws}
     pkg = sys.modules[module.__name__.rsplit(".", 1)[0]]
-    namespace = {**vars(pkg._model), **vars(pkg.models), **vars(module)}
+    try:  # a package without models has no models module
+        models = vars(importlib.import_module(f"{pkg.__name__}.models"))
+    except ImportError:
+        models = {}
+    namespace = {**vars(pkg._model), **models, **vars(module)}
     kwargs: dict[str, Any] = {}
     for param in op.params:
         if not param.required and faker.rng.random() >= 0.5:
