@@ -21,9 +21,7 @@ import enum
 import importlib
 import inspect
 import json
-import os
 import random
-import signal
 import socket
 import subprocess
 import sys
@@ -76,7 +74,8 @@ def generate(spec: Path, workdir: Path, package: str) -> tuple[Any, list[str]]:
 
 
 class Mock:
-    """``prism mock`` on the spec, in its own process group."""
+    """``prism mock`` on the spec, in the worker's process group: when the runner ends a worker
+    that ran out of time (killing its group), its mock server goes with it."""
 
     def __init__(self, spec: Path, log: Path, node: str) -> None:
         self.port = free_port()
@@ -87,7 +86,6 @@ class Mock:
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,
             )
 
     @property
@@ -114,8 +112,7 @@ class Mock:
         return self.proc.poll() is None
 
     def stop(self) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.kill()
         self.proc.wait(timeout=10)
 
 
