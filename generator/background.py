@@ -24,8 +24,8 @@ _FAILED = -1  # the message index that carries the child's traceback
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _fields(error: SpecError) -> tuple[str, str, str, str, int | None]:
-    return error.file, error.pointer, error.message, error.hint, error.line
+def _fields(error: SpecError) -> tuple[str, str, str, str, int | None, int | None]:
+    return error.file, error.pointer, error.message, error.hint, error.line, error.column
 
 
 def _die_with(parent: int) -> None:

@@ -15,11 +15,14 @@ class SpecError(Exception):
     message: str
     hint: str = ""
     line: int | None = None
+    column: int | None = None  # given where the line alone says little (a one-line JSON file)
 
     def __str__(self) -> str:
         where = _printable(self.file)
         if self.line is not None:
             where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
         if self.pointer:
             where += f" at {_printable(self.pointer)}"
         text = f"{where}: {_printable(self.message)}"

@@ -36,6 +36,7 @@ class Field:
     read_only: bool = False
     write_only: bool = False
     secret: bool = False  # format: password; never shown by repr
+    overrides: bool = False  # restates a parent's field with another type (allOf narrowing)
 
     @property
     def wire_argument(self) -> str | None:

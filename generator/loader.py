@@ -127,6 +127,7 @@ class Document:
     origin: Callable[[str], str] | None = field(default=None, repr=False)
     source_version: str = ""  # "2.0" when ``data`` was converted from Swagger 2.0
     _lines: dict[str, int] | None = field(default=None, repr=False)
+    _offsets: dict[str, int] | None = field(default=None, repr=False)  # one-line JSON only
 
     def source_pointer(self, pointer: str) -> str:
         """Where ``pointer`` (of ``data``) is in the file the user edits."""
@@ -143,13 +144,30 @@ class Document:
                 return line
             parts = parts[:-1]
 
+    def column_of(self, pointer: str) -> int | None:
+        """The 1-based column where ``pointer`` (or its nearest enclosing node) starts, for a JSON
+        file of one line (minified), where every line number is 1; None otherwise."""
+        if "\n" in self.text.strip() or not self.text.lstrip().startswith(("{", "[")):
+            return None
+        if self._offsets is None:
+            try:
+                self._offsets = _index_json_offsets(self.text)
+            except (ValueError, IndexError):
+                self._offsets = {}
+        parts = split_pointer(self.source_pointer(pointer))
+        while True:
+            offset = self._offsets.get(pointer_of(parts))
+            if offset is not None or not parts:
+                return None if offset is None else offset + 1
+            parts = parts[:-1]
+
     def error(self, pointer: str, message: str, hint: str = "") -> SpecError:
         """An error at ``pointer``; messages that quote the pointer quote the file's pointer."""
         shown = self.source_pointer(pointer)
         if shown != pointer:
             message = message.replace(pointer, shown)
         hint = hint or "correct the spec at that place (the OpenAPI specification says what belongs there)"
-        return SpecError(self.display, shown, message, hint, self.line_of(pointer))
+        return SpecError(self.display, shown, message, hint, self.line_of(pointer), self.column_of(pointer))
 
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
@@ -160,17 +178,20 @@ def _index_json_lines(text: str) -> dict[str, int]:
     """Map every JSON pointer of a JSON text to its line (JSON that YAML cannot read: tabs, ``\\/``)."""
     from bisect import bisect_left
 
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    return {pointer: bisect_left(newlines, pos) + 1 for pointer, pos in _index_json_offsets(text).items()}
+
+
+def _index_json_offsets(text: str) -> dict[str, int]:
+    """Map every JSON pointer of a JSON text to the offset where it starts (a key's, for members)."""
+
     scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
-    newlines = [m.start() for m in re.finditer("\n", text)]
     lines: dict[str, int] = {}
-
-    def line_at(pos: int) -> int:
-        return bisect_left(newlines, pos) + 1
 
     def value(pos: int, pointer: str, depth: int) -> int:
         pos = _JSON_SPACE.match(text, pos).end()  # type: ignore[union-attr]
-        lines.setdefault(pointer, line_at(pos))
+        lines.setdefault(pointer, pos)
         char = text[pos]
         if depth > 500:
             raise ValueError("too deep")
@@ -180,10 +201,10 @@ def _index_json_lines(text: str) -> dict[str, int]:
             index = 0
             while text[pos] != closing:
                 if char == "{":
-                    key_line = line_at(pos)
+                    key_at = pos
                     key, pos = scanstring(text, pos + 1)
                     child = pointer + "/" + escape_pointer_part(key)
-                    lines[child] = key_line
+                    lines[child] = key_at
                     pos = _JSON_SPACE.match(text, pos).end() + 1  # type: ignore[union-attr]  # the colon
                 else:
                     child = f"{pointer}/{index}"

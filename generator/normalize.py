@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from . import __version__, ir, types
 from .errors import SpecError
@@ -24,6 +23,7 @@ from .pyname import KEY as PYTHON_NAME
 from .pyname import requested_class_name
 from .refs import Resolver
 from .settings import Settings
+from .wirepath import wire_path
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMAS = "/components/schemas/"
@@ -100,6 +100,10 @@ _SECRET_NAME = re.compile(r"(^|_)(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)($
 
 def _is_json(media: str) -> bool:
     return bool(JSON_MEDIA.match(media))
+
+
+def _is_wildcard(media: str) -> bool:
+    return media.split(";", 1)[0].strip().lower() in ("*/*", "application/*")
 
 
 def _text(value: Any) -> str:
@@ -495,8 +499,16 @@ class Normalizer:
             if wire in seen_wire:
                 continue
             seen_wire.add(wire)
-            if wire in inherited_wire:
-                continue  # a subtype restating a parent property keeps the parent's field
+            if wire in inherited_wire and base is not None:
+                # a subtype restating a parent property: its own type where it is a different one
+                inherited = next(f for f in base.init_fields if f.wire_name == wire)
+                own = self._field(
+                    draft.name, wire, inherited.python_name, prop, prop_pointer, prop_doc, wire in required
+                )
+                free_form = own.type.annotation.startswith(("Any", "dict[str, Any]"))
+                if own.annotation != inherited.annotation and not free_form:
+                    fields.append(_replace(own, overrides=True))
+                continue
             python = identifier(snake_case(wire), "field_", MODEL_RESERVED)
             while python in taken:
                 python += "_"
@@ -504,7 +516,9 @@ class Normalizer:
             fields.append(self._field(draft.name, wire, python, prop, prop_pointer, prop_doc, wire in required))
         # a property called "field" would shadow the field() calls after it in the class body
         fields.sort(key=lambda f: f.python_name == "field")
-        init_fields = (base.init_fields if base else ()) + tuple(fields)
+        narrowed = {f.wire_name: f for f in fields if f.overrides}
+        inherited_fields = tuple(narrowed.get(f.wire_name, f) for f in (base.init_fields if base else ()))
+        init_fields = inherited_fields + tuple(f for f in fields if not f.overrides)
         # required fields first in __init__ so the keyword-only signature reads naturally
         init_fields = tuple(f for f in init_fields if f.required) + tuple(f for f in init_fields if not f.required)
         model = ir.Model(
@@ -641,8 +655,7 @@ class Normalizer:
             mapped = {c.model for c in cases}
             for child in children.get(draft.name, []):
                 if child not in mapped:
-                    source = models[child].source
-                    cases.append(ir.DiscriminatorCase(source.rsplit("/", 1)[-1], child))
+                    cases.append(ir.DiscriminatorCase(self._implicit_value(models[child]), child))
             model = models[draft.name]
             subtypes = tuple(c for c in cases if _descends(models, c.model, draft.name))
             models[draft.name] = _replace(model, discriminator=ir.Discriminator(prop, tuple(cases)), subtypes=subtypes)
@@ -659,6 +672,15 @@ class Normalizer:
                     init = tuple(default if f.wire_name == prop else f for f in sub.init_fields)
                     models[case.model] = _replace(sub, fields=(default, *own), init_fields=init)
         return _topological(models)
+
+    def _implicit_value(self, model: ir.Model) -> str:
+        """The discriminator value of a subtype no mapping names: Azure's ``x-ms-discriminator-value``
+        where the schema gives one, else the schema's name (the OpenAPI rule)."""
+        draft = self.state.drafts.get(model.name)
+        value = draft.schema.get("x-ms-discriminator-value") if draft is not None else None
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
+            return str(value)
+        return model.source.rsplit("/", 1)[-1]
 
     # ---------------------------------------------------------------- operations
 
@@ -770,7 +792,7 @@ class Normalizer:
             accept=", ".join(accept),
             pagination=None,
             constant_name="_" + method_name.upper().rstrip("_"),
-            wire_path=_wire_path(path),
+            wire_path=wire_path(path),
         )
 
     def _requirements(self, op: dict[str, Any], op_pointer: str, doc: Document) -> tuple[tuple[str, ...], ...]:
@@ -951,14 +973,38 @@ class Normalizer:
                 errors.append(decoded)
         return success, errors
 
+    def _structured(self, media_obj: Any, doc: Document, pointer: str) -> bool:
+        """Whether a media type object's schema describes JSON structure (an object, array, number,
+        boolean), not a string or bytes."""
+        schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
+        if not isinstance(schema, dict):
+            return False
+        target, _, _ = self.resolver.deref(schema, doc, pointer)
+        if not isinstance(target, dict):
+            return False
+        kind = target.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), None)
+        if kind is None:
+            return any(key in target for key in ("properties", "allOf", "oneOf", "anyOf", "items"))
+        return kind in ("object", "array", "integer", "number", "boolean")
+
     def _response(self, status: str, response: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.Response:
         description = _text(response.get("description"))
         content = response.get("content")
-        if not isinstance(content, dict) or not content:
+        if not isinstance(content, dict) or not content or status == "204":
+            # 204 No Content has no body whatever the spec says (AWS specs give it a schema)
             return ir.Response(status, description, None, (), "empty")
         media_types = tuple(str(m) for m in content)
         json_media = [m for m in media_types if _is_json(m)]
         text_media = [m for m in media_types if m.lower().startswith("text/")]
+        if not json_media:  # a JSON schema under */* (Bungie, Google Mirror): decoded as JSON
+            json_media = [
+                m
+                for m in media_types
+                if _is_wildcard(m)
+                and self._structured(content[m], doc, f"{pointer}/content/{escape_pointer_part(m)}/schema")
+            ]
         if json_media:
             media = json_media[0]
             media_obj = content[media] if isinstance(content[media], dict) else {}
@@ -1725,16 +1771,3 @@ def _refuse_class_clashes(
                     f"the tags {other!r} and {tagged[0][0]!r} both give the API class {made}",
                     "rename one of the tags (the async class of the tag 'Foo' is AsyncFooApi)",
                 )
-
-
-_PLACEHOLDER = re.compile(r"(\{[^{}/]*\})")
-
-
-def _wire_path(path: str) -> str:
-    """The path as sent: what a URL path cannot hold percent-encoded, except the ``{name}``
-    placeholders, which the client replaces by the name as the spec spells it (``{my id}``)
-    with the argument's encoded value."""
-    return "".join(
-        part if _PLACEHOLDER.fullmatch(part) else quote(part, safe="/:@!$&'()*+,;=-._~%{}")
-        for part in _PLACEHOLDER.split(path)
-    )

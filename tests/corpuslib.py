@@ -9,16 +9,17 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import yaml
 
 from generator.errors import SpecError
 from generator.options import Options
 from generator.pipeline import GeneratedPackage, check_only, generate_many
+from generator.wirepath import wire_path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -35,11 +36,12 @@ class Outcome:
     generated: GeneratedPackage | None = None
 
 
-def operations_of(spec: Path) -> set[tuple[str, str]]:
-    """(METHOD, path as sent) of every operation the document describes."""
+def operations_of(spec: Path) -> Counter[tuple[str, str]]:
+    """(METHOD, path as sent) of every operation the document describes, with how many share it
+    (path keys that differ only in a fragment, AWS's ``/#X-Amz-Target=...``, share ``POST /``)."""
     text = spec.read_text(encoding="utf-8")
     data = json.loads(text) if spec.suffix == ".json" else yaml.safe_load(text)
-    found = set()
+    found: Counter[tuple[str, str]] = Counter()
     for path, item in (data.get("paths") or {}).items():
         if isinstance(item, dict) and isinstance(item.get("$ref"), str) and item["$ref"].startswith("#/"):
             target: object = data
@@ -49,7 +51,7 @@ def operations_of(spec: Path) -> set[tuple[str, str]]:
         if isinstance(item, dict):
             for method in HTTP_METHODS:
                 if isinstance(item.get(method), dict):
-                    found.add((method.upper(), quote(path, safe="/:@!$&'()*+,;=-._~%{}")))
+                    found[(method.upper(), wire_path(path))] += 1
     return found
 
 
@@ -108,14 +110,14 @@ def write(outcomes: Sequence[Outcome], folder: Path) -> list[str]:
     return packages
 
 
-def generated_operations(package: Path) -> set[tuple[str, str]]:
-    """(METHOD, path) of every ``Operation`` constant of a generated package's API modules."""
-    found = set()
+def generated_operations(package: Path) -> Counter[tuple[str, str]]:
+    """(METHOD, path) of every ``Operation`` constant of a generated package's API modules, counted."""
+    found: Counter[tuple[str, str]] = Counter()
     for module in package.glob("*_api*.py"):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Operation":
                 method, path = (arg.value for arg in node.args[1:3] if isinstance(arg, ast.Constant))
-                found.add((str(method), str(path)))
+                found[(str(method), str(path))] += 1
     return found
 
 

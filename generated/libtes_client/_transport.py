@@ -766,7 +766,8 @@ class BaseTransport:
                 )
         timeout = options.get("timeout", self._timeout)
         _check_timeout(timeout)
-        url = self.base_url + path + ("?" + "&".join(query) if query else "")
+        joiner = "&" if "?" in path else "?"  # a path key's fixed query comes first
+        url = self.base_url + path + (joiner + "&".join(query) if query else "")
         try:
             return http.build_request(
                 op.method,
@@ -1027,7 +1028,16 @@ def _multipart(value: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
             files.extend((key, v) for v in item)
         else:
             fields[key] = item
-    return _form(fields), files
+    form = _form(fields)
+    if not files:
+        # httpx sends fields alone urlencoded; parts without a file name stay multipart
+        parts = [
+            (k, (None, v))
+            for k, vs in form.items()
+            for v in (vs if isinstance(vs, list) else [vs])
+        ]
+        return {}, parts
+    return form, files
 
 
 class SyncTransport(BaseTransport):

