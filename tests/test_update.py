@@ -94,6 +94,8 @@ def test_dry_run_reports_both_levels_and_writes_nothing(project: Path, capsys: p
     # the renamed schemas keep their Python names, so nothing breaks for callers
     assert not [e for e in report["python"] if e["level"] in ("breaking", "type-breaking")]
     assert report["version"]["proposed"] == "1.1.0"
+    # the report's new side is the spec as it will ship: with the version the update gives it
+    assert report["new"]["version"] == "1.1.0" and report["old"]["version"] == "1.0.0"
 
 
 def test_update_pins_derives_bumps_logs_and_regenerates(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

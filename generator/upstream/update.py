@@ -280,6 +280,8 @@ def plan_update(
     version = current if _not_lower(current, proposed) else proposed
     recipe = _with_version(recipe, derived.data, version)
     derived = derive_from(recipe, candidate)
+    # the report again, now that the derived spec carries the version it will ship with (its header says so)
+    report = _report(old_text, f"{shown} (current)", derived.text, f"{shown} (from {new_file.name})", accepted)
     changes_file = spec.with_name(f"{recipe.name}.changes.md")
     existing = changes_file.read_text(encoding="utf-8") if changes_file.is_file() else "# Changes\n"
     changes = existing
