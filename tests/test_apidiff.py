@@ -1,4 +1,4 @@
-"""The Python-level change report (generator/apidiff.py): one test per rule on small inline specs,
+"""The Python-level change report (generator/apidiff/): one test per rule on small inline specs,
 then the real cases: GitHub 23.0.0 -> 23.0.2 and the ICA v3 history pair."""
 
 from __future__ import annotations
