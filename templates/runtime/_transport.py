@@ -1,4 +1,3 @@
-{% include "header.j2" %}
 """HTTP transport shared by every API class: request building, auth, retries, decoding.
 
 An operation is described once as data (``Operation``); the sync and async clients differ only

@@ -1,4 +1,3 @@
-{% include "header.j2" %}
 """Models as typed views over JSON data.
 
 A model wraps the decoded JSON object it came from and converts a field only when it is read,

@@ -1,4 +1,3 @@
-{% include "header.j2" %}
 """The runtime of ``testing``: a fake server answering the client in-process.
 
 ``testing.FakeServer`` subclasses ``BaseFakeServer`` with one typed attribute per operation
