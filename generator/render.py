@@ -14,7 +14,10 @@ from .resources import TEMPLATES
 # stage leaves them alone. templates/runtime/__init__.py only makes them importable for their
 # own tests and type check: each package renders its own __init__.
 RUNTIME = TEMPLATES / "runtime"
-STATIC_FILES = ("_model.py", "_transport.py", "errors.py", "__main__.py", "_build.py", "_fake.py")
+STATIC_FILES = (
+    "_model.py", "_settings.py", "_retry.py", "_operation.py", "_serialize.py", "_auth.py", "_response.py",
+    "_transport.py", "_api.py", "errors.py", "__main__.py", "_build.py", "_fake.py",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=1)
