@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from ._auth import redacted_url
+from ._deadline import DEADLINE, DEADLINE_EXTENSION, check_deadline
 from ._operation import Envelope, Operation, Response
 from ._settings import logger
 from .errors import (
@@ -24,6 +25,7 @@ from .errors import (
 )
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 
 class ApiResponse(Generic[T]):
@@ -68,10 +70,14 @@ class ApiResponse(Generic[T]):
 
 class StreamedResponse:
     """A success response whose body is read as you iterate: ``iter_bytes()``,
-    ``iter_lines()``, or ``read()``; use it in a ``with`` block (or ``close()`` it)."""
+    ``iter_lines()``, or ``read()``; use it in a ``with`` block (or ``close()`` it).
+
+    The call's total timeout covers the body too: reading past it raises ``ApiTimeoutError``.
+    """
 
     def __init__(self, response: httpx.Response) -> None:
         self._response = response
+        self._deadline: float | None = response.extensions.get(DEADLINE_EXTENSION)
         self.status_code = response.status_code
         self.headers = response.headers
         self.request = response.request
@@ -79,21 +85,28 @@ class StreamedResponse:
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         """The body in chunks, decoded by its ``Content-Encoding``."""
-        try:
-            yield from self._response.iter_bytes(chunk_size)
-        except httpx.DecodingError as exc:
-            raise undecodable(self._response, exc) from None
-        except httpx.TransportError as exc:
-            raise stream_error(self.request, exc) from exc
+        return self._bounded(self._response.iter_bytes(chunk_size))
 
     def iter_lines(self) -> Iterator[str]:
         """The body as lines of text (without their line endings)."""
-        try:
-            yield from self._response.iter_lines()
-        except httpx.DecodingError as exc:
-            raise undecodable(self._response, exc) from None
-        except httpx.TransportError as exc:
-            raise stream_error(self.request, exc) from exc
+        return self._bounded(self._response.iter_lines())
+
+    def _bounded(self, items: Iterator[S]) -> Iterator[S]:
+        """The items, each read by the call's deadline, with httpx's errors as ours."""
+        while True:
+            token = DEADLINE.set(self._deadline)
+            try:
+                item = next(items)
+                check_deadline(self._deadline, self.request)
+            except StopIteration:
+                return
+            except httpx.DecodingError as exc:
+                raise undecodable(self._response, exc) from None
+            except httpx.TransportError as exc:
+                raise stream_error(self.request, exc) from exc
+            finally:
+                DEADLINE.reset(token)
+            yield item
 
     def read(self) -> bytes:
         return b"".join(self.iter_bytes())
@@ -117,28 +130,34 @@ class AsyncStreamedResponse:
 
     def __init__(self, response: httpx.Response) -> None:
         self._response = response
+        self._deadline: float | None = response.extensions.get(DEADLINE_EXTENSION)
         self.status_code = response.status_code
         self.headers = response.headers
         self.request = response.request
         self.url = redacted_url(response.request.url)
 
-    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
-        try:
-            async for chunk in self._response.aiter_bytes(chunk_size):
-                yield chunk
-        except httpx.DecodingError as exc:
-            raise undecodable(self._response, exc) from None
-        except httpx.TransportError as exc:
-            raise stream_error(self.request, exc) from exc
+    def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        return self._bounded(self._response.aiter_bytes(chunk_size))
 
-    async def aiter_lines(self) -> AsyncIterator[str]:
-        try:
-            async for line in self._response.aiter_lines():
-                yield line
-        except httpx.DecodingError as exc:
-            raise undecodable(self._response, exc) from None
-        except httpx.TransportError as exc:
-            raise stream_error(self.request, exc) from exc
+    def aiter_lines(self) -> AsyncIterator[str]:
+        return self._bounded(self._response.aiter_lines())
+
+    async def _bounded(self, items: AsyncIterator[S]) -> AsyncIterator[S]:
+        """The items, each read by the call's deadline, with httpx's errors as ours."""
+        while True:
+            token = DEADLINE.set(self._deadline)
+            try:
+                item = await items.__anext__()
+                check_deadline(self._deadline, self.request)
+            except StopAsyncIteration:
+                return
+            except httpx.DecodingError as exc:
+                raise undecodable(self._response, exc) from None
+            except httpx.TransportError as exc:
+                raise stream_error(self.request, exc) from exc
+            finally:
+                DEADLINE.reset(token)
+            yield item
 
     async def aread(self) -> bytes:
         return b"".join([chunk async for chunk in self.aiter_bytes()])

@@ -33,6 +33,13 @@ from ._api import (
     stream_method,
 )
 from ._auth import NOT_HEADER_TEXT, REDACT, Secret, excerpt, redacted_url
+from ._deadline import (
+    DEADLINE,
+    DEADLINE_EXTENSION,
+    async_http_transport,
+    check_deadline,
+    sync_http_transport,
+)
 from ._model import UNSET, Unset
 from ._operation import (
     OPTION_KEYS,
@@ -506,6 +513,7 @@ class SyncTransport(BaseTransport):
             http_client = httpx.Client(
                 timeout=DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout,
                 headers={"User-Agent": USER_AGENT},
+                transport=sync_http_transport(),
             )
         self._http = http_client
 
@@ -537,17 +545,18 @@ class SyncTransport(BaseTransport):
         retries = self._retries(op, options)
         retry = redirects = 0
         while True:
+            deadline = self._deadline(options)
+            token = DEADLINE.set(deadline)
             try:
-                deadline = self._deadline(options)
                 response = self._http.send(request, stream=True)
                 if stream and 200 <= response.status_code < 300:
+                    response.extensions[DEADLINE_EXTENSION] = deadline
                     return response
                 try:
                     chunks = []
                     for chunk in response.iter_bytes():
                         chunks.append(chunk)
-                        if deadline is not None and time.monotonic() > deadline:
-                            raise httpx.ReadTimeout(PAST_DEADLINE, request=request)
+                        check_deadline(deadline, request)
                 finally:
                     response.close()
                 set_content(response, chunks)
@@ -573,6 +582,8 @@ class SyncTransport(BaseTransport):
                     request, retry, retries, delay, f"status {response.status_code}"
                 )
                 response.close()
+            finally:
+                DEADLINE.reset(token)
             sleep(delay)
             retry += 1
 
@@ -638,6 +649,7 @@ class AsyncTransport(BaseTransport):
             http_client = httpx.AsyncClient(
                 timeout=DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout,
                 headers={"User-Agent": USER_AGENT},
+                transport=async_http_transport(),
             )
         self._http = http_client
 
@@ -669,17 +681,18 @@ class AsyncTransport(BaseTransport):
         retries = self._retries(op, options)
         retry = redirects = 0
         while True:
+            deadline = self._deadline(options)
+            token = DEADLINE.set(deadline)
             try:
-                deadline = self._deadline(options)
                 response = await self._http.send(request, stream=True)
                 if stream and 200 <= response.status_code < 300:
+                    response.extensions[DEADLINE_EXTENSION] = deadline
                     return response
                 try:
                     chunks = []
                     async for chunk in response.aiter_bytes():
                         chunks.append(chunk)
-                        if deadline is not None and time.monotonic() > deadline:
-                            raise httpx.ReadTimeout(PAST_DEADLINE, request=request)
+                        check_deadline(deadline, request)
                 finally:
                     await response.aclose()
                 set_content(response, chunks)
@@ -705,6 +718,8 @@ class AsyncTransport(BaseTransport):
                     request, retry, retries, delay, f"status {response.status_code}"
                 )
                 await response.aclose()
+            finally:
+                DEADLINE.reset(token)
             await async_sleep(delay)
             retry += 1
 
@@ -741,6 +756,3 @@ class AsyncTransport(BaseTransport):
         """Send an operation and return the response with its decoded result."""
         response = await self.send(op, args, body, options)
         return ApiResponse(response, self._decode(op, response))
-
-
-PAST_DEADLINE = "the whole response took longer than the total timeout"
