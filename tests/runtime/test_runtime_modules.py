@@ -8,7 +8,6 @@ from enum import Enum
 from typing import Any
 
 import httpx
-import pytest
 from runtime._api import SyncApi
 from runtime._auth import Secret, excerpt, redacted_url
 from runtime._fake import BaseFakeServer

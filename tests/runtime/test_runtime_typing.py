@@ -50,8 +50,17 @@ def test_the_runtime_and_code_using_its_types_are_clean_under_mypy_strict(tmp_pa
     script.write_text(textwrap.dedent(USER_CODE), encoding="utf-8")
     paths = f"{ROOT / 'generated'}:{ROOT / 'templates'}"
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache")]
-        + [str(ROOT / "templates" / "runtime"), str(script)],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            str(ROOT / "templates" / "runtime"),
+            str(script),
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,
