@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import jinja2
 
@@ -45,7 +45,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-@lru_cache(maxsize=None)
+@cache
 def runtime_source(name: str) -> str:
     """A runtime module as kept in templates/runtime/ (read once per process)."""
     return (RUNTIME / name).read_text(encoding="utf-8")

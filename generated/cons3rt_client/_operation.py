@@ -11,6 +11,19 @@ from typing import Any, Generic, TypedDict, TypeVar
 from ._model import Codec
 from ._settings import TimeoutTypes
 
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "OPTION_KEYS",
+    "Body",
+    "Envelope",
+    "Operation",
+    "Pages",
+    "Param",
+    "RequestOptions",
+    "Response",
+    "SecurityScheme",
+]
+
 T = TypeVar("T")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 

@@ -28,6 +28,15 @@ from ._operation import Operation, Param, Response
 from ._transport import AsyncTransport, SyncTransport
 from .errors import DecodeError
 
+__all__ = [
+    "BASE_URL",
+    "BaseFakeServer",
+    "Call",
+    "OperationFake",
+    "UnexpectedRequest",
+    "operation",
+]
+
 BASE_URL = "http://fake.invalid"
 T = TypeVar("T")
 C = TypeVar("C", bound=SyncTransport)

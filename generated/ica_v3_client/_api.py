@@ -21,6 +21,21 @@ from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar,
 from ._operation import Operation, Pages, RequestOptions
 from ._response import ApiResponse, AsyncStreamedResponse, StreamedResponse
 
+__all__ = [
+    "AsyncApi",
+    "AsyncPage",
+    "Page",
+    "SyncApi",
+    "afirst_page",
+    "async_iterator",
+    "async_method",
+    "async_raw_method",
+    "async_stream_method",
+    "first_page",
+    "raw_method",
+    "stream_method",
+]
+
 if TYPE_CHECKING:  # only annotations: _transport imports this module
     from ._transport import AsyncTransport, SyncTransport
 

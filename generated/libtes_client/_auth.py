@@ -12,6 +12,14 @@ import httpx
 
 from ._settings import ERROR_EXCERPT_CHARS
 
+__all__ = [
+    "NOT_HEADER_TEXT",
+    "REDACT",
+    "Secret",
+    "excerpt",
+    "redacted_url",
+]
+
 
 class Secret:
     """A credential: usable by the transport, shown as ``'***'`` everywhere else."""

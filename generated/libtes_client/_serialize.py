@@ -11,6 +11,19 @@ from urllib.parse import quote
 
 from ._operation import Param
 
+__all__ = [
+    "form_fields",
+    "form_value",
+    "is_file",
+    "json_text",
+    "multipart_parts",
+    "path_value",
+    "plain",
+    "query_pairs",
+    "quote_part",
+    "simple_value",
+]
+
 
 def plain(value: Any) -> str:
     """A scalar as text for a URL or header: ``True`` -> ``true``, enums by value."""

@@ -15,6 +15,19 @@ from . import __version__
 from ._model import Unset
 from .errors import InvalidRequestError
 
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_TOTAL_TIMEOUT",
+    "ENV_PREFIX",
+    "ERROR_EXCERPT_CHARS",
+    "MAX_REDIRECTS",
+    "USER_AGENT",
+    "TimeoutTypes",
+    "check_timeout",
+    "env",
+    "total_timeout",
+]
+
 TimeoutTypes = float | httpx.Timeout | None
 logger = logging.getLogger(__package__)
 # settings read from the environment are named ``<PACKAGE>_<SETTING>``, e.g. ``<PACKAGE>_BASE_URL``

@@ -11,6 +11,17 @@ import time
 
 import httpx
 
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "INITIAL_RETRY_DELAY",
+    "MAX_RETRY_AFTER",
+    "MAX_RETRY_DELAY",
+    "RETRY_STATUSES",
+    "async_sleep",
+    "retry_delay",
+    "sleep",
+]
+
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0

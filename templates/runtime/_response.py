@@ -22,6 +22,20 @@ from .errors import (
     ResponseDecodeError,
 )
 
+__all__ = [
+    "ApiResponse",
+    "AsyncStreamedResponse",
+    "StreamedResponse",
+    "decode_body",
+    "is_json",
+    "log_exchange",
+    "pick",
+    "result_error",
+    "set_content",
+    "stream_error",
+    "undecodable",
+]
+
 T = TypeVar("T")
 S = TypeVar("S")
 
