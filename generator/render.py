@@ -16,7 +16,7 @@ from .resources import TEMPLATES
 RUNTIME = TEMPLATES / "runtime"
 STATIC_FILES = (
     "_model.py", "_settings.py", "_retry.py", "_operation.py", "_serialize.py", "_auth.py", "_response.py",
-    "_deadline.py", "_transport.py", "_api.py", "errors.py", "__main__.py", "_build.py", "_fake.py",
+    "_deadline.py", "_transport.py", "_base.py", "errors.py", "__main__.py", "_build.py", "_fake.py",
 )  # fmt: skip
 
 

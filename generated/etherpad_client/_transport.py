@@ -20,7 +20,8 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from ._api import (
+from ._auth import NOT_HEADER_TEXT, REDACT, Secret, excerpt, redacted_url
+from ._base import (
     AsyncApi,
     AsyncPage,
     Page,
@@ -34,7 +35,6 @@ from ._api import (
     raw_method,
     stream_method,
 )
-from ._auth import NOT_HEADER_TEXT, REDACT, Secret, excerpt, redacted_url
 from ._deadline import (
     DEADLINE,
     DEADLINE_EXTENSION,

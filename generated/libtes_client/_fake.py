@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, unquote
 
 import httpx
 
-from ._api import SyncApi
+from ._base import SyncApi
 from ._model import Model, ModelOf, Unset
 from ._operation import Operation, Param, Response
 from ._transport import AsyncTransport, SyncTransport

@@ -9,10 +9,10 @@ from typing import Any
 
 import anyio
 import pytest
-from conftest import Script, trickle
 from runtime._operation import Operation, Response
 from runtime._transport import AsyncTransport, SyncTransport
 from runtime.errors import ApiTimeoutError
+from slow_server import Script, trickle
 
 GET_BLOB: Operation[bytes] = Operation("get_blob", "GET", "/blob", success={"200": Response(None, "binary")})
 

@@ -8,8 +8,8 @@ from enum import Enum
 from typing import Any
 
 import httpx
-from runtime._api import SyncApi
 from runtime._auth import Secret, excerpt, redacted_url
+from runtime._base import SyncApi
 from runtime._fake import BaseFakeServer
 from runtime._model import STR, UNSET, EnumOf, ListOf, Model, ModelOf, Unset, field
 from runtime._operation import Body, Operation, Pages, Param, Response
