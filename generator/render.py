@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import jinja2
 
 from . import escape, ir
 from .resources import TEMPLATES
 
-# runtime files that are the same for every package but for the header; their templates are
-# kept in black's style (tests/test_format.py checks), so the format stage leaves them alone
-STATIC_FILES = ("_model.py", "_transport.py", "errors.py", "__main__.py", "_build.py", "_fake.py")
+# the client runtime: plain Python modules in templates/runtime/, the same in every package but
+# for the header; they are kept in black's style (tests/test_format.py checks), so the format
+# stage leaves them alone. templates/runtime/__init__.py only makes them importable for their
+# own tests and type check: each package renders its own __init__.
+RUNTIME = TEMPLATES / "runtime"
+STATIC_FILES = (
+    "_model.py", "_settings.py", "_retry.py", "_operation.py", "_serialize.py", "_auth.py", "_response.py",
+    "_deadline.py", "_transport.py", "_base.py", "errors.py", "__main__.py", "_build.py", "_fake.py",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +45,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
+@cache
+def runtime_source(name: str) -> str:
+    """A runtime module as kept in templates/runtime/ (read once per process)."""
+    return (RUNTIME / name).read_text(encoding="utf-8")
+
+
 def render_package(pkg: ir.Package) -> dict[str, str]:
     """Every file of the package, by path relative to the package folder."""
     env = environment()
@@ -47,8 +59,9 @@ def render_package(pkg: ir.Package) -> dict[str, str]:
     def render(template: str, target: str, **context: object) -> None:
         files[target] = env.get_template(template).render(pkg=pkg, **context)
 
+    header = env.get_template("header.j2").render(pkg=pkg)
     for name in STATIC_FILES:
-        render(f"package/{name}.j2", name)
+        files[name] = header + runtime_source(name)
     render("package/__init__.py.j2", "__init__.py")
     render("package/client.py.j2", "client.py")
     render("package/models.py.j2", "models.py")

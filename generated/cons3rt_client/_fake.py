@@ -8,22 +8,39 @@
 
 from __future__ import annotations
 
+import collections.abc
 import importlib
 import json
 import re
-from collections.abc import Mapping
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, overload
+from enum import Enum
+from types import ModuleType, UnionType
+from typing import Any, Generic, TypeVar, cast, overload
 from urllib.parse import parse_qs, unquote
 
 import httpx
 
-from ._model import Model, ModelOf
-from ._transport import Operation, Response
-from .client import ApiClient, AsyncApiClient
+from ._base import SyncApi
+from ._model import Model, ModelOf, Unset
+from ._operation import Operation, Param, Response
+from ._transport import AsyncTransport, SyncTransport
+from .errors import DecodeError
+
+__all__ = [
+    "BASE_URL",
+    "BaseFakeServer",
+    "Call",
+    "OperationFake",
+    "UnexpectedRequest",
+    "operation",
+]
 
 BASE_URL = "http://fake.invalid"
 T = TypeVar("T")
+C = TypeVar("C", bound=SyncTransport)
+AC = TypeVar("AC", bound=AsyncTransport)
 
 
 class UnexpectedRequest(AssertionError):
@@ -34,9 +51,10 @@ class UnexpectedRequest(AssertionError):
 class Call:
     """One request the code under test made, decoded.
 
-    ``params`` has the operation's parameters by wire name (path and header parameters as
-    text, query parameters as text or, when repeated, a list of texts); ``body`` is the
-    decoded body (a model where the spec gives one), or None.
+    ``params`` has the parameters that were sent by their Python argument names, as the typed
+    values the method takes (``int``, enum members, ``datetime``, lists); ``body`` is the
+    decoded body (a model where the spec gives one), or None. ``wire_params`` has the same
+    parameters by wire name as sent (text, or a list of texts for a repeated query parameter).
     """
 
     operation: str
@@ -44,6 +62,7 @@ class Call:
     path: str
     params: Mapping[str, Any]
     body: Any
+    wire_params: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -105,10 +124,12 @@ class operation(Generic[T]):  # lower case: used like a function in class bodies
     def __get__(self, obj: None, owner: type) -> operation[T]: ...
 
     @overload
-    def __get__(self, obj: BaseFakeServer, owner: type) -> OperationFake[T]: ...
+    def __get__(
+        self, obj: BaseFakeServer[Any, Any], owner: type
+    ) -> OperationFake[T]: ...
 
     def __get__(
-        self, obj: BaseFakeServer | None, owner: type
+        self, obj: BaseFakeServer[Any, Any] | None, owner: type
     ) -> operation[T] | OperationFake[T]:
         if obj is None:
             return self
@@ -116,15 +137,23 @@ class operation(Generic[T]):  # lower case: used like a function in class bodies
         return fake
 
 
-class BaseFakeServer:
-    """Every operation of this package, answered from what the test registered."""
+class BaseFakeServer(Generic[C, AC]):
+    """Every operation of this package, answered from what the test registered.
 
-    def __init__(self) -> None:
+    A subclass names the package's client classes in ``_clients``; the operations are those of
+    the package's API modules (or of ``modules``, for the runtime's own tests).
+    """
+
+    _clients: tuple[type[C], type[AC]]
+
+    def __init__(self, modules: Iterable[ModuleType] | None = None) -> None:
         self._fakes: dict[str, OperationFake[Any]] = {}
         self._routes: list[tuple[str, re.Pattern[str], Operation[Any]]] = []
-        for op in _operations():
+        self._hints: dict[str, Mapping[str, Any]] = {}
+        for op, hints in _operations(_api_modules() if modules is None else modules):
             self._fakes[op.name] = OperationFake(op)
             self._routes.append((op.method, _route(op.path), op))
+            self._hints[op.name] = hints
         self.calls: list[Call] = []
 
     def operation(self, name: str) -> OperationFake[Any]:
@@ -139,17 +168,19 @@ class BaseFakeServer:
             raise AttributeError(name)
         return self.operation(name)
 
-    def client(self, **options: Any) -> ApiClient:
+    def client(self, **options: Any) -> C:
         """A sync client that sends to this fake (no retries unless ``max_retries`` is given)."""
         options.setdefault("max_retries", 0)
         http = httpx.Client(transport=httpx.MockTransport(self._handle))
-        return ApiClient(BASE_URL, http_client=http, **options)
+        make = cast("Callable[..., C]", self._clients[0])
+        return make(BASE_URL, http_client=http, **options)
 
-    def async_client(self, **options: Any) -> AsyncApiClient:
+    def async_client(self, **options: Any) -> AC:
         """An async client that sends to this fake."""
         options.setdefault("max_retries", 0)
         http = httpx.AsyncClient(transport=httpx.MockTransport(self._handle))
-        return AsyncApiClient(BASE_URL, http_client=http, **options)
+        make = cast("Callable[..., AC]", self._clients[1])
+        return make(BASE_URL, http_client=http, **options)
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         # the path as sent (still percent-encoded): a "/" inside a parameter stays "%2F"
@@ -157,7 +188,7 @@ class BaseFakeServer:
         for method, pattern, op in self._routes:
             match = pattern.fullmatch(path)
             if method == request.method and match is not None:
-                call = _decode_call(op, request, match)
+                call = _decode_call(op, request, match, self._hints[op.name])
                 self.calls.append(call)
                 fake = self._fakes[op.name]
                 fake.calls.append(call)
@@ -170,17 +201,28 @@ class BaseFakeServer:
         )
 
 
-def _operations() -> list[Operation[Any]]:
-    """Every operation of the package, from its API modules."""
+def _api_modules() -> list[ModuleType]:
+    """The package's API modules, as its ``__init__`` lists them."""
     package = importlib.import_module(__package__ or "")
-    modules = sorted(
-        {m for m in getattr(package, "_EXPORTS", {}).values() if m.endswith("_api")}
-    )
-    found: dict[str, Operation[Any]] = {}
+    names = {m for m in getattr(package, "_EXPORTS", {}).values() if m.endswith("_api")}
+    return [importlib.import_module(m, __package__) for m in sorted(names)]
+
+
+def _operations(
+    modules: Iterable[ModuleType],
+) -> list[tuple[Operation[Any], Mapping[str, Any]]]:
+    """Every operation of these modules, with the types of its method's parameters."""
+    found: dict[str, tuple[Operation[Any], Mapping[str, Any]]] = {}
     for module in modules:
-        for value in vars(importlib.import_module(module, __package__)).values():
-            if isinstance(value, Operation):
-                found.setdefault(value.name, value)
+        methods: dict[str, Any] = {}
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, SyncApi):
+                methods.update(vars(value))
+        for value in vars(module).values():
+            if isinstance(value, Operation) and value.name not in found:
+                method = methods.get(value.name)
+                hints = typing.get_type_hints(method) if callable(method) else {}
+                found[value.name] = (value, hints)
     return list(found.values())
 
 
@@ -223,19 +265,30 @@ def _encode(
 
 
 def _decode_call(
-    op: Operation[Any], request: httpx.Request, match: re.Match[str]
+    op: Operation[Any],
+    request: httpx.Request,
+    match: re.Match[str],
+    hints: Mapping[str, Any],
 ) -> Call:
-    params: dict[str, Any] = {}
+    wire: dict[str, Any] = {}
     names = iter(re.findall(r"\{([^}]+)\}", op.path))
-    for text in match.groups():
-        params[next(names)] = unquote(text)
+    for segment in match.groups():
+        wire[next(names)] = unquote(segment)
     query = parse_qs(request.url.query.decode("ascii"), keep_blank_values=True)
-    for param in op.params:
-        if param.location == "query" and param.name in query:
+    params: dict[str, Any] = {}
+    for arg, param in op.params.items():
+        text: str | list[str] | None
+        if param.location == "path":
+            text = wire.get(param.name)
+        elif param.location == "query" and param.name in query:
             values = query[param.name]
-            params[param.name] = values[0] if len(values) == 1 else values
+            text = wire[param.name] = values[0] if len(values) == 1 else values
         elif param.location == "header" and param.name in request.headers:
-            params[param.name] = request.headers[param.name]
+            text = wire[param.name] = request.headers[param.name]
+        else:
+            continue
+        if text is not None:
+            params[arg] = _typed(text, hints.get(arg, Any), param, op.name)
     body: Any = None
     content = request.read()
     if op.body is not None and content:
@@ -245,4 +298,49 @@ def _decode_call(
             body = codec.decode(data, f"{op.name} body") if codec is not None else data
         else:
             body = content
-    return Call(op.name, request.method, match.string, params, body)
+    return Call(op.name, request.method, match.string, params, body, wire)
+
+
+_SEQUENCES = (list, tuple, collections.abc.Sequence)
+
+
+def _typed(text: str | list[str], hint: Any, param: Param, where: str) -> Any:
+    """A parameter's text as the type its method takes; the text itself when it does not fit
+    (the test then sees what was sent)."""
+    members = [hint]
+    if typing.get_origin(hint) in (typing.Union, UnionType):
+        members = [m for m in typing.get_args(hint) if m not in (type(None), Unset)]
+    for member in members:
+        try:
+            return _as(text, member, param, where)
+        except (ValueError, TypeError, KeyError, DecodeError):
+            continue
+    return text
+
+
+def _as(text: str | list[str], target: Any, param: Param, where: str) -> Any:
+    if typing.get_origin(target) in _SEQUENCES:
+        (item,) = typing.get_args(target) or (Any,)
+        items = text if isinstance(text, list) else _split(text, param)
+        return [_as(one, item, param, where) for one in items]
+    if isinstance(text, list):
+        raise TypeError("a repeated parameter for a single value")
+    if target is Any or target is str:
+        return text
+    if target is bool:
+        return {"true": True, "false": False}[text]
+    if target is int or target is float:
+        return target(text)
+    if param.codec is not None:  # enums, dates: the codec reads the JSON value
+        raw: Any = text
+        if isinstance(target, type) and issubclass(target, Enum):
+            kinds = {type(member.value) for member in target}
+            raw = int(text) if kinds == {int} else text
+        return param.codec.decode(raw, f"{where} parameter {param.name}")
+    raise TypeError(f"no conversion to {target!r}")
+
+
+def _split(text: str, param: Param) -> list[str]:
+    """The items of a non-exploded array (``a,b``; ``a|b`` or ``a b`` by its style)."""
+    separator = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(param.style, ",")
+    return text.split(separator) if text else []

@@ -39,7 +39,7 @@ _LAUNCH_COMPOSITION = Operation(
     "launch_composition",
     "POST",
     "/api/client/{id}",
-    params=(Param("id", "path"),),
+    params={"id": Param("id", "path")},
     body=Body("application/json", ModelOf(lambda: CompositionLaunchOptions)),
     success={"200": Response(ListOf(INT))},
     errors={"400": Response(None, "empty"), "404": Response(None, "empty")},
@@ -96,7 +96,7 @@ class ClientApi(SyncApi):
         Args:
             request_options: Per-call timeout, retries and extra headers.
         """
-        return self._call(_LIST_COMPOSITION_STATUS, (), None, request_options)
+        return self._call(_LIST_COMPOSITION_STATUS, {}, None, request_options)
 
     def launch_composition(
         self,
@@ -118,7 +118,7 @@ class ClientApi(SyncApi):
             request_options: Per-call timeout, retries and extra headers.
         """
         return self._call(
-            _LAUNCH_COMPOSITION, (id,), composition_launch_options, request_options
+            _LAUNCH_COMPOSITION, {"id": id}, composition_launch_options, request_options
         )
 
 

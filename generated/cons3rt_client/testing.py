@@ -7,21 +7,25 @@
 operation by its method name, ``fake.get_thing.returns(Thing(...))`` (typed: the operation's
 return type; several values answer in turn, the last repeats) or
 ``fake.get_thing.fails(404, {"message": "no"})``, then reads what its code sent: ``fake.calls``
-(every request, decoded into the operation's parameters and body model) or
-``fake.get_thing.calls``. A request the spec does not describe, or one for an operation with no
-answer registered, raises ``UnexpectedRequest`` (an ``AssertionError``).
+(every request, decoded into the operation's typed parameters by argument name and its body
+model: ``fake.get_thing.calls[0].params["thing_id"]``, ``.body``) or ``fake.get_thing.calls``.
+A request the spec does not describe, or one for an operation with no answer registered,
+raises ``UnexpectedRequest`` (an ``AssertionError``).
 """
 
 from __future__ import annotations
 
 from . import client_api as _client_api
 from ._fake import BaseFakeServer, Call, OperationFake, UnexpectedRequest, operation
+from .client import ApiClient, AsyncApiClient
 
 __all__ = ["Call", "FakeServer", "OperationFake", "UnexpectedRequest"]
 
 
-class FakeServer(BaseFakeServer):
+class FakeServer(BaseFakeServer[ApiClient, AsyncApiClient]):
     """Answers every operation of this API from what the test registered."""
+
+    _clients = (ApiClient, AsyncApiClient)
 
     list_composition_status = operation(_client_api._LIST_COMPOSITION_STATUS)
     launch_composition = operation(_client_api._LAUNCH_COMPOSITION)

@@ -33,6 +33,30 @@ from typing import (
 
 from .errors import DecodeError
 
+__all__ = [
+    "ANY",
+    "BOOL",
+    "DATE",
+    "DATETIME",
+    "FLOAT",
+    "INT",
+    "OBJECT",
+    "REQUIRED",
+    "STR",
+    "UNSET",
+    "Codec",
+    "DictOf",
+    "EnumOf",
+    "Field",
+    "File",
+    "ListOf",
+    "Model",
+    "ModelOf",
+    "UnionOf",
+    "Unset",
+    "field",
+]
+
 T = TypeVar("T")
 M = TypeVar("M", bound="Model")
 

@@ -34,11 +34,11 @@ _CREATE_SESSION_USING_GET = Operation(
     "create_session_using_get",
     "GET",
     "/createSession",
-    params=(
-        Param("groupID", "query"),
-        Param("authorID", "query"),
-        Param("validUntil", "query"),
-    ),
+    params={
+        "group_id": Param("groupID", "query"),
+        "author_id": Param("authorID", "query"),
+        "valid_until": Param("validUntil", "query"),
+    },
     success={
         "200": Response(
             ModelOf(lambda: CreateSessionUsingGET200Response),
@@ -59,11 +59,11 @@ _CREATE_SESSION_USING_POST = Operation(
     "create_session_using_post",
     "POST",
     "/createSession",
-    params=(
-        Param("groupID", "query"),
-        Param("authorID", "query"),
-        Param("validUntil", "query"),
-    ),
+    params={
+        "group_id": Param("groupID", "query"),
+        "author_id": Param("authorID", "query"),
+        "valid_until": Param("validUntil", "query"),
+    },
     success={
         "200": Response(
             ModelOf(lambda: CreateSessionUsingGET200Response),
@@ -84,7 +84,7 @@ _DELETE_SESSION_USING_GET = Operation(
     "delete_session_using_get",
     "GET",
     "/deleteSession",
-    params=(Param("sessionID", "query"),),
+    params={"session_id": Param("sessionID", "query")},
     success={
         "200": Response(
             ModelOf(lambda: AppendChatMessageUsingGET200Response),
@@ -105,7 +105,7 @@ _DELETE_SESSION_USING_POST = Operation(
     "delete_session_using_post",
     "POST",
     "/deleteSession",
-    params=(Param("sessionID", "query"),),
+    params={"session_id": Param("sessionID", "query")},
     success={
         "200": Response(
             ModelOf(lambda: AppendChatMessageUsingGET200Response),
@@ -126,7 +126,7 @@ _GET_SESSION_INFO_USING_GET = Operation(
     "get_session_info_using_get",
     "GET",
     "/getSessionInfo",
-    params=(Param("sessionID", "query"),),
+    params={"session_id": Param("sessionID", "query")},
     success={
         "200": Response(
             ModelOf(lambda: GetSessionInfoUsingGET200Response),
@@ -147,7 +147,7 @@ _GET_SESSION_INFO_USING_POST = Operation(
     "get_session_info_using_post",
     "POST",
     "/getSessionInfo",
-    params=(Param("sessionID", "query"),),
+    params={"session_id": Param("sessionID", "query")},
     success={
         "200": Response(
             ModelOf(lambda: GetSessionInfoUsingGET200Response),
@@ -211,7 +211,7 @@ class SessionApi(SyncApi):
         """
         return self._call(
             _CREATE_SESSION_USING_GET,
-            (group_id, author_id, valid_until),
+            {"group_id": group_id, "author_id": author_id, "valid_until": valid_until},
             None,
             request_options,
         )
@@ -236,7 +236,7 @@ class SessionApi(SyncApi):
         """
         return self._call(
             _CREATE_SESSION_USING_POST,
-            (group_id, author_id, valid_until),
+            {"group_id": group_id, "author_id": author_id, "valid_until": valid_until},
             None,
             request_options,
         )
@@ -256,7 +256,7 @@ class SessionApi(SyncApi):
             request_options: Per-call timeout, retries and extra headers.
         """
         return self._call(
-            _DELETE_SESSION_USING_GET, (session_id,), None, request_options
+            _DELETE_SESSION_USING_GET, {"session_id": session_id}, None, request_options
         )
 
     def delete_session_using_post(
@@ -274,7 +274,10 @@ class SessionApi(SyncApi):
             request_options: Per-call timeout, retries and extra headers.
         """
         return self._call(
-            _DELETE_SESSION_USING_POST, (session_id,), None, request_options
+            _DELETE_SESSION_USING_POST,
+            {"session_id": session_id},
+            None,
+            request_options,
         )
 
     def get_session_info_using_get(
@@ -292,7 +295,10 @@ class SessionApi(SyncApi):
             request_options: Per-call timeout, retries and extra headers.
         """
         return self._call(
-            _GET_SESSION_INFO_USING_GET, (session_id,), None, request_options
+            _GET_SESSION_INFO_USING_GET,
+            {"session_id": session_id},
+            None,
+            request_options,
         )
 
     def get_session_info_using_post(
@@ -310,7 +316,10 @@ class SessionApi(SyncApi):
             request_options: Per-call timeout, retries and extra headers.
         """
         return self._call(
-            _GET_SESSION_INFO_USING_POST, (session_id,), None, request_options
+            _GET_SESSION_INFO_USING_POST,
+            {"session_id": session_id},
+            None,
+            request_options,
         )
 
 

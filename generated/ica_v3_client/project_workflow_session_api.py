@@ -44,24 +44,24 @@ _GET_WORKFLOW_SESSIONS = Operation(
     "get_workflow_sessions",
     "GET",
     "/api/projects/{projectId}/workflowSessions",
-    params=(
-        Param("projectId", "path"),
-        Param("reference", "query"),
-        Param("userreference", "query"),
-        Param("status", "query"),
-        Param("usertag", "query"),
-        Param("technicaltag", "query"),
-        Param("pageOffset", "query"),
-        Param("pageToken", "query"),
-        Param("pageSize", "query"),
-        Param("sort", "query"),
-    ),
+    params={
+        "project_id": Param("projectId", "path"),
+        "reference": Param("reference", "query"),
+        "userreference": Param("userreference", "query"),
+        "status": Param("status", "query"),
+        "usertag": Param("usertag", "query"),
+        "technicaltag": Param("technicaltag", "query"),
+        "page_offset": Param("pageOffset", "query"),
+        "page_token": Param("pageToken", "query"),
+        "page_size": Param("pageSize", "query"),
+        "sort": Param("sort", "query"),
+    },
     success={"200": Response(ModelOf(lambda: WorkflowSessionPagedListV3))},
     errors={"default": Response(ModelOf(lambda: Problem))},
     security=(("JwtAuth",), ("ApiKeyAuth",)),
     accept="application/vnd.illumina.v3+json, application/problem+json",
     deprecated=True,
-    pages=Pages("items", "items", cursor=7, next_cursor="nextPageToken"),
+    pages=Pages("items", "items", cursor="page_token", next_cursor="nextPageToken"),
 )
 
 _GET_WORKFLOW_SESSION_INPUTS: Operation[WorkflowSessionInputList]
@@ -69,7 +69,10 @@ _GET_WORKFLOW_SESSION_INPUTS = Operation(
     "get_workflow_session_inputs",
     "GET",
     "/api/projects/{projectId}/workflowSessions/{workflowSessionId}/inputs",
-    params=(Param("projectId", "path"), Param("workflowSessionId", "path")),
+    params={
+        "project_id": Param("projectId", "path"),
+        "workflow_session_id": Param("workflowSessionId", "path"),
+    },
     success={"200": Response(ModelOf(lambda: WorkflowSessionInputList))},
     errors={"default": Response(ModelOf(lambda: Problem))},
     security=(("JwtAuth",), ("ApiKeyAuth",)),
@@ -81,7 +84,10 @@ _GET_WORKFLOW_SESSION_CONFIGURATIONS = Operation(
     "get_workflow_session_configurations",
     "GET",
     "/api/projects/{projectId}/workflowSessions/{workflowSessionId}/configurations",
-    params=(Param("projectId", "path"), Param("workflowSessionId", "path")),
+    params={
+        "project_id": Param("projectId", "path"),
+        "workflow_session_id": Param("workflowSessionId", "path"),
+    },
     success={"200": Response(ModelOf(lambda: WorkflowSessionConfigurationList))},
     errors={"default": Response(ModelOf(lambda: Problem))},
     security=(("JwtAuth",), ("ApiKeyAuth",)),
@@ -93,20 +99,20 @@ _SEARCH_ORCHESTRATED_ANALYSES = Operation(
     "search_orchestrated_analyses",
     "POST",
     "/api/projects/{projectId}/workflowSessions/{workflowSessionId}/analyses:search",
-    params=(
-        Param("projectId", "path"),
-        Param("workflowSessionId", "path"),
-        Param("pageOffset", "query"),
-        Param("pageToken", "query"),
-        Param("pageSize", "query"),
-        Param("sort", "query"),
-    ),
+    params={
+        "project_id": Param("projectId", "path"),
+        "workflow_session_id": Param("workflowSessionId", "path"),
+        "page_offset": Param("pageOffset", "query"),
+        "page_token": Param("pageToken", "query"),
+        "page_size": Param("pageSize", "query"),
+        "sort": Param("sort", "query"),
+    },
     body=Body("application/json", ModelOf(lambda: AnalysisQueryParameters)),
     success={"200": Response(ModelOf(lambda: WorkflowSessionAnalysisPagedListV4))},
     errors={"default": Response(ModelOf(lambda: Problem))},
     security=(("JwtAuth",), ("ApiKeyAuth",)),
     accept="application/vnd.illumina.v3+json, application/problem+json",
-    pages=Pages("items", "items", cursor=3, next_cursor="nextPageToken"),
+    pages=Pages("items", "items", cursor="page_token", next_cursor="nextPageToken"),
 )
 
 _SEARCH_WORKFLOW_SESSIONS: Operation[WorkflowSessionPagedListV4]
@@ -114,19 +120,19 @@ _SEARCH_WORKFLOW_SESSIONS = Operation(
     "search_workflow_sessions",
     "POST",
     "/api/projects/{projectId}/workflowSessions:search",
-    params=(
-        Param("projectId", "path"),
-        Param("pageOffset", "query"),
-        Param("pageToken", "query"),
-        Param("pageSize", "query"),
-        Param("sort", "query"),
-    ),
+    params={
+        "project_id": Param("projectId", "path"),
+        "page_offset": Param("pageOffset", "query"),
+        "page_token": Param("pageToken", "query"),
+        "page_size": Param("pageSize", "query"),
+        "sort": Param("sort", "query"),
+    },
     body=Body("application/json", ModelOf(lambda: AnalysisQueryParameters)),
     success={"200": Response(ModelOf(lambda: WorkflowSessionPagedListV4))},
     errors={"default": Response(ModelOf(lambda: Problem))},
     security=(("JwtAuth",), ("ApiKeyAuth",)),
     accept="application/vnd.illumina.v3+json, application/problem+json",
-    pages=Pages("items", "items", cursor=2, next_cursor="nextPageToken"),
+    pages=Pages("items", "items", cursor="page_token", next_cursor="nextPageToken"),
 )
 
 
@@ -218,18 +224,18 @@ class ProjectWorkflowSessionApi(SyncApi):
         """
         return self._call(
             _GET_WORKFLOW_SESSIONS,
-            (
-                project_id,
-                reference,
-                userreference,
-                status,
-                usertag,
-                technicaltag,
-                page_offset,
-                page_token,
-                page_size,
-                sort,
-            ),
+            {
+                "project_id": project_id,
+                "reference": reference,
+                "userreference": userreference,
+                "status": status,
+                "usertag": usertag,
+                "technicaltag": technicaltag,
+                "page_offset": page_offset,
+                "page_token": page_token,
+                "page_size": page_size,
+                "sort": sort,
+            },
             None,
             request_options,
         )
@@ -255,18 +261,18 @@ class ProjectWorkflowSessionApi(SyncApi):
         """
         return self._pages(
             _GET_WORKFLOW_SESSIONS,
-            (
-                project_id,
-                reference,
-                userreference,
-                status,
-                usertag,
-                technicaltag,
-                page_offset,
-                None,
-                page_size,
-                sort,
-            ),
+            {
+                "project_id": project_id,
+                "reference": reference,
+                "userreference": userreference,
+                "status": status,
+                "usertag": usertag,
+                "technicaltag": technicaltag,
+                "page_offset": page_offset,
+                "page_token": None,
+                "page_size": page_size,
+                "sort": sort,
+            },
             None,
             request_options,
         )
@@ -290,7 +296,7 @@ class ProjectWorkflowSessionApi(SyncApi):
         """
         return self._call(
             _GET_WORKFLOW_SESSION_INPUTS,
-            (project_id, workflow_session_id),
+            {"project_id": project_id, "workflow_session_id": workflow_session_id},
             None,
             request_options,
         )
@@ -314,7 +320,7 @@ class ProjectWorkflowSessionApi(SyncApi):
         """
         return self._call(
             _GET_WORKFLOW_SESSION_CONFIGURATIONS,
-            (project_id, workflow_session_id),
+            {"project_id": project_id, "workflow_session_id": workflow_session_id},
             None,
             request_options,
         )
@@ -370,7 +376,14 @@ class ProjectWorkflowSessionApi(SyncApi):
         """
         return self._call(
             _SEARCH_ORCHESTRATED_ANALYSES,
-            (project_id, workflow_session_id, page_offset, page_token, page_size, sort),
+            {
+                "project_id": project_id,
+                "workflow_session_id": workflow_session_id,
+                "page_offset": page_offset,
+                "page_token": page_token,
+                "page_size": page_size,
+                "sort": sort,
+            },
             analysis_query_parameters,
             request_options,
         )
@@ -393,7 +406,14 @@ class ProjectWorkflowSessionApi(SyncApi):
         """
         return self._pages(
             _SEARCH_ORCHESTRATED_ANALYSES,
-            (project_id, workflow_session_id, page_offset, None, page_size, sort),
+            {
+                "project_id": project_id,
+                "workflow_session_id": workflow_session_id,
+                "page_offset": page_offset,
+                "page_token": None,
+                "page_size": page_size,
+                "sort": sort,
+            },
             analysis_query_parameters,
             request_options,
         )
@@ -447,7 +467,13 @@ class ProjectWorkflowSessionApi(SyncApi):
         """
         return self._call(
             _SEARCH_WORKFLOW_SESSIONS,
-            (project_id, page_offset, page_token, page_size, sort),
+            {
+                "project_id": project_id,
+                "page_offset": page_offset,
+                "page_token": page_token,
+                "page_size": page_size,
+                "sort": sort,
+            },
             analysis_query_parameters,
             request_options,
         )
@@ -469,7 +495,13 @@ class ProjectWorkflowSessionApi(SyncApi):
         """
         return self._pages(
             _SEARCH_WORKFLOW_SESSIONS,
-            (project_id, page_offset, None, page_size, sort),
+            {
+                "project_id": project_id,
+                "page_offset": page_offset,
+                "page_token": None,
+                "page_size": page_size,
+                "sort": sort,
+            },
             analysis_query_parameters,
             request_options,
         )

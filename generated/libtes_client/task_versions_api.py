@@ -42,15 +42,15 @@ _LIST_TASK_VERSIONS = Operation(
     "list_task_versions",
     "GET",
     "/v1/tasks/{taskId}/versions",
-    params=(
-        Param("taskId", "path"),
-        Param("sort", "query"),
-        Param("versions", "query"),
-        Param("ids", "query"),
-        Param("acls", "query"),
-        Param("pageSize", "query"),
-        Param("pageToken", "query"),
-    ),
+    params={
+        "task_id": Param("taskId", "path"),
+        "sort": Param("sort", "query"),
+        "versions": Param("versions", "query"),
+        "ids": Param("ids", "query"),
+        "acls": Param("acls", "query"),
+        "page_size": Param("pageSize", "query"),
+        "page_token": Param("pageToken", "query"),
+    },
     success={"200": Response(ModelOf(lambda: TaskVersionSummaryPagedItems))},
     errors={
         "400": Response(ModelOf(lambda: ErrorResponse)),
@@ -62,7 +62,7 @@ _LIST_TASK_VERSIONS = Operation(
     },
     security=(("Bearer",),),
     accept="application/json",
-    pages=Pages("items", "items", cursor=6, next_cursor="nextPageToken"),
+    pages=Pages("items", "items", cursor="page_token", next_cursor="nextPageToken"),
 )
 
 _CREATE_TASK_VERSION: Operation[TaskVersion]
@@ -70,7 +70,7 @@ _CREATE_TASK_VERSION = Operation(
     "create_task_version",
     "POST",
     "/v1/tasks/{taskId}/versions",
-    params=(Param("taskId", "path"),),
+    params={"task_id": Param("taskId", "path")},
     body=Body("application/json", ModelOf(lambda: CreateTaskVersionRequest)),
     success={"201": Response(ModelOf(lambda: TaskVersion))},
     errors={
@@ -91,7 +91,10 @@ _GET_TASK_VERSION = Operation(
     "get_task_version",
     "GET",
     "/v1/tasks/{taskId}/versions/{versionId}",
-    params=(Param("taskId", "path"), Param("versionId", "path")),
+    params={
+        "task_id": Param("taskId", "path"),
+        "version_id": Param("versionId", "path"),
+    },
     success={"200": Response(ModelOf(lambda: TaskVersion))},
     errors={
         "400": Response(ModelOf(lambda: ErrorResponse)),
@@ -110,7 +113,10 @@ _UPDATE_TASK_VERSION = Operation(
     "update_task_version",
     "PATCH",
     "/v1/tasks/{taskId}/versions/{versionId}",
-    params=(Param("taskId", "path"), Param("versionId", "path")),
+    params={
+        "task_id": Param("taskId", "path"),
+        "version_id": Param("versionId", "path"),
+    },
     body=Body("application/json", ModelOf(lambda: UpdateTaskVersionRequest)),
     success={"200": Response(ModelOf(lambda: TaskVersion))},
     errors={
@@ -130,7 +136,10 @@ _LAUNCH_TASK_RUN = Operation(
     "launch_task_run",
     "POST",
     "/v1/tasks/{taskId}/versions/{versionId}:launch",
-    params=(Param("taskId", "path"), Param("versionId", "path")),
+    params={
+        "task_id": Param("taskId", "path"),
+        "version_id": Param("versionId", "path"),
+    },
     body=Body("application/json", ModelOf(lambda: LaunchTaskRequest)),
     success={"201": Response(ModelOf(lambda: TaskRun))},
     errors={
@@ -209,7 +218,15 @@ class TaskVersionsApi(SyncApi):
         """
         return self._call(
             _LIST_TASK_VERSIONS,
-            (task_id, sort, versions, ids, acls, page_size, page_token),
+            {
+                "task_id": task_id,
+                "sort": sort,
+                "versions": versions,
+                "ids": ids,
+                "acls": acls,
+                "page_size": page_size,
+                "page_token": page_token,
+            },
             None,
             request_options,
         )
@@ -232,7 +249,15 @@ class TaskVersionsApi(SyncApi):
         """
         return self._pages(
             _LIST_TASK_VERSIONS,
-            (task_id, sort, versions, ids, acls, page_size, None),
+            {
+                "task_id": task_id,
+                "sort": sort,
+                "versions": versions,
+                "ids": ids,
+                "acls": acls,
+                "page_size": page_size,
+                "page_token": None,
+            },
             None,
             request_options,
         )
@@ -257,7 +282,9 @@ class TaskVersionsApi(SyncApi):
             body: The request body.
             request_options: Per-call timeout, retries and extra headers.
         """
-        return self._call(_CREATE_TASK_VERSION, (task_id,), body, request_options)
+        return self._call(
+            _CREATE_TASK_VERSION, {"task_id": task_id}, body, request_options
+        )
 
     def get_task_version(
         self,
@@ -278,7 +305,10 @@ class TaskVersionsApi(SyncApi):
             request_options: Per-call timeout, retries and extra headers.
         """
         return self._call(
-            _GET_TASK_VERSION, (task_id, version_id), None, request_options
+            _GET_TASK_VERSION,
+            {"task_id": task_id, "version_id": version_id},
+            None,
+            request_options,
         )
 
     def update_task_version(
@@ -302,7 +332,10 @@ class TaskVersionsApi(SyncApi):
             request_options: Per-call timeout, retries and extra headers.
         """
         return self._call(
-            _UPDATE_TASK_VERSION, (task_id, version_id), body, request_options
+            _UPDATE_TASK_VERSION,
+            {"task_id": task_id, "version_id": version_id},
+            body,
+            request_options,
         )
 
     def launch_task_run(
@@ -328,7 +361,10 @@ class TaskVersionsApi(SyncApi):
             request_options: Per-call timeout, retries and extra headers.
         """
         return self._call(
-            _LAUNCH_TASK_RUN, (task_id, version_id), body, request_options
+            _LAUNCH_TASK_RUN,
+            {"task_id": task_id, "version_id": version_id},
+            body,
+            request_options,
         )
 
 

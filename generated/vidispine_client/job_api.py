@@ -39,27 +39,27 @@ _GET_JOBS = Operation(
     "get_jobs",
     "GET",
     "/job",
-    params=(
-        Param("jobmetadata", "query"),
-        Param("field", "query", explode=False),
-        Param("starttime-to", "query"),
-        Param("user", "query"),
-        Param("first", "query"),
-        Param("type", "query", explode=False),
-        Param("starttime-from", "query"),
-        Param("step", "query"),
-        Param("idonly", "query"),
-        Param("number", "query"),
-        Param("state", "query", explode=False),
-        Param("sort", "query"),
-        Param("metadata", "query"),
-        Param("finishtime-from", "query"),
-        Param("finishtime-to", "query"),
-    ),
+    params={
+        "jobmetadata": Param("jobmetadata", "query"),
+        "field": Param("field", "query", explode=False),
+        "starttime_to": Param("starttime-to", "query"),
+        "user": Param("user", "query"),
+        "first": Param("first", "query"),
+        "type": Param("type", "query", explode=False),
+        "starttime_from": Param("starttime-from", "query"),
+        "step": Param("step", "query"),
+        "idonly": Param("idonly", "query"),
+        "number": Param("number", "query"),
+        "state": Param("state", "query", explode=False),
+        "sort": Param("sort", "query"),
+        "metadata": Param("metadata", "query"),
+        "finishtime_from": Param("finishtime-from", "query"),
+        "finishtime_to": Param("finishtime-to", "query"),
+    },
     success={"200": Response(ModelOf(lambda: JobListType))},
     security=(("basicAuth",),),
     accept="application/json",
-    pages=Pages("job", "job", offset=4, limit=9),
+    pages=Pages("job", "job", offset="first", limit="number"),
 )
 
 _CREATE_CUSTOM_JOB: Operation[JobType]
@@ -67,13 +67,13 @@ _CREATE_CUSTOM_JOB = Operation(
     "create_custom_job",
     "POST",
     "/job",
-    params=(
-        Param("type", "query"),
-        Param("jobmetadata", "query"),
-        Param("notificationData", "query"),
-        Param("priority", "query"),
-        Param("notification", "query"),
-    ),
+    params={
+        "type": Param("type", "query"),
+        "jobmetadata": Param("jobmetadata", "query"),
+        "notification_data": Param("notificationData", "query"),
+        "priority": Param("priority", "query"),
+        "notification": Param("notification", "query"),
+    },
     body=Body("application/json", ModelOf(lambda: SimpleMetadataType)),
     success={"200": Response(ModelOf(lambda: JobType))},
     security=(("basicAuth",),),
@@ -85,7 +85,7 @@ _DELETE_JOBS = Operation(
     "delete_jobs",
     "DELETE",
     "/job",
-    params=(Param("id", "query", explode=False),),
+    params={"id": Param("id", "query", explode=False)},
     success={"200": Response(None, "empty")},
     security=(("basicAuth",),),
 )
@@ -105,11 +105,11 @@ _GET_JOB = Operation(
     "get_job",
     "GET",
     "/job/{job-id}",
-    params=(
-        Param("job-id", "path"),
-        Param("field", "query", explode=False),
-        Param("metadata", "query"),
-    ),
+    params={
+        "job_id": Param("job-id", "path"),
+        "field": Param("field", "query", explode=False),
+        "metadata": Param("metadata", "query"),
+    },
     success={"200": Response(ModelOf(lambda: JobType))},
     security=(("basicAuth",),),
     accept="application/json",
@@ -120,7 +120,7 @@ _UPDATE_JOB = Operation(
     "update_job",
     "PUT",
     "/job/{job-id}",
-    params=(Param("job-id", "path"), Param("priority", "query")),
+    params={"job_id": Param("job-id", "path"), "priority": Param("priority", "query")},
     success={"200": Response(None, "empty")},
     security=(("basicAuth",),),
 )
@@ -130,11 +130,11 @@ _ABORT_JOB = Operation(
     "abort_job",
     "DELETE",
     "/job/{job-id}",
-    params=(
-        Param("job-id", "path"),
-        Param("reason", "query"),
-        Param("cleanup", "query"),
-    ),
+    params={
+        "job_id": Param("job-id", "path"),
+        "reason": Param("reason", "query"),
+        "cleanup": Param("cleanup", "query"),
+    },
     success={"200": Response(None, "empty")},
     security=(("basicAuth",),),
 )
@@ -144,7 +144,7 @@ _GET_JOB_PROBLEMS = Operation(
     "get_job_problems",
     "GET",
     "/job/{job-id}/problem",
-    params=(Param("job-id", "path"),),
+    params={"job_id": Param("job-id", "path")},
     success={"200": Response(ModelOf(lambda: JobProblemListType))},
     security=(("basicAuth",),),
     accept="application/json",
@@ -155,7 +155,7 @@ _CREATE_DUPLICATE_JOB = Operation(
     "create_duplicate_job",
     "POST",
     "/job/{job-id}/re-run",
-    params=(Param("job-id", "path"), Param("priority", "query")),
+    params={"job_id": Param("job-id", "path"), "priority": Param("priority", "query")},
     success={"200": Response(ModelOf(lambda: JobType))},
     security=(("basicAuth",),),
     accept="application/json",
@@ -260,23 +260,23 @@ class JobApi(SyncApi):
         """
         return self._call(
             _GET_JOBS,
-            (
-                jobmetadata,
-                field,
-                starttime_to,
-                user,
-                first,
-                type,
-                starttime_from,
-                step,
-                idonly,
-                number,
-                state,
-                sort,
-                metadata,
-                finishtime_from,
-                finishtime_to,
-            ),
+            {
+                "jobmetadata": jobmetadata,
+                "field": field,
+                "starttime_to": starttime_to,
+                "user": user,
+                "first": first,
+                "type": type,
+                "starttime_from": starttime_from,
+                "step": step,
+                "idonly": idonly,
+                "number": number,
+                "state": state,
+                "sort": sort,
+                "metadata": metadata,
+                "finishtime_from": finishtime_from,
+                "finishtime_to": finishtime_to,
+            },
             None,
             request_options,
         )
@@ -308,23 +308,23 @@ class JobApi(SyncApi):
         """
         return self._pages(
             _GET_JOBS,
-            (
-                jobmetadata,
-                field,
-                starttime_to,
-                user,
-                first,
-                type,
-                starttime_from,
-                step,
-                idonly,
-                number,
-                state,
-                sort,
-                metadata,
-                finishtime_from,
-                finishtime_to,
-            ),
+            {
+                "jobmetadata": jobmetadata,
+                "field": field,
+                "starttime_to": starttime_to,
+                "user": user,
+                "first": first,
+                "type": type,
+                "starttime_from": starttime_from,
+                "step": step,
+                "idonly": idonly,
+                "number": number,
+                "state": state,
+                "sort": sort,
+                "metadata": metadata,
+                "finishtime_from": finishtime_from,
+                "finishtime_to": finishtime_to,
+            },
             None,
             request_options,
         )
@@ -362,7 +362,13 @@ class JobApi(SyncApi):
         """
         return self._call(
             _CREATE_CUSTOM_JOB,
-            (type, jobmetadata, notification_data, priority, notification),
+            {
+                "type": type,
+                "jobmetadata": jobmetadata,
+                "notification_data": notification_data,
+                "priority": priority,
+                "notification": notification,
+            },
             simple_metadata_type,
             request_options,
         )
@@ -383,7 +389,7 @@ class JobApi(SyncApi):
             id: Comma-separated list of job ids.
             request_options: Per-call timeout, retries and extra headers.
         """
-        return self._call(_DELETE_JOBS, (id,), None, request_options)
+        return self._call(_DELETE_JOBS, {"id": id}, None, request_options)
 
     def get_all_job_problems(
         self,
@@ -400,7 +406,7 @@ class JobApi(SyncApi):
         Args:
             request_options: Per-call timeout, retries and extra headers.
         """
-        return self._call(_GET_ALL_JOB_PROBLEMS, (), None, request_options)
+        return self._call(_GET_ALL_JOB_PROBLEMS, {}, None, request_options)
 
     def get_job(
         self,
@@ -424,7 +430,12 @@ class JobApi(SyncApi):
                 (default) - Do not include job metadata with all jobs.
             request_options: Per-call timeout, retries and extra headers.
         """
-        return self._call(_GET_JOB, (job_id, field, metadata), None, request_options)
+        return self._call(
+            _GET_JOB,
+            {"job_id": job_id, "field": field, "metadata": metadata},
+            None,
+            request_options,
+        )
 
     def update_job(
         self,
@@ -444,7 +455,9 @@ class JobApi(SyncApi):
             priority: Change the job priority
             request_options: Per-call timeout, retries and extra headers.
         """
-        return self._call(_UPDATE_JOB, (job_id, priority), None, request_options)
+        return self._call(
+            _UPDATE_JOB, {"job_id": job_id, "priority": priority}, None, request_options
+        )
 
     def abort_job(
         self,
@@ -474,7 +487,12 @@ class JobApi(SyncApi):
                 immediately be marked as ABORTED.
             request_options: Per-call timeout, retries and extra headers.
         """
-        return self._call(_ABORT_JOB, (job_id, reason, cleanup), None, request_options)
+        return self._call(
+            _ABORT_JOB,
+            {"job_id": job_id, "reason": reason, "cleanup": cleanup},
+            None,
+            request_options,
+        )
 
     def get_job_problems(
         self,
@@ -492,7 +510,7 @@ class JobApi(SyncApi):
             job_id: The job id.
             request_options: Per-call timeout, retries and extra headers.
         """
-        return self._call(_GET_JOB_PROBLEMS, (job_id,), None, request_options)
+        return self._call(_GET_JOB_PROBLEMS, {"job_id": job_id}, None, request_options)
 
     def create_duplicate_job(
         self,
@@ -514,7 +532,10 @@ class JobApi(SyncApi):
             request_options: Per-call timeout, retries and extra headers.
         """
         return self._call(
-            _CREATE_DUPLICATE_JOB, (job_id, priority), None, request_options
+            _CREATE_DUPLICATE_JOB,
+            {"job_id": job_id, "priority": priority},
+            None,
+            request_options,
         )
 
     def get_job_types(
@@ -531,7 +552,7 @@ class JobApi(SyncApi):
         Args:
             request_options: Per-call timeout, retries and extra headers.
         """
-        return self._call(_GET_JOB_TYPES, (), None, request_options)
+        return self._call(_GET_JOB_TYPES, {}, None, request_options)
 
 
 class JobApiWithRawResponse:

@@ -31,7 +31,8 @@ def test_calls_are_decoded_into_parameters_and_body_models() -> None:
     assert run.id == "trn.1"
     (call,) = fake.calls
     assert (call.operation, call.method) == ("launch_task_run", "POST")
-    assert call.params == {"taskId": "tsk 1", "versionId": "tvn/2"}
+    assert call.params == {"task_id": "tsk 1", "version_id": "tvn/2"}  # by argument name
+    assert call.wire_params == {"taskId": "tsk 1", "versionId": "tvn/2"}  # by wire name, as sent
     assert isinstance(call.body, LaunchTaskRequest) and call.body.name == "nightly"
 
 
@@ -43,7 +44,8 @@ def test_query_parameters_and_an_envelope_error() -> None:
     with fake.client(api_key="k") as client:
         with pytest.raises(ApiResultError, match="sessionID does not exist"):
             SessionApi(client).get_session_info_using_get(session_id="s.1")
-    assert fake.calls[0].params == {"sessionID": "s.1"}
+    assert fake.calls[0].params == {"session_id": "s.1"}
+    assert fake.calls[0].wire_params == {"sessionID": "s.1"}
 
 
 def test_errors_are_the_clients_typed_errors() -> None:

@@ -1,4 +1,3 @@
-{% include "header.j2" %}
 """Build backend: setuptools, run on a temporary copy of this folder.
 
 setuptools writes ``build/`` and ``*.egg-info`` next to the sources; building from a copy keeps

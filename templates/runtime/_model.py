@@ -1,4 +1,3 @@
-{% include "header.j2" %}
 """Models as typed views over JSON data.
 
 A model wraps the decoded JSON object it came from and converts a field only when it is read,
@@ -31,6 +30,30 @@ from typing import (
 )
 
 from .errors import DecodeError
+
+__all__ = [
+    "ANY",
+    "BOOL",
+    "DATE",
+    "DATETIME",
+    "FLOAT",
+    "INT",
+    "OBJECT",
+    "REQUIRED",
+    "STR",
+    "UNSET",
+    "Codec",
+    "DictOf",
+    "EnumOf",
+    "Field",
+    "File",
+    "ListOf",
+    "Model",
+    "ModelOf",
+    "UnionOf",
+    "Unset",
+    "field",
+]
 
 T = TypeVar("T")
 M = TypeVar("M", bound="Model")

@@ -1,4 +1,3 @@
-{% include "header.j2" %}
 """``python -m <this package> --verify``: check this copy against its ``clientgen.json``.
 
 Reports files that were edited, are missing or were added since generation. Uses the

@@ -1,4 +1,3 @@
-{% include "header.j2" %}
 """Every exception this client raises; catch ``ApiError`` to catch them all.
 
 ApiError
