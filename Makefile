@@ -24,8 +24,8 @@ help:
 	@echo "make changes    the change report of specs/ since the merge base with main (Markdown, for a PR)"
 	@echo "make verify     check the generated packages against their manifests (clientgen verify)"
 	@echo "make validate   validate the specs only"
-	@echo "make lint       ruff over generator/, generated/, tests/ and benchmarks/; black on the hand-written code"
-	@echo "make typecheck  mypy --strict over generator/, benchmarks/ and generated/"
+	@echo "make lint       ruff over generator/, generated/, tests/, benchmarks/ and the runtime; black on the hand-written code"
+	@echo "make typecheck  mypy --strict over generator/, benchmarks/, the runtime (templates/runtime/) and generated/"
 
 # the virtual environment is rebuilt whenever pyproject.toml changes
 $(STAMP): pyproject.toml
@@ -68,12 +68,14 @@ validate: $(STAMP)
 	$(BIN)/clientgen validate
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests generated benchmarks
+	$(BIN)/ruff check generator tests generated benchmarks templates/runtime
 	$(BIN)/black --check --quiet generator tests benchmarks
+	$(BIN)/black --check --quiet --line-length 88 templates/runtime
 
 typecheck: $(STAMP)
 	$(BIN)/mypy generator
 	$(BIN)/mypy --strict benchmarks
+	cd templates && ../$(BIN)/mypy --strict --cache-dir ../.mypy_cache runtime
 	cd generated && ../$(BIN)/mypy --strict --cache-dir ../.mypy_cache $$(ls -d */ | tr -d /)
 
 $(NODE_STAMP): package.json package-lock.json
