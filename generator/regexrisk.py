@@ -5,8 +5,10 @@ Python's ``re`` backtracks: ``^(a+)+$`` against ``"aaaa…!"`` tries every way t
 one way: a repeat inside it (``(a+)+``, ``(\\d+\\.?)*``) or alternatives that do not start
 with distinct characters. Such a pattern is only run against short strings (the length at
 which even the worst of them ends at once, by how deeply they nest); for a longer one the
-check is refused with a clear error. It is a heuristic over the parsed pattern that compares
-literal characters only: an overlap through a character class (``(?:[ab]b?)+``) is not seen.
+check is refused with a clear error. It is a heuristic over the parsed pattern: two
+single-character parts overlap unless both are distinct literals (a class, ``\\w`` or ``.``
+counts as overlapping anything), so ``(\\d|\\d\\d)+`` and ``(a|a)*`` are caught; alternatives
+that start alike make a repeat's body ambiguous wherever they stand in it.
 """
 
 from __future__ import annotations
@@ -47,9 +49,17 @@ def _items(sequence: Any) -> list[tuple[Any, Any]]:
     return out
 
 
-def _optional_first_literals(body: Any) -> set[int]:
-    """The literal characters an optional part of ``body`` (``x?``, ``(|x)``) can start with."""
-    out: set[int] = set()
+_ONE_CHARACTER = {_c.LITERAL, _c.NOT_LITERAL, _c.IN, _c.ANY, _c.CATEGORY}
+
+
+def _overlap(a: tuple[Any, Any], b: tuple[Any, Any]) -> bool:
+    """Whether two single-character parts may match one character (only two distinct literals cannot)."""
+    return not (a[0] is _c.LITERAL and b[0] is _c.LITERAL and a[1] != b[1])
+
+
+def _optional_firsts(body: Any) -> list[tuple[Any, Any]]:
+    """The single-character parts an optional part of ``body`` (``x?``, ``(|x)``) can start with."""
+    out: list[tuple[Any, Any]] = []
     for op, av in _items(body):
         if op in _REPEATS and av[0] == 0:
             first = _items(av[2])[:1]
@@ -57,8 +67,16 @@ def _optional_first_literals(body: Any) -> set[int]:
             first = [f for b in av[1] for f in _items(b)[:1]]
         else:
             continue
-        out |= {value for kind, value in first if kind is _c.LITERAL}
+        out.extend(f for f in first if f[0] in _ONE_CHARACTER)
     return out
+
+
+def _branches_overlap(branches: list[Any]) -> bool:
+    """Whether two alternatives may start alike (or match nothing), so one string has two parses."""
+    firsts = [_items(b)[:1] for b in branches]
+    if not all(f and f[0][0] in _ONE_CHARACTER for f in firsts):
+        return True
+    return any(_overlap(a[0], b[0]) for i, a in enumerate(firsts) for b in firsts[i + 1 :])
 
 
 def _ambiguous(body: Any) -> bool:
@@ -66,8 +84,11 @@ def _ambiguous(body: Any) -> bool:
     repeat (or overlapping alternatives) and everything else in it may match nothing, or an
     optional part of it can take a character a required literal of it takes (``(a|aa)+`` is
     ``(a(|a))+``, ``(a?a)+``)."""
-    required = {av for op, av in _items(body) if op is _c.LITERAL}
-    if required & _optional_first_literals(body):
+    items = _items(body)
+    required = [(op, av) for op, av in items if op in _ONE_CHARACTER]
+    if any(_overlap(r, o) for r in required for o in _optional_firsts(body)):
+        return True
+    if any(op is _c.BRANCH and _branches_overlap(av[1]) for op, av in items):
         return True
     found = False
     for op, av in _items(body):
@@ -79,11 +100,7 @@ def _ambiguous(body: Any) -> bool:
                 return False
         elif op is _c.BRANCH:
             branches = av[1]
-            firsts = [_items(b)[:1] for b in branches]
-            distinct_literals = all(f and f[0][0] is _c.LITERAL for f in firsts) and len(
-                {f[0][1] for f in firsts}
-            ) == len(firsts)
-            if not distinct_literals or any(_ambiguous(b) for b in branches):
+            if any(_ambiguous(b) for b in branches):
                 found = True
             elif not any(not _items(b) for b in branches):
                 return False

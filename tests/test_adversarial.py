@@ -509,6 +509,16 @@ def test_a_nested_pattern_still_checks_a_short_value(tmp_path: Path) -> None:
         ("^(a-?)+$", False),
         (r"^(\w+\s?)+$", True),
         ("^(?:foo|bar)+$", False),
+        # overlaps through a character class or a repeated alternative
+        ("(a|a)*b", True),
+        (r"^(\d|\d\d)+$", True),
+        (r"^(\d\d?)+$", True),
+        (r"^(\d+|\w+)*$", True),
+        (r"^(\w|[0-9]+)+$", True),
+        ("^(x(a|a))*$", True),
+        # alternatives of single characters: Python's parser merges them into one class, which is linear
+        ("^([a-z]|[a-c])+$", False),
+        (r"^(\w|\d)+$", False),
     ],
 )
 def test_which_patterns_count_as_nested_repeats(pattern: str, risky: bool) -> None:
