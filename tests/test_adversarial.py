@@ -1102,3 +1102,40 @@ def test_sigterm_between_swaps_is_undone_like_ctrl_c(
     assert read_tree(output / PACKAGES[0]) == reference[PACKAGES[0]]
     assert read_tree(output / PACKAGES[1])["client.py"] == b"# edited by hand\n"
     assert leftovers(output) == []
+
+
+# a mapping or list where a name, a required entry, a tag, an operationId or an enum value is expected
+# (the "unhashable type: 'dict'" kind of input): each is a located error with a fix, or a package
+WRONG_SHAPES = [
+    (("paths", "/v1/tasks/{taskId}/versions", "get", "tags", 0), {"a": 1}),
+    (("paths", "/v1/tasks/{taskId}/versions", "get", "operationId"), {"a": 1}),
+    (("paths", "/v1/tasks/{taskId}/versions", "get", "parameters", 0, "name"), {"a": 1}),
+    (("paths", "/v1/tasks/{taskId}/versions", "get", "parameters", 0, "in"), ["path"]),
+    (("paths", "/v1/tasks/{taskId}/versions", "get", "parameters", 0, "required"), {"a": 1}),
+    (("components", "schemas", "TaskVersion", "required"), [{"a": 1}]),
+    (("components", "schemas", "TaskVersion", "properties", "id", "type"), {"a": 1}),
+    (("components", "schemas", "TaskVersion", "properties", "id", "enum"), [{"a": 1}, ["b"]]),
+    (("components", "securitySchemes", "Bearer", "name"), {"a": 1}),
+    (("security",), [{"Bearer": [{"a": 1}]}]),
+]
+
+
+@pytest.mark.parametrize(("where", "value"), WRONG_SHAPES, ids=["/".join(map(str, w)) for w, _ in WRONG_SHAPES])
+def test_a_wrong_shaped_value_is_a_located_error_with_a_fix(tmp_path: Path, where: tuple[Any, ...], value: Any) -> None:
+    import yaml
+
+    from generator.errors import SpecError
+
+    data = yaml.safe_load((ROOT / "specs" / "libtes.yaml").read_text(encoding="utf-8"))
+    node = data
+    for part in where[:-1]:
+        node = node[part]
+    node[where[-1]] = value
+    path = tmp_path / "libtes.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    try:
+        _fuzz_one(path)
+    except SpecError as error:
+        assert not error.message.startswith("cannot generate this part of the spec"), str(error)
+        assert error.hint.strip(), str(error)
+        assert error.pointer or error.line, str(error)
