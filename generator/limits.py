@@ -18,6 +18,6 @@ MAX_REF_CHAIN = 100
 # the most digits an integer literal in a spec may have (Python's own limit is 4300)
 MAX_INT_DIGITS = 4300
 # a `pattern` with an unbounded repeat over a body that can match one string in several ways
-# (``(a+)+``, ``(\d+\.?)*``) can take exponential time: it is matched against strings of at
-# most this many characters, by how deeply such repeats nest (key 0: three levels or more)
-MAX_NESTED_PATTERN_INPUT = {1: 16, 2: 10, 0: 6}
+# (``(a+)+``, ``(\d+\.?)*``) can take exponential time: matching it against a value longer than a
+# few characters runs in a forked child that gets this many CPU seconds, and is refused past them
+MAX_PATTERN_SECONDS = 2
