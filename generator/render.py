@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import jinja2
 
 from . import escape, ir
+from .jinjacache import TemplateCodeCache
 from .resources import TEMPLATES
 
 # runtime files that are the same for every package but for the header; their templates are
@@ -14,10 +16,14 @@ from .resources import TEMPLATES
 STATIC_FILES = ("_model.py", "_transport.py", "errors.py", "__main__.py", "_build.py", "_fake.py")
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+@lru_cache(maxsize=2)
+def environment(code_cache: Path | None = None) -> jinja2.Environment:
+    """The templates' environment; with ``code_cache`` (a folder) the compiled templates are kept
+    there, so a run does not compile them again (0.4 s of CPU on every run otherwise)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        bytecode_cache=TemplateCodeCache.under(code_cache) if code_cache is not None else None,
+        auto_reload=False,  # the templates do not change while a run renders
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # noqa: S701 - we write Python, not HTML; escaping is per place (escape.py)
         keep_trailing_newline=True,
@@ -39,9 +45,10 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render_package(pkg: ir.Package) -> dict[str, str]:
-    """Every file of the package, by path relative to the package folder."""
-    env = environment()
+def render_package(pkg: ir.Package, code_cache: Path | None = None) -> dict[str, str]:
+    """Every file of the package, by path relative to the package folder (``code_cache``: see
+    ``environment``)."""
+    env = environment(code_cache)
     files: dict[str, str] = {}
 
     def render(template: str, target: str, **context: object) -> None:
