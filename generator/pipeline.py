@@ -280,7 +280,7 @@ def generate_many(
         todo.append((index, path, shown, options, key, inputs))
 
     # the validator starts first, in its own process; it reads the specs itself
-    with SchemaChecks([(path, shown) for _, path, shown, _, _, _ in todo]) as checks:
+    with SchemaChecks([(path, shown) for _, path, shown, _, _, _ in todo], cache) as checks:
         for number, (index, path, shown, options, key, inputs) in enumerate(todo):
             try:
                 specs.append(_load(number, index, path, shown, options, key, inputs))
