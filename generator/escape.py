@@ -137,8 +137,14 @@ def _fill(text: str, width: int, indent: str) -> str:
 _WHITE_RUN = re.compile(r"\s+")  # \s is str.split's white space (both are Py_UNICODE_ISSPACE)
 
 
+_UNLIKE_ONE_SPACE = re.compile(r"[^\S ]|\s\s")  # white space other than a single space
+
+
 def _one_line(text: str) -> str:
-    """``" ".join(text.split())`` without the list of every word."""
+    """``" ".join(text.split())`` without the list of every word (nor of the pieces between
+    single spaces, which need no change)."""
+    if not _UNLIKE_ONE_SPACE.search(text):
+        return text.strip()
     return _WHITE_RUN.sub(" ", text).strip()
 
 
