@@ -108,9 +108,42 @@ _CHUNK = re.compile(r" +|[^ ]+")
 
 def _fill(text: str, width: int, indent: str) -> str:
     """``textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent,
-    break_long_words=False, break_on_hyphens=False)`` for text whose white space is spaces, line
-    for line the same, but reading the chunks one by one: textwrap's list of every word took 15
-    times the size of a long description."""
+    break_long_words=False, break_on_hyphens=False)`` for text whose ASCII white space is spaces,
+    line for line the same, without textwrap's list of every word (15 times the size of a long
+    description): a line at a time where every white space is a space, else chunk by chunk."""
+    if _OTHER_SPACE.search(text):  # textwrap drops words such as "\u00a0" at line ends: follow it
+        return _fill_chunks(text, width, indent)
+    room = width - len(indent)
+    size = len(text)
+    lines: list[str] = []
+    start = 0  # always the start of a word
+    while start < size:
+        end = start
+        if room > 0:
+            limit = start + room
+            if limit >= size:
+                end = size
+            elif text[limit] == " ":  # the line ends before the run of spaces that does not fit
+                end = limit
+                while end > start and text[end - 1] == " ":
+                    end -= 1
+            else:  # before the word that does not fit
+                end = text.rfind(" ", start, limit) + 1 or start
+        if end == start:  # a word longer than a line: alone on its line
+            end = text.find(" ", start)
+            end = size if end < 0 else end
+        lines.append(indent + text[start:end].rstrip(" "))
+        spaces = _SPACES.match(text, end)  # a line starts with no space (" *" always matches)
+        start = spaces.end() if spaces else end
+    return "\n".join(lines)
+
+
+_OTHER_SPACE = re.compile(r"[^\S ]")
+_SPACES = re.compile(" *")
+
+
+def _fill_chunks(text: str, width: int, indent: str) -> str:
+    """``_fill`` by textwrap's own steps, reading the chunks one by one."""
     chunks = (match.group() for match in _CHUNK.finditer(text))
     room = width - len(indent)
     lines: list[str] = []

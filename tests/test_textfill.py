@@ -23,17 +23,36 @@ def _textwrap_wrap(line: str, limit: int) -> str:
     )
 
 
-def _random_line(rng: random.Random) -> str:
-    pieces = ["a", "word", "x" * rng.randint(1, 120), "-", "\u00a0", "\u3000", "é", "  ", " ", "\x0c", "\x1f"]
+def _random_line(rng: random.Random, unicode_spaces: bool = True) -> str:
+    pieces = ["a", "word", "x" * rng.randint(1, 120), "-", "é", "  ", " ", "\x0c"]
+    if unicode_spaces:  # white space textwrap takes for words (and drops at the ends of lines)
+        pieces += ["\u00a0", "\u3000", "\x1f"]
     return " " * rng.randint(0, 12) + "".join(rng.choice(pieces) + " " * rng.randint(0, 3) for _ in range(60))
 
 
 def test_fill_matches_textwrap_on_random_lines() -> None:
     rng = random.Random(16)
-    for _ in range(3000):
-        line = _random_line(rng)
+    for number in range(6000):
+        line = _random_line(rng, unicode_spaces=number % 2 == 0)
         limit = rng.choice([1, 5, 20, 40, 85])
         assert _wrap(line, limit) == _textwrap_wrap(line, limit), (line, limit)
+
+
+def test_the_line_at_a_time_path_matches_textwrap() -> None:
+    rng = random.Random(61)
+    for _ in range(3000):
+        text = _random_line(rng, unicode_spaces=False).strip().replace("\x0c", " ")
+        width = rng.choice([1, 3, 8, 20, 40, 85])
+        indent = " " * rng.choice([0, 2, 8])
+        expected = textwrap.fill(
+            text,
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        assert _fill(text, width, indent) == expected, (text, width, indent)
 
 
 def test_fill_of_an_indent_wider_than_the_line_keeps_one_word_per_line() -> None:
