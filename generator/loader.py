@@ -362,6 +362,7 @@ def load_document(path: Path, display: str | None = None) -> Document:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise SpecError(shown, "", f"not UTF-8 text (byte {exc.start})", "save the spec as UTF-8", line) from None
+    del raw  # the text is all that is needed now: a second copy of a large spec would stay while it parses
     data = parse_text(text, shown)
     # only YAML aliases or merge keys share nodes (JSON text is read by json, which shares none):
     # bound their expansion; the walk cost 1-2 s on GitHub's JSON spec, whose text has many "*"
