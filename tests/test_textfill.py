@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import textwrap
 
-from generator.escape import _fill, _one_line, _wrap, docstring
+from generator.escape import _LONG_TEXT, _fill, _one_line, _wrap, docstring
 
 
 def _textwrap_wrap(line: str, limit: int) -> str:
@@ -67,9 +67,11 @@ def test_fill_of_an_indent_wider_than_the_line_keeps_one_word_per_line() -> None
 def test_one_line_matches_str_split_on_every_kind_of_white_space() -> None:
     rng = random.Random(14)
     spaces = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u00a0", "\u2028", "\u3000", "\u200b"]
-    for _ in range(2000):
+    for _ in range(500):
         text = "".join(rng.choice([*spaces, "a", "bc", "é"]) for _ in range(rng.randint(0, 30)))
         assert _one_line(text) == " ".join(text.split()), repr(text)
+        long = text + " b" * (_LONG_TEXT // 2) + text  # the path for long text
+        assert _one_line(long) == " ".join(long.split()), repr(text)
 
 
 def test_a_long_description_is_wrapped_into_a_docstring_of_the_same_words() -> None:
