@@ -97,8 +97,9 @@ class Cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(json.dumps(value, separators=(",", ":")).encode("utf-8"))
+            # streamed: a whole entry as one string, then as bytes, would cost twice its size again
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(value, stream, separators=(",", ":"))
             os.replace(temporary, path)
         except (OSError, UnicodeEncodeError):  # a read-only or full disk only costs speed
             if temporary is not None:
