@@ -60,7 +60,7 @@ CURATED = {  # spec -> (package, API class, upstream module, upstream first-use 
         "from libica.openapi.v3 import ApiClient, ProjectWorkflowSessionApi",
     ),
 }
-SECTIONS = ("gen-curated", "gen-ica", "gen-github", "diff-github", "import", "decode", "call")
+SECTIONS = ("gen-curated", "gen-ica", "gen-github", "diff-github", "import", "decode", "call", "gen-rows", "memory")
 DIFF_VERSIONS = ("22.0.0", "23.0.2")  # @octokit/openapi versions of the diff row
 TOOLS = ("clientgen", "opc", "oag")
 TOOL_NAMES = {"clientgen": "clientgen", "opc": "openapi-python-client", "oag": "OpenAPI Generator"}
@@ -1094,8 +1094,20 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help=f"comma-separated sections (default all): {','.join(SECTIONS)}",
     )
     parser.add_argument("--tools", default=",".join(TOOLS), help="generators to compare (default clientgen,opc,oag)")
+    parser.add_argument(
+        "--rows",
+        help="only issue 16's alternating rows (benchmarks/genrows.py): generation, memory (comma-separated);"
+        " e.g. --rows generation --runs 3 takes minutes",
+    )
     parser.add_argument("--in-env", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
+
+
+def bench_rows(rows: str, opts: argparse.Namespace) -> str:
+    """The alternating generation and memory rows of benchmarks/genrows.py, as Markdown."""
+    import genrows
+
+    return genrows.main(["--rows", rows, "--runs", str(opts.runs), "--work", str(WORK / "genrows")])
 
 
 def main(argv: Sequence[str]) -> int:
@@ -1107,6 +1119,11 @@ def main(argv: Sequence[str]) -> int:
         ensure_environment()
         os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), "--in-env", *argv])
     sys.path.insert(0, str(HERE))
+    if opts.rows:
+        text = bench_rows(opts.rows, opts)
+        (BENCH / "rows.md").write_text(text, encoding="utf-8")
+        print("\n" + text + "\n(also written to .bench/rows.md)")
+        return 0
     sections = [s.strip() for s in opts.only.split(",") if s.strip()]
     unknown = set(sections) - set(SECTIONS)
     if unknown:
@@ -1200,8 +1217,10 @@ def main(argv: Sequence[str]) -> int:
     if "call" in sections:
         print("per-call overhead", flush=True)
         bench_call(opts, results)
+    rows = ",".join(name for key, name in (("gen-rows", "generation"), ("memory", "memory")) if key in sections)
+    extra = bench_rows(rows, opts) if rows else ""
     results["load_after"] = load()
-    text = report(results, opts)
+    text = report(results, opts) + ("\n## Alternating rows (benchmarks/genrows.py)\n\n" + extra if extra else "")
     (BENCH / "results.md").write_text(text, encoding="utf-8")
     (BENCH / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print("\n" + text)

@@ -40,7 +40,7 @@ def digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()
 
 
-def _installed_versions(names: tuple[str, ...]) -> list[str]:
+def installed_versions(names: tuple[str, ...]) -> list[str]:
     """``name=version`` for each distribution, from the names of the ``*.dist-info`` folders on
     ``sys.path`` (what ``importlib.metadata`` reads too, without its 40 ms of imports and scans)."""
     found: dict[str, str] = {}
@@ -61,7 +61,7 @@ def generator_fingerprint() -> str:
     """A hash of the generator's code, its templates and the versions of what formats output."""
     from .resources import TEMPLATES
 
-    parts: list[bytes | str] = [sys.version.split()[0], *_installed_versions(("black", "jinja2", "pyyaml"))]
+    parts: list[bytes | str] = [sys.version.split()[0], *installed_versions(("black", "jinja2", "pyyaml"))]
     for folder in (_HERE, TEMPLATES):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in (".py", ".j2"):
@@ -97,8 +97,9 @@ class Cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(json.dumps(value, separators=(",", ":")).encode("utf-8"))
+            # streamed: a whole entry as one string, then as bytes, would cost twice its size again
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(value, stream, separators=(",", ":"))
             os.replace(temporary, path)
         except (OSError, UnicodeEncodeError):  # a read-only or full disk only costs speed
             if temporary is not None:

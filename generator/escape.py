@@ -8,7 +8,6 @@ Python (string literals, docstrings, comments) and to Markdown.
 from __future__ import annotations
 
 import re
-import textwrap
 
 # controls, line separators and bidi overrides ("Trojan Source") are escaped; other text stays
 _UNPRINTABLE = re.compile(
@@ -40,7 +39,7 @@ _TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"
 
 def one_line(value: object) -> str:
     """Text on one line: every run of whitespace (newlines, separators) becomes one space."""
-    return " ".join(str(value).split())
+    return _one_line(str(value))
 
 
 def toml_str(value: object) -> str:
@@ -99,14 +98,92 @@ def _wrap(line: str, limit: int) -> str:
     if len(line) <= limit:
         return line
     lead = line[: len(line) - len(line.lstrip(" "))]
-    return textwrap.fill(
-        line.strip(),
-        width=limit,
-        initial_indent=lead,
-        subsequent_indent=lead,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    return _fill(line.strip().translate(_TEXTWRAP_SPACES), limit, lead)
+
+
+# textwrap's white space (ASCII only), each of which it turns into a space before it splits
+_TEXTWRAP_SPACES = {ord(char): " " for char in "\t\n\x0b\x0c\r "}
+_CHUNK = re.compile(r" +|[^ ]+")
+
+
+def _fill(text: str, width: int, indent: str) -> str:
+    """``textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent,
+    break_long_words=False, break_on_hyphens=False)`` for text whose ASCII white space is spaces,
+    line for line the same, without textwrap's list of every word (15 times the size of a long
+    description): a line at a time where every white space is a space, else chunk by chunk."""
+    if _OTHER_SPACE.search(text):  # textwrap drops words such as "\u00a0" at line ends: follow it
+        return _fill_chunks(text, width, indent)
+    room = width - len(indent)
+    size = len(text)
+    lines: list[str] = []
+    start = 0  # always the start of a word
+    while start < size:
+        end = start
+        if room > 0:
+            limit = start + room
+            if limit >= size:
+                end = size
+            elif text[limit] == " ":  # the line ends before the run of spaces that does not fit
+                end = limit
+                while end > start and text[end - 1] == " ":
+                    end -= 1
+            else:  # before the word that does not fit
+                end = text.rfind(" ", start, limit) + 1 or start
+        if end == start:  # a word longer than a line: alone on its line
+            end = text.find(" ", start)
+            end = size if end < 0 else end
+        lines.append(indent + text[start:end].rstrip(" "))
+        spaces = _SPACES.match(text, end)  # a line starts with no space (" *" always matches)
+        start = spaces.end() if spaces else end
+    return "\n".join(lines)
+
+
+_OTHER_SPACE = re.compile(r"[^\S ]")
+_SPACES = re.compile(" *")
+
+
+def _fill_chunks(text: str, width: int, indent: str) -> str:
+    """``_fill`` by textwrap's own steps, reading the chunks one by one."""
+    chunks = (match.group() for match in _CHUNK.finditer(text))
+    room = width - len(indent)
+    lines: list[str] = []
+    chunk = next(chunks, None)
+    while chunk is not None:
+        if lines and not chunk.strip():  # a line starts with no white space
+            chunk = next(chunks, None)
+        line: list[str] = []
+        length = 0
+        while chunk is not None and length + len(chunk) <= room:
+            line.append(chunk)
+            length += len(chunk)
+            chunk = next(chunks, None)
+        if chunk is not None and len(chunk) > room and not line:  # a word longer than a line: alone
+            line.append(chunk)
+            chunk = next(chunks, None)
+        if line and not line[-1].strip():  # nor ends with it
+            del line[-1]
+        if line:
+            lines.append(indent + "".join(line))
+    return "\n".join(lines)
+
+
+_WHITE_RUN = re.compile(r"\s+")  # \s is str.split's white space (both are Py_UNICODE_ISSPACE)
+
+
+_UNLIKE_ONE_SPACE = re.compile(r"[^\S ]|\s\s")  # white space other than a single space
+
+
+def _one_line(text: str) -> str:
+    """``" ".join(text.split())`` without, for a long text, the list of every word (nor of the
+    pieces between single spaces, which need no change); a short one is joined so, faster."""
+    if len(text) < _LONG_TEXT:
+        return " ".join(text.split())
+    if not _UNLIKE_ONE_SPACE.search(text):
+        return text.strip()
+    return _WHITE_RUN.sub(" ", text).strip()
+
+
+_LONG_TEXT = 1 << 16  # characters; below this the list of words costs little
 
 
 def comment(value: object) -> str:
@@ -124,12 +201,12 @@ def markdown(value: object) -> str:
 
 def markdown_cell(value: object) -> str:
     """Text for one Markdown table cell: one line, pipes escaped."""
-    return " ".join(markdown(value).split()).replace("|", "\\|")
+    return _one_line(markdown(value)).replace("|", "\\|")
 
 
 def markdown_code(value: object) -> str:
     """Text inside one inline code span, fenced by more backticks than any run inside it."""
-    text = _UNPRINTABLE.sub("", " ".join(str(value).split()))
+    text = _UNPRINTABLE.sub("", _one_line(str(value)))
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     if not longest:
         return f"`{text}`"

@@ -37,6 +37,13 @@ class Statement:
     end: int  # index after its last line
     depth: int  # indentation in levels of four spaces
     compound: bool  # a header that ends in ":" (its body follows)
+    begin: int = 0  # offset in the text where its first line starts
+    finish: int = 0  # offset where its last line ends (before the newline)
+
+    def lines(self, text: str) -> list[str]:
+        """Its lines in ``text`` (the text is not split as a whole: a large file's lines would
+        cost several times its size)."""
+        return text[self.begin : self.finish].split("\n")
 
 
 @dataclass
@@ -48,11 +55,11 @@ class Scan:
 
 def scan(text: str) -> Scan:
     """The logical lines of ``text`` that black would split, and its docstrings."""
-    lines = text.split("\n")
     found = Scan([], [])
     depth = 0
     line = 0  # the line the scan is on
     start = 0  # first line of the logical line being read
+    begin = 0  # its offset in the text
     spans = False  # it holds a string over several lines
     for match in TOKENS.finditer(text):
         kind = match.lastgroup
@@ -67,11 +74,11 @@ def scan(text: str) -> Scan:
         elif kind == "n":
             line += 1
             if depth == 0:
-                _classify(lines, start, line, spans, found)
-                start, spans = line, False
+                _classify(text, start, line, begin, match.start(), spans, found)
+                start, begin, spans = line, match.end(), False
     if depth != 0:
         raise LayoutError("unbalanced brackets")
-    _classify(lines, start, len(lines), spans, found)
+    _classify(text, start, text.count("\n") + 1, begin, len(text), spans, found)
     return found
 
 
@@ -80,9 +87,9 @@ def long_statements(text: str) -> list[Statement]:
     return scan(text).long
 
 
-def _classify(lines: list[str], first: int, end: int, spans: bool, found: Scan) -> None:
-    body = lines[first:end]
-    head = body[0] if body else ""
+def _classify(text: str, first: int, end: int, begin: int, finish: int, spans: bool, found: Scan) -> None:
+    body = text[begin:finish].split("\n")
+    head = body[0]
     stripped = head.lstrip(" ")
     if not stripped or stripped.startswith("#"):
         return  # blank lines and comments do not count as statements
@@ -93,7 +100,7 @@ def _classify(lines: list[str], first: int, end: int, spans: bool, found: Scan) 
         if found.after_header:
             if not stripped.startswith('"""') or not body[-1].rstrip().endswith('"""'):
                 raise LayoutError("a docstring not written as the templates write them")
-            found.docstrings.append(Statement(first, end, indent // 4, False))
+            found.docstrings.append(Statement(first, end, indent // 4, False, begin, finish))
         found.after_header = False
         return  # black does not wrap strings
     tail = (_without_comment(body[-1]) if "#" in body[-1] else body[-1]).rstrip()
@@ -103,7 +110,7 @@ def _classify(lines: list[str], first: int, end: int, spans: bool, found: Scan) 
         return
     if spans:
         raise LayoutError("a long statement holds a string over several lines")  # its blank lines would be lost
-    found.long.append(Statement(first, end, indent // 4, compound))
+    found.long.append(Statement(first, end, indent // 4, compound, begin, finish))
 
 
 def _has_code(body: list[str]) -> bool:
@@ -121,13 +128,12 @@ def _without_comment(line: str) -> str:
 def plan(text: str) -> list[tuple[Statement, list[str] | None]]:
     """What changes in ``text``: each long statement with its split (None where black has to
     decide) and each docstring black would write otherwise, with black's form."""
-    lines = text.split("\n")
     found = scan(text)
     changes: list[tuple[Statement, list[str] | None]] = [
-        (statement, split_statement(lines[statement.first : statement.end])) for statement in found.long
+        (statement, split_statement(statement.lines(text))) for statement in found.long
     ]
     for statement in found.docstrings:
-        old = lines[statement.first : statement.end]
+        old = statement.lines(text)
         indent = "    " * statement.depth
         try:
             normalised = docstring("\n".join(old)[len(indent) :].rstrip(), statement.depth)
@@ -142,14 +148,10 @@ def plan(text: str) -> list[tuple[Statement, list[str] | None]]:
 def synthetic_module(statements: Sequence[tuple[int, str, Statement]]) -> str:
     """One module for black holding each ``(key, text, statement)``, in ``if _:`` blocks to its depth."""
     out: list[str] = []
-    split: dict[int, list[str]] = {}  # each source's lines, split once
     for key, text, statement in statements:
-        lines = split.get(id(text))
-        if lines is None:
-            lines = split[id(text)] = text.split("\n")
         out.append(f"{_MARKER}{key}")
         out.extend("    " * level + "if _:" for level in range(statement.depth))
-        out.extend(lines[statement.first : statement.end])
+        out.extend(statement.lines(text))
         if statement.compound:
             out.append("    " * (statement.depth + 1) + "pass")
     return "\n".join(out) + "\n"
@@ -181,8 +183,11 @@ def read_back(statements: Sequence[tuple[int, str, Statement]], formatted: str) 
 
 
 def rebuild(text: str, replacements: Sequence[tuple[Statement, list[str]]]) -> str:
-    """``text`` with each statement's lines replaced."""
-    lines = text.split("\n")
-    for statement, new in sorted(replacements, key=lambda item: item[0].first, reverse=True):
-        lines[statement.first : statement.end] = new
-    return "\n".join(lines)
+    """``text`` with each statement's lines replaced (the text between them copied once)."""
+    pieces: list[str] = []
+    done = 0
+    for statement, new in sorted(replacements, key=lambda item: item[0].begin):
+        pieces += [text[done : statement.begin], "\n".join(new)]
+        done = statement.finish
+    pieces.append(text[done:])
+    return "".join(pieces)

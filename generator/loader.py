@@ -308,8 +308,7 @@ def _long_integer_error(text: str, display: str, problem: str) -> SpecError:
 
 
 def _parse(text: str, display: str) -> Any:
-    stripped = text.lstrip()
-    if stripped.startswith("{") or stripped.startswith("["):
+    if _is_json(text):
         try:
             return json.loads(text, parse_int=_json_int)
         except _LongInteger as exc:
@@ -363,16 +362,30 @@ def load_document(path: Path, display: str | None = None) -> Document:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise SpecError(shown, "", f"not UTF-8 text (byte {exc.start})", "save the spec as UTF-8", line) from None
+    del raw  # the text is all that is needed now: a second copy of a large spec would stay while it parses
     data = parse_text(text, shown)
-    if "*" in text or "<<" in text:  # YAML aliases or merge keys share nodes: bound their expansion
+    # only YAML aliases or merge keys share nodes (JSON text is read by json, which shares none):
+    # bound their expansion; the walk cost 1-2 s on GitHub's JSON spec, whose text has many "*"
+    if not _is_json(text) and ("*" in text or "<<" in text):
         _check_expansion(data, shown)
     doc = Document(path=path, data=data, text=text, display=shown)
-    if "\\u" in text or "\\U" in text:  # only an escape can make a lone surrogate: UTF-8 text has none
+    if _SURROGATE_ESCAPE.search(text):  # only an escape can make a lone surrogate: UTF-8 text has none
         _refuse_surrogates(doc)
     return doc
 
 
+def _is_json(text: str) -> bool:
+    """Whether ``_parse`` reads ``text`` as JSON (it never falls back to YAML then)."""
+    for char in text:  # the first one that is not white space (no copy of a large text)
+        if not char.isspace():
+            return char in "{["
+    return False
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# \ud800-\udfff as a JSON or YAML escape, with leading zeros for YAML's \U: the cheap test
+# before the walk (GitHub's spec has thousands of other \u escapes)
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 
 
 def _refuse_surrogates(doc: Document) -> None:

@@ -144,7 +144,7 @@ def _load(
     return _Loaded(index, position, path, shown, options, key, inputs, doc, version, set(loaded))
 
 
-def _render(spec: _Loaded) -> _Rendered:
+def _render(spec: _Loaded, code_cache: Path | None = None) -> _Rendered:
     """Normalize and render one spec (its validation runs meanwhile, see ``_settle``)."""
     from .loader import track_loads
     from .normalize import normalize
@@ -157,7 +157,7 @@ def _render(spec: _Loaded) -> _Rendered:
         doc = openapi3(spec.doc, spec.version)  # Swagger 2.0 is converted
         settings = read_settings(doc, spec.options)
         package = normalize(doc, settings, spec.inputs.source, spec.options.allow_invalid, later.append)
-    texts = render_package(package)
+    texts = render_package(package, code_cache)
     root = spec.path.resolve()
     deps = {str(p): _sha(p) for p in sorted(spec.loaded | set(loaded)) if p != root}
     return _Rendered(
@@ -280,7 +280,7 @@ def generate_many(
         todo.append((index, path, shown, options, key, inputs))
 
     # the validator starts first, in its own process; it reads the specs itself
-    with SchemaChecks([(path, shown) for _, path, shown, _, _, _ in todo]) as checks:
+    with SchemaChecks([(path, shown) for _, path, shown, _, _, _ in todo], cache) as checks:
         for number, (index, path, shown, options, key, inputs) in enumerate(todo):
             try:
                 specs.append(_load(number, index, path, shown, options, key, inputs))
@@ -290,7 +290,7 @@ def generate_many(
         pending: list[tuple[_Loaded, _Rendered]] = []
         for spec in specs:
             try:
-                rendered = _render(spec)
+                rendered = _render(spec, cache.folder)
             except Exception:
                 _settle(spec, None, checks)  # a violation explains it better
                 raise

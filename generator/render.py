@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from pathlib import Path
 
 import jinja2
 
 from . import escape, ir
+from .jinjacache import TemplateCodeCache
 from .resources import TEMPLATES
 
 # the client runtime: plain Python modules in templates/runtime/, the same in every package but
@@ -20,10 +22,14 @@ STATIC_FILES = (
 )  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+@lru_cache(maxsize=2)
+def environment(code_cache: Path | None = None) -> jinja2.Environment:
+    """The templates' environment; with ``code_cache`` (a folder) the compiled templates are kept
+    there, so a run does not compile them again (0.4 s of CPU on every run otherwise)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        bytecode_cache=TemplateCodeCache.under(code_cache) if code_cache is not None else None,
+        auto_reload=False,  # the templates do not change while a run renders
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # noqa: S701 - we write Python, not HTML; escaping is per place (escape.py)
         keep_trailing_newline=True,
@@ -51,9 +57,10 @@ def runtime_source(name: str) -> str:
     return (RUNTIME / name).read_text(encoding="utf-8")
 
 
-def render_package(pkg: ir.Package) -> dict[str, str]:
-    """Every file of the package, by path relative to the package folder."""
-    env = environment()
+def render_package(pkg: ir.Package, code_cache: Path | None = None) -> dict[str, str]:
+    """Every file of the package, by path relative to the package folder (``code_cache``: see
+    ``environment``)."""
+    env = environment(code_cache)
     files: dict[str, str] = {}
 
     def render(template: str, target: str, **context: object) -> None:

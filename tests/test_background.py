@@ -94,3 +94,44 @@ def test_the_fast_first_passes_hide_no_finding(tmp_path: Path) -> None:
     assert caught.value.line == 13
     assert caught.value.pointer.endswith("/schema/pattern")
     assert "is not a 'regex'" in caught.value.message
+
+
+def test_a_cached_verdict_skips_the_validator(tmp_path: Path) -> None:
+    from generator.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    paths = [*VALIDATOR_CASES[:2], ROOT / "specs" / "etherpad.yaml"]
+    docs, versions = _docs(paths)
+    with background.SchemaChecks([(p, p.name) for p in paths], cache) as checks:
+        first = [checks.findings(i, d, v) for i, (d, v) in enumerate(zip(docs, versions, strict=True))]
+    with background.SchemaChecks([(p, p.name) for p in paths], cache) as checks:
+        assert checks._process is None, "every verdict came from the cache: no child starts"
+        again = [checks.findings(i, d, v) for i, (d, v) in enumerate(zip(docs, versions, strict=True))]
+    assert again == first == [schema_findings(d, v) for d, v in zip(docs, versions, strict=True)]
+
+
+def test_a_changed_spec_or_a_poisoned_verdict_is_checked_again(tmp_path: Path) -> None:
+    from generator.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(VALIDATOR_CASES[0].read_bytes())
+    docs, versions = _docs([spec])
+    with background.SchemaChecks([(spec, "spec.yaml")], cache) as checks:
+        expected = checks.findings(0, docs[0], versions[0])
+    assert expected
+    for entry in (tmp_path / "cache" / "findings").rglob("*.json"):
+        entry.write_text('[["a", "b"]]')
+    with background.SchemaChecks([(spec, "spec.yaml")], cache) as checks:
+        assert checks._process is not None, "a wrong-shaped verdict is a miss"
+        assert checks.findings(0, docs[0], versions[0]) == expected
+    spec.write_bytes(spec.read_bytes() + b"\n# edited\n")
+    with background.SchemaChecks([(spec, "spec.yaml")], cache) as checks:
+        assert checks._process is not None, "an edited spec is checked again"
+
+
+def test_a_spec_with_refs_to_other_files_is_always_checked(tmp_path: Path) -> None:
+    assert background._local_refs_only({"a": [{"$ref": "#/x"}], "b": {"$ref": "#/y"}})
+    assert not background._local_refs_only({"a": [{"$ref": "other.yaml#/x"}]})
+    shared: dict[str, object] = {"$ref": "#/x"}
+    assert background._local_refs_only({"a": [shared] * 1000, "b": shared})

@@ -129,8 +129,8 @@ def test_a_spec_edit_that_changes_no_code_formats_nothing_and_changes_no_python_
 def test_the_fingerprint_reads_the_versions_importlib_metadata_reads() -> None:
     from importlib import metadata
 
-    from generator.cache import _installed_versions
+    from generator.cache import installed_versions
 
     names = ("black", "jinja2", "pyyaml", "no-such-distribution")
     expected = [f"{name}={metadata.version(name)}" for name in names[:3]] + ["no-such-distribution=?"]
-    assert _installed_versions(names) == expected
+    assert installed_versions(names) == expected
