@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__, ir, types
+from . import __version__, ir, typeexpr
 from .errors import SpecError
 from .escape import py_literal, py_str
 from .examples import call_arguments
@@ -245,7 +245,7 @@ class Normalizer:
         """The Python type of a schema; ``hint`` names inline objects and enums."""
         if not isinstance(schema, dict):
             if schema is True or schema == {} or schema is None or schema is False:
-                return types.ANY
+                return typeexpr.ANY
             raise doc.error(pointer, "a schema must be an object", "write the schema as a mapping")
         if "$ref" in schema:
             target, target_doc, target_pointer = self.resolver.deref(schema, doc, pointer)
@@ -255,7 +255,7 @@ class Normalizer:
     def _named_type(self, schema: Any, pointer: str, doc: Document) -> ir.TypeExpr:
         """The type of a schema reached through a ``$ref``."""
         if not isinstance(schema, dict):
-            return types.ANY
+            return typeexpr.ANY
         name_source = pointer[len(SCHEMAS) :] if pointer.startswith(SCHEMAS) and doc is self.doc else ""
         if name_source and "/" not in name_source:
             kind = self._schema_kind(schema)
@@ -287,8 +287,8 @@ class Normalizer:
     def _class_type(self, name: str) -> ir.TypeExpr:
         enum = self.state.enums.get(name)
         if enum is not None:
-            return types.enum(name, enum.value_type)
-        return types.model(name)
+            return typeexpr.enum(name, enum.value_type)
+        return typeexpr.model(name)
 
     def _inline_type(self, schema: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.TypeExpr:
         union = self._union_members(schema)
@@ -311,36 +311,36 @@ class Normalizer:
                 members = [
                     self._inline_type({**schema, "type": t}, pointer, doc, f"{hint}{pascal_case(t)}") for t in choices
                 ]
-                return types.one_of(members)
+                return typeexpr.one_of(members)
         schema_type = _main_type(schema)
         if schema_type is None and "const" in schema:
             schema_type = _json_type(schema["const"])
         fmt = schema.get("format")
         if schema_type == "string":
             if fmt == "date-time":
-                return types.DATETIME
+                return typeexpr.DATETIME
             if fmt == "date":
-                return types.DATE
+                return typeexpr.DATE
             if self.files and (fmt == "binary" or _binary_content(schema)):
-                return types.FILE
-            return types.STR
+                return typeexpr.FILE
+            return typeexpr.STR
         if schema_type == "integer":
-            return types.INT
+            return typeexpr.INT
         if schema_type == "number":
-            return types.FLOAT
+            return typeexpr.FLOAT
         if schema_type == "boolean":
-            return types.BOOL
+            return typeexpr.BOOL
         if schema_type == "array":
             items = schema.get("items", {})
             if isinstance(items, list):  # tuple validation (not OpenAPI): items of any type
                 items = {}
-            return types.list_of(self.type_of(items, f"{pointer}/items", doc, hint + "Item"))
+            return typeexpr.list_of(self.type_of(items, f"{pointer}/items", doc, hint + "Item"))
         if schema_type == "object" or "additionalProperties" in schema:
             extra = schema.get("additionalProperties", True)
             if isinstance(extra, dict) and extra:
-                return types.dict_of(self.type_of(extra, f"{pointer}/additionalProperties", doc, hint + "Value"))
-            return types.OBJECT
-        return types.ANY
+                return typeexpr.dict_of(self.type_of(extra, f"{pointer}/additionalProperties", doc, hint + "Value"))
+            return typeexpr.OBJECT
+        return typeexpr.ANY
 
     def _union(
         self,
@@ -364,7 +364,7 @@ class Normalizer:
                     implicit.append((target_pointer[len(SCHEMAS) :].replace("~1", "/").replace("~0", "~"), expr))
         disc = schema.get("discriminator")
         if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
-            return types.one_of(typed)
+            return typeexpr.one_of(typed)
         mapping: list[tuple[str, ir.TypeExpr]] = []
         explicit = disc.get("mapping")
         for value, ref in (explicit if isinstance(explicit, dict) else {}).items():
@@ -378,14 +378,14 @@ class Normalizer:
         for value, expr in implicit:
             if expr.annotation not in mapped and all(v != value for v, _ in mapping):
                 mapping.append((value, expr))
-        return types.one_of(typed, disc["propertyName"], mapping)
+        return typeexpr.one_of(typed, disc["propertyName"], mapping)
 
     def _enum_type(self, schema: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.TypeExpr:
         name = self.state.by_pointer.get(pointer)
         if name is None:
             name = self._claim(self._wanted_name(pointer, doc, hint), pointer, doc, inline=not _is_component(pointer))
             self.state.enums[name] = self._build_enum(name, schema)
-        return types.enum(name, self.state.enums[name].value_type)
+        return typeexpr.enum(name, self.state.enums[name].value_type)
 
     def _build_enum(self, name: str, schema: dict[str, Any]) -> ir.Enum:
         values = [v for v in schema["enum"] if v is not None]
@@ -415,7 +415,7 @@ class Normalizer:
                 wanted = class_name(title)
             name = self._claim(wanted, pointer, doc, inline=not component)
             self.state.drafts[name] = _ModelDraft(name, pointer, schema, doc, self.files)
-        return types.model(name)
+        return typeexpr.model(name)
 
     # ---------------------------------------------------------------- models
 
@@ -767,8 +767,8 @@ class Normalizer:
         success, errors = self._responses(op, op_pointer, doc, hint)
         body_types = [r.type for r in success if r.type is not None]
         if body_types and any(r.type is None for r in success):
-            body_types.append(types.NONE)  # a success status without a body returns None
-        return_type = types.union(body_types) if body_types else types.NONE
+            body_types.append(typeexpr.NONE)  # a success status without a body returns None
+        return_type = typeexpr.union(body_types) if body_types else typeexpr.NONE
         accept: list[str] = []
         for response in (*success, *errors):
             for media in response.media_types[:1]:
@@ -915,9 +915,9 @@ class Normalizer:
         media_obj = content[media] if isinstance(content[media], dict) else {}
         schema = media_obj.get("schema", {})
         if encoding == "binary":
-            expr = types.BYTES
+            expr = typeexpr.BYTES
         elif encoding == "text":
-            expr = types.STR
+            expr = typeexpr.STR
         else:
             files = self.files
             self.files = encoding in ("form", "multipart")
@@ -1010,15 +1010,15 @@ class Normalizer:
             media_obj = content[media] if isinstance(content[media], dict) else {}
             schema = media_obj.get("schema")
             if schema is None:
-                return ir.Response(status, description, types.ANY, (media,), "json")
+                return ir.Response(status, description, typeexpr.ANY, (media,), "json")
             schema_pointer = f"{pointer}/content/{escape_pointer_part(media)}/schema"
             expr = self.type_of(schema, schema_pointer, doc, hint)
             target, target_doc, target_pointer = self.resolver.deref(schema, doc, schema_pointer)
             envelope = _envelope(target, target_doc, target_pointer) if status.startswith("2") else None
             return ir.Response(status, description, expr, (media,), "json", envelope)
         if text_media:
-            return ir.Response(status, description, types.STR, (text_media[0],), "text")
-        return ir.Response(status, description, types.BYTES, (media_types[0],), "binary")
+            return ir.Response(status, description, typeexpr.STR, (text_media[0],), "text")
+        return ir.Response(status, description, typeexpr.BYTES, (media_types[0],), "binary")
 
     def _pagination(
         self,
@@ -1453,7 +1453,7 @@ def _fits(value: Any, annotation: str) -> bool | None:
     """Whether a JSON default is a value of a Python type: True, False, or None when the type
     is not one a default can be written for (objects, models, dates)."""
     verdicts: list[bool | None] = []
-    for member in types.union_members(annotation):
+    for member in typeexpr.union_members(annotation):
         if member.startswith("list[") and member.endswith("]"):
             if not isinstance(value, list):
                 verdicts.append(False)
@@ -1692,18 +1692,9 @@ def normalize(
     normalizer = Normalizer(doc, settings, spec_file, allow_invalid, warn)
     try:
         return normalizer.run()
-    except SpecError:
-        raise
-    except RecursionError:
+    except RecursionError:  # the only failure that is the spec's own shape, not a bug
         raise doc.error(
             normalizer.at, "the spec nests schemas too deeply to generate", "flatten the schemas with named components"
-        ) from None
-    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
-        # a shape no check caught (possible with --allow-invalid): name the place at least
-        raise doc.error(
-            normalizer.at,
-            f"cannot generate this part of the spec ({type(exc).__name__}: {exc})",
-            "check it against the OpenAPI specification; if it is valid, this is a clientgen bug: please report it",
         ) from None
 
 
