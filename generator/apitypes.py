@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from . import ir
-from .types import union_members
+from .typeexpr import union_members
 
 
 def _split_args(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .types import union_members
+from .typeexpr import union_members
 
 LINE_LENGTH = 88  # black's default, which the generated packages use
 

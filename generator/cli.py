@@ -311,16 +311,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; no package was half-written", file=sys.stderr)
         return 130
-    except Exception as error:  # a bug in the generator, not the user's mistake
-        import os
+    except Exception as error:  # a bug in the generator, not the user's mistake: shown as one
+        import traceback
 
-        if os.environ.get("CLIENTGEN_DEBUG"):
-            import traceback
-
-            traceback.print_exc()
+        traceback.print_exc()
         print(
             f"internal error: {type(error).__name__}: {error}\n"
-            "This is a bug in clientgen, not in your spec. Set CLIENTGEN_DEBUG=1 to see the traceback.",
+            "This is a bug in clientgen, not in your spec: please report it with the traceback above.",
             file=sys.stderr,
         )
         return 3

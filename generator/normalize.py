@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
 
-from . import __version__, ir, types
+from . import __version__, ir, typeexpr
 from .errors import SpecError
 from .escape import py_literal, py_str
 from .examples import call_arguments
@@ -22,6 +22,7 @@ from .naming import class_name, dedupe, enum_member_name, identifier, pascal_cas
 from .pyname import KEY as PYTHON_NAME
 from .pyname import requested_class_name
 from .refs import Resolver
+from .runtime_names import AMBIGUOUS, CLASS_RESERVED, RUNTIME_EXPORTS, TRANSPORT_NAMES
 from .settings import Settings
 from .wirepath import wire_path
 
@@ -30,7 +31,6 @@ SCHEMAS = "/components/schemas/"
 # A spec name that would shadow a name the generated code uses in the same scope gets a "_".
 # Other builtins (``id``, ``type``, ``format``) stay: shadowing them there is harmless.
 TYPE_NAMES = frozenset({"str", "int", "float", "bool", "list", "dict", "bytes", "datetime"})
-AMBIGUOUS = frozenset({"l", "I", "O"})  # pycodestyle E741/E742: names that look like 1 and 0
 # model attributes: what a model instance already has, and the names its class body reads
 # (``field`` is kept: a property called ``field`` is declared last in its class instead)
 MODEL_RESERVED = frozenset({"to_dict", "from_dict", "additional_properties", "get", "self"}) | TYPE_NAMES | AMBIGUOUS
@@ -52,40 +52,6 @@ CLIENT_RESERVED = (
     | frozenset({"idempotency_header", "env"})
     | AMBIGUOUS
 )
-# the builtins a class name could hide (the generated modules raise and catch some of them), a
-# fixed list so that every Python gives the same names
-BUILTIN_CLASSES = frozenset(
-    """ArithmeticError AssertionError AttributeError BaseException BaseExceptionGroup BlockingIOError
-    BrokenPipeError BufferError BytesWarning ChildProcessError ConnectionAbortedError ConnectionError
-    ConnectionRefusedError ConnectionResetError DeprecationWarning EOFError Ellipsis EncodingWarning
-    EnvironmentError Exception ExceptionGroup FileExistsError FileNotFoundError FloatingPointError
-    FutureWarning GeneratorExit IOError ImportError ImportWarning IndentationError IndexError
-    InterruptedError IsADirectoryError KeyError KeyboardInterrupt LookupError MemoryError
-    ModuleNotFoundError NameError NotADirectoryError NotImplemented NotImplementedError OSError
-    OverflowError PendingDeprecationWarning PermissionError ProcessLookupError PythonFinalizationError
-    RecursionError ReferenceError ResourceWarning RuntimeError RuntimeWarning StopAsyncIteration
-    StopIteration SyntaxError SyntaxWarning SystemError SystemExit TabError TimeoutError
-    UnboundLocalError UnicodeDecodeError UnicodeEncodeError UnicodeError UnicodeTranslateError
-    UnicodeWarning UserWarning ValueError Warning ZeroDivisionError""".split()
-)
-# the per-status error classes, exported from the package's top level like the other errors
-STATUS_ERRORS = (
-    "BadGatewayError", "BadRequestError", "ClientClosedError", "ConflictError", "ForbiddenError",
-    "GatewayTimeoutError", "InternalServerError", "InvalidRequestError", "NotFoundError",
-    "RateLimitError", "ServiceUnavailableError", "UnauthorizedError", "UnprocessableEntityError",
-)  # fmt: skip
-# class names the generated modules import or define besides models, enums and API classes
-CLASS_RESERVED = frozenset(
-    {
-        "Any", "ApiClient", "ApiConnectionError", "ApiError", "ApiResponse", "ApiResultError",
-        "ApiStatusError", "ApiTimeoutError", "AsyncApi", "AsyncApiClient", "AsyncIterator", "Body",
-        "ClientError", "Codec", "DecodeError", "DictOf", "Enum", "EnumOf", "Envelope", "Field", "File",
-        "Iterator", "ListOf", "Literal", "Mapping", "Model", "ModelOf", "Operation", "Param", "REQUIRED",
-        "RequestOptions", "Response", "ResponseDecodeError", "Sequence", "ServerError", "SyncApi",
-        "TYPE_CHECKING", "UNSET", "UnionOf", "Unset", "ANY", "STR", "INT", "FLOAT", "BOOL", "OBJECT",
-        "DATETIME", "DATE", "Pages", "Awaitable", "Callable", "Generic", "TypeVar",
-    }
-) | AMBIGUOUS | BUILTIN_CLASSES | frozenset(STATUS_ERRORS)  # fmt: skip
 # header parameters the OpenAPI specification says to ignore (the client sets these itself)
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 JSON_MEDIA = re.compile(r"^(application/json|text/json|application/[^;]*\+json)(;.*)?$", re.I)
@@ -117,6 +83,15 @@ class _ModelDraft:
     schema: dict[str, Any]
     doc: Document
     files: bool = False  # part of a form or multipart body: binary strings are files
+
+
+class _Placed(NamedTuple):
+    """An operation with the place it comes from, for the checks across operations."""
+
+    op: ir.Operation
+    raw: dict[str, Any]
+    pointer: str
+    doc: Document
 
 
 @dataclass
@@ -245,7 +220,7 @@ class Normalizer:
         """The Python type of a schema; ``hint`` names inline objects and enums."""
         if not isinstance(schema, dict):
             if schema is True or schema == {} or schema is None or schema is False:
-                return types.ANY
+                return typeexpr.ANY
             raise doc.error(pointer, "a schema must be an object", "write the schema as a mapping")
         if "$ref" in schema:
             target, target_doc, target_pointer = self.resolver.deref(schema, doc, pointer)
@@ -255,7 +230,7 @@ class Normalizer:
     def _named_type(self, schema: Any, pointer: str, doc: Document) -> ir.TypeExpr:
         """The type of a schema reached through a ``$ref``."""
         if not isinstance(schema, dict):
-            return types.ANY
+            return typeexpr.ANY
         name_source = pointer[len(SCHEMAS) :] if pointer.startswith(SCHEMAS) and doc is self.doc else ""
         if name_source and "/" not in name_source:
             kind = self._schema_kind(schema)
@@ -287,8 +262,8 @@ class Normalizer:
     def _class_type(self, name: str) -> ir.TypeExpr:
         enum = self.state.enums.get(name)
         if enum is not None:
-            return types.enum(name, enum.value_type)
-        return types.model(name)
+            return typeexpr.enum(name, enum.value_type)
+        return typeexpr.model(name)
 
     def _inline_type(self, schema: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.TypeExpr:
         union = self._union_members(schema)
@@ -311,36 +286,36 @@ class Normalizer:
                 members = [
                     self._inline_type({**schema, "type": t}, pointer, doc, f"{hint}{pascal_case(t)}") for t in choices
                 ]
-                return types.one_of(members)
+                return typeexpr.one_of(members)
         schema_type = _main_type(schema)
         if schema_type is None and "const" in schema:
             schema_type = _json_type(schema["const"])
         fmt = schema.get("format")
         if schema_type == "string":
             if fmt == "date-time":
-                return types.DATETIME
+                return typeexpr.DATETIME
             if fmt == "date":
-                return types.DATE
+                return typeexpr.DATE
             if self.files and (fmt == "binary" or _binary_content(schema)):
-                return types.FILE
-            return types.STR
+                return typeexpr.FILE
+            return typeexpr.STR
         if schema_type == "integer":
-            return types.INT
+            return typeexpr.INT
         if schema_type == "number":
-            return types.FLOAT
+            return typeexpr.FLOAT
         if schema_type == "boolean":
-            return types.BOOL
+            return typeexpr.BOOL
         if schema_type == "array":
             items = schema.get("items", {})
             if isinstance(items, list):  # tuple validation (not OpenAPI): items of any type
                 items = {}
-            return types.list_of(self.type_of(items, f"{pointer}/items", doc, hint + "Item"))
+            return typeexpr.list_of(self.type_of(items, f"{pointer}/items", doc, hint + "Item"))
         if schema_type == "object" or "additionalProperties" in schema:
             extra = schema.get("additionalProperties", True)
             if isinstance(extra, dict) and extra:
-                return types.dict_of(self.type_of(extra, f"{pointer}/additionalProperties", doc, hint + "Value"))
-            return types.OBJECT
-        return types.ANY
+                return typeexpr.dict_of(self.type_of(extra, f"{pointer}/additionalProperties", doc, hint + "Value"))
+            return typeexpr.OBJECT
+        return typeexpr.ANY
 
     def _union(
         self,
@@ -364,7 +339,7 @@ class Normalizer:
                     implicit.append((target_pointer[len(SCHEMAS) :].replace("~1", "/").replace("~0", "~"), expr))
         disc = schema.get("discriminator")
         if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
-            return types.one_of(typed)
+            return typeexpr.one_of(typed)
         mapping: list[tuple[str, ir.TypeExpr]] = []
         explicit = disc.get("mapping")
         for value, ref in (explicit if isinstance(explicit, dict) else {}).items():
@@ -378,14 +353,14 @@ class Normalizer:
         for value, expr in implicit:
             if expr.annotation not in mapped and all(v != value for v, _ in mapping):
                 mapping.append((value, expr))
-        return types.one_of(typed, disc["propertyName"], mapping)
+        return typeexpr.one_of(typed, disc["propertyName"], mapping)
 
     def _enum_type(self, schema: dict[str, Any], pointer: str, doc: Document, hint: str) -> ir.TypeExpr:
         name = self.state.by_pointer.get(pointer)
         if name is None:
             name = self._claim(self._wanted_name(pointer, doc, hint), pointer, doc, inline=not _is_component(pointer))
             self.state.enums[name] = self._build_enum(name, schema)
-        return types.enum(name, self.state.enums[name].value_type)
+        return typeexpr.enum(name, self.state.enums[name].value_type)
 
     def _build_enum(self, name: str, schema: dict[str, Any]) -> ir.Enum:
         values = [v for v in schema["enum"] if v is not None]
@@ -415,7 +390,7 @@ class Normalizer:
                 wanted = class_name(title)
             name = self._claim(wanted, pointer, doc, inline=not component)
             self.state.drafts[name] = _ModelDraft(name, pointer, schema, doc, self.files)
-        return types.model(name)
+        return typeexpr.model(name)
 
     # ---------------------------------------------------------------- models
 
@@ -507,7 +482,7 @@ class Normalizer:
                 )
                 free_form = own.type.annotation.startswith(("Any", "dict[str, Any]"))
                 if own.annotation != inherited.annotation and not free_form:
-                    fields.append(_replace(own, overrides=True))
+                    fields.append(replace(own, overrides=True))
                 continue
             python = identifier(snake_case(wire), "field_", MODEL_RESERVED)
             while python in taken:
@@ -658,7 +633,7 @@ class Normalizer:
                     cases.append(ir.DiscriminatorCase(self._implicit_value(models[child]), child))
             model = models[draft.name]
             subtypes = tuple(c for c in cases if _descends(models, c.model, draft.name))
-            models[draft.name] = _replace(model, discriminator=ir.Discriminator(prop, tuple(cases)), subtypes=subtypes)
+            models[draft.name] = replace(model, discriminator=ir.Discriminator(prop, tuple(cases)), subtypes=subtypes)
             for case in subtypes:
                 if case.model != draft.name and sum(c.model == case.model for c in subtypes) == 1:
                     # a subtype redeclares the discriminator with its value as the default, so
@@ -667,10 +642,10 @@ class Normalizer:
                     parent = next((f for f in sub.init_fields if f.wire_name == prop), None)
                     if parent is None or "str" not in parent.type.annotation.split(" | "):
                         continue
-                    default = _replace(parent, default=py_literal(case.value))
+                    default = replace(parent, default=py_literal(case.value))
                     own = tuple(f for f in sub.fields if f.wire_name != prop)
                     init = tuple(default if f.wire_name == prop else f for f in sub.init_fields)
-                    models[case.model] = _replace(sub, fields=(default, *own), init_fields=init)
+                    models[case.model] = replace(sub, fields=(default, *own), init_fields=init)
         return _topological(models)
 
     def _implicit_value(self, model: ir.Model) -> str:
@@ -756,7 +731,7 @@ class Normalizer:
         for param, pointer, param_doc in self._parameters(op, op_pointer, doc, shared, item_pointer):
             params.append(self._parameter(param, pointer, param_doc, hint))
         names = dedupe([p.python_name for p in params])
-        params = [_replace(p, python_name=n) for p, n in zip(params, names, strict=True)]
+        params = [replace(p, python_name=n) for p, n in zip(params, names, strict=True)]
 
         body = self._body(op, op_pointer, doc, hint, {p.python_name for p in params})
         required = [p for p in params if p.required]
@@ -767,8 +742,8 @@ class Normalizer:
         success, errors = self._responses(op, op_pointer, doc, hint)
         body_types = [r.type for r in success if r.type is not None]
         if body_types and any(r.type is None for r in success):
-            body_types.append(types.NONE)  # a success status without a body returns None
-        return_type = types.union(body_types) if body_types else types.NONE
+            body_types.append(typeexpr.NONE)  # a success status without a body returns None
+        return_type = typeexpr.union(body_types) if body_types else typeexpr.NONE
         accept: list[str] = []
         for response in (*success, *errors):
             for media in response.media_types[:1]:
@@ -915,9 +890,9 @@ class Normalizer:
         media_obj = content[media] if isinstance(content[media], dict) else {}
         schema = media_obj.get("schema", {})
         if encoding == "binary":
-            expr = types.BYTES
+            expr = typeexpr.BYTES
         elif encoding == "text":
-            expr = types.STR
+            expr = typeexpr.STR
         else:
             files = self.files
             self.files = encoding in ("form", "multipart")
@@ -1010,15 +985,15 @@ class Normalizer:
             media_obj = content[media] if isinstance(content[media], dict) else {}
             schema = media_obj.get("schema")
             if schema is None:
-                return ir.Response(status, description, types.ANY, (media,), "json")
+                return ir.Response(status, description, typeexpr.ANY, (media,), "json")
             schema_pointer = f"{pointer}/content/{escape_pointer_part(media)}/schema"
             expr = self.type_of(schema, schema_pointer, doc, hint)
             target, target_doc, target_pointer = self.resolver.deref(schema, doc, schema_pointer)
             envelope = _envelope(target, target_doc, target_pointer) if status.startswith("2") else None
             return ir.Response(status, description, expr, (media,), "json", envelope)
         if text_media:
-            return ir.Response(status, description, types.STR, (text_media[0],), "text")
-        return ir.Response(status, description, types.BYTES, (media_types[0],), "binary")
+            return ir.Response(status, description, typeexpr.STR, (text_media[0],), "text")
+        return ir.Response(status, description, typeexpr.BYTES, (media_types[0],), "binary")
 
     def _pagination(
         self,
@@ -1182,36 +1157,34 @@ class Normalizer:
         self._register_components()
         first_pass = self._operations()
         self._build_models()
-        grouped: dict[str, list[ir.Operation]] = {}
         models = self._finish_models()
         by_name = {m.name: m for m in models}
-        raw_ops: dict[int, tuple[dict[str, Any], str, Document]] = {}
+        grouped: dict[str, list[_Placed]] = {}
         for tag, op, raw, pointer, doc in first_pass:
             self.at = pointer
             pagination = self._pagination(raw, pointer, doc, op.method_name, list(op.params), op.return_type)
             body = op.body if op.body and op.body.required else None
             args, example_models, needs_datetime = call_arguments(op.params, body, by_name)
-            op = _replace(
+            op = replace(
                 op,
                 pagination=pagination,
                 example_args=args,
                 example_models=example_models,
                 example_datetime=needs_datetime,
             )
-            raw_ops[id(op)] = (raw, pointer, doc)
-            grouped.setdefault(tag, []).append(op)
+            grouped.setdefault(tag, []).append(_Placed(op, raw, pointer, doc))
         apis = []
         # tags that give one class name ("pet", "Pet") share the class
-        by_class: dict[str, list[tuple[str, list[ir.Operation]]]] = {}
-        for tag, ops in grouped.items():
+        by_class: dict[str, list[tuple[str, list[_Placed]]]] = {}
+        for tag, tag_placed in grouped.items():
             name = class_name(tag, "Tag") + "Api"
             if {name, "Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse"} & CLASS_RESERVED:
                 name = name[: -len("Api")] + "TagApi"
-            by_class.setdefault(name, []).append((tag, ops))
-        _refuse_class_clashes(by_class, raw_ops)
+            by_class.setdefault(name, []).append((tag, tag_placed))
+        _refuse_class_clashes(by_class)
         modules: set[str] = set()
         for name, tagged in by_class.items():
-            ops = [op for _, tag_ops in tagged for op in tag_ops]
+            placed = [op for _, tag_ops in tagged for op in tag_ops]
             for clash in (name, "Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse"):
                 if clash in self.state.names:
                     owner = self.state.names[clash]
@@ -1221,7 +1194,7 @@ class Normalizer:
                         f"the API class {clash} (from the tag {tagged[0][0]!r}) collides with a model of that name",
                         f"rename the tag or change the {PYTHON_NAME}" if chosen else "rename the tag or the schema",
                     )
-            ops = self._unique_methods(name, ops, raw_ops)
+            ops = self._unique_methods(name, placed)
             module = snake_case(name)
             number = 2
             while module in modules:
@@ -1272,23 +1245,20 @@ class Normalizer:
             mutual_tls=self.mutual_tls,
         )
 
-    def _unique_methods(
-        self, api: str, ops: list[ir.Operation], raw_ops: dict[int, tuple[dict[str, Any], str, Document]]
-    ) -> list[ir.Operation]:
+    def _unique_methods(self, api: str, placed: list[_Placed]) -> list[ir.Operation]:
         """Two operations may not share a method name; a name we made up (no operationId) is
         numbered instead, one from two operationIds is an error."""
         seen: dict[str, ir.Operation] = {}
         out: list[ir.Operation] = []
         places: list[tuple[str, Document]] = []
-        for op in ops:
-            raw, pointer, doc = raw_ops[id(op)]
+        for op, raw, pointer, doc in placed:
             explicit = isinstance(raw.get("operationId"), str) and raw["operationId"].strip()
             if op.method_name in seen and not explicit:
                 number = 2
                 while f"{op.method_name}_{number}" in seen:
                     number += 1
                 name = f"{op.method_name}_{number}"
-                op = _replace(op, method_name=name, constant_name="_" + name.upper())
+                op = replace(op, method_name=name, constant_name="_" + name.upper())
             if op.method_name in seen:
                 other = seen[op.method_name]
                 where = f"{pointer}/operationId" if explicit else pointer
@@ -1314,7 +1284,7 @@ class Normalizer:
             if iterator is not None:
                 seen[iterator] = op
         constants = dedupe([op.constant_name for op in out])
-        return [_replace(op, constant_name=c) for op, c in zip(out, constants, strict=True)]
+        return [replace(op, constant_name=c) for op, c in zip(out, constants, strict=True)]
 
     def _schema_name(self, ref: str) -> str:
         """The snake_case name of a referenced schema: its x-python-name keeps it when upstream
@@ -1453,7 +1423,7 @@ def _fits(value: Any, annotation: str) -> bool | None:
     """Whether a JSON default is a value of a Python type: True, False, or None when the type
     is not one a default can be written for (objects, models, dates)."""
     verdicts: list[bool | None] = []
-    for member in types.union_members(annotation):
+    for member in typeexpr.union_members(annotation):
         if member.startswith("list[") and member.endswith("]"):
             if not isinstance(value, list):
                 verdicts.append(False)
@@ -1498,12 +1468,6 @@ def _choose_request_media(media_types: tuple[str, ...]) -> tuple[str, str]:
         if low.startswith("text/"):
             return media, "text"
     return media_types[0], "binary"
-
-
-def _replace(obj: Any, **changes: Any) -> Any:
-    from dataclasses import replace
-
-    return replace(obj, **changes)
 
 
 def _descends(models: dict[str, ir.Model], name: str, ancestor: str) -> bool:
@@ -1589,34 +1553,6 @@ def _models_imports(models: tuple[ir.Model, ...]) -> ir.Imports:
     return ir.Imports(_imports(runtime), (), (), _imports(typing), uses_datetime)
 
 
-RUNTIME_EXPORTS = {
-    "._model": ("UNSET", "Unset"),
-    "._transport": (
-        "ApiResponse",
-        "AsyncPage",
-        "AsyncStreamedResponse",
-        "Page",
-        "RequestOptions",
-        "StreamedResponse",
-        "afirst_page",
-        "first_page",
-    ),
-    ".client": ("ApiClient", "AsyncApiClient"),
-    ".errors": (
-        "ApiConnectionError",
-        "ApiError",
-        "ApiResultError",
-        "ApiStatusError",
-        "ApiTimeoutError",
-        "ClientError",
-        "DecodeError",
-        "ResponseDecodeError",
-        "ServerError",
-        *STATUS_ERRORS,
-    ),
-}
-
-
 def _public_names(
     apis: list[ir.Api], models: list[str]
 ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, tuple[str, ...]], ...]]:
@@ -1651,10 +1587,7 @@ def _api_imports(ops: list[ir.Operation]) -> ir.Imports:
     runtime, models, _, _ = _collect_types(converting)  # codecs name models and runtime helpers only
     _, all_models, any_in_signature, dt_in_signature = _collect_types(exprs)
     models |= all_models
-    transport = {
-        "Operation", "RequestOptions", "AsyncApi", "SyncApi", "async_method", "async_raw_method", "raw_method",
-        "async_stream_method", "stream_method",
-    }  # fmt: skip
+    transport = set(TRANSPORT_NAMES)
     if any(op.success or op.errors for op in ops):
         transport.add("Response")
     if any(op.params for op in ops):
@@ -1692,18 +1625,9 @@ def normalize(
     normalizer = Normalizer(doc, settings, spec_file, allow_invalid, warn)
     try:
         return normalizer.run()
-    except SpecError:
-        raise
-    except RecursionError:
+    except RecursionError:  # the only failure that is the spec's own shape, not a bug
         raise doc.error(
             normalizer.at, "the spec nests schemas too deeply to generate", "flatten the schemas with named components"
-        ) from None
-    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
-        # a shape no check caught (possible with --allow-invalid): name the place at least
-        raise doc.error(
-            normalizer.at,
-            f"cannot generate this part of the spec ({type(exc).__name__}: {exc})",
-            "check it against the OpenAPI specification; if it is valid, this is a clientgen bug: please report it",
         ) from None
 
 
@@ -1756,7 +1680,7 @@ def _unique(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:
 
 
 def _refuse_class_clashes(
-    by_class: dict[str, list[tuple[str, list[ir.Operation]]]], raw_ops: dict[int, tuple[dict[str, Any], str, Document]]
+    by_class: dict[str, list[tuple[str, list[_Placed]]]],
 ) -> None:
     """Each tag's API class comes in four: ``FooApi``, ``AsyncFooApi`` and their raw-response
     twins; the tags ``Foo`` and ``AsyncFoo`` would both define ``AsyncFooApi``."""
@@ -1765,7 +1689,8 @@ def _refuse_class_clashes(
         for made in (name, "Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse"):
             other = owners.setdefault(made, tagged[0][0])
             if other != tagged[0][0]:
-                _, pointer, doc = raw_ops[id(tagged[0][1][0])]
+                first = tagged[0][1][0]
+                pointer, doc = first.pointer, first.doc
                 raise doc.error(
                     pointer,
                     f"the tags {other!r} and {tagged[0][0]!r} both give the API class {made}",

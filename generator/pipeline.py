@@ -45,7 +45,7 @@ class _Rendered:
     version: str  # of the generated package
     deps: dict[str, str]  # other files the spec's $refs read, with their hashes
     warnings: tuple[str, ...] = ()
-    later: tuple[Any, ...] = ()  # the later stages' findings (SpecError), until _settle words them
+    later: tuple[SpecError, ...] = ()  # the later stages' findings, until _settle words them
 
 
 def _warning_text(problem: Any) -> str:
@@ -118,30 +118,58 @@ def _inputs(path: Path, output: Path) -> _Inputs:
     )
 
 
-@dataclass
-class _Loaded:
-    index: int  # position among the specs being generated (the validator's numbering)
-    position: int  # position in the caller's list
+@dataclass(frozen=True)
+class _Job:
+    """A spec whose package is not in the cache: what its stages need to know about it."""
+
+    position: int  # in the caller's list
     path: Path
     shown: str
     options: Options
     key: str | None  # the package cache key
     inputs: _Inputs
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A job whose spec was read and prepared for validation."""
+
+    job: _Job
+    index: int  # position among the jobs (the validator's numbering)
     doc: Any  # loader.Document, as read
     version: str  # "2.0", "3.0" or "3.1"
-    loaded: set[Path]  # files its $refs read
+    loaded: frozenset[Path]  # files its $refs read
 
 
-def _load(
-    index: int, position: int, path: Path, shown: str, options: Options, key: str | None, inputs: _Inputs
-) -> _Loaded:
+@dataclass(frozen=True)
+class _Loads:
+    """The jobs read in order up to the first spec that cannot be read, if any: that error is
+    raised only after the specs before it have reported theirs."""
+
+    loaded: list[_Loaded]
+    unreadable: SpecError | None
+
+
+def _load(index: int, job: _Job) -> _Loaded:
     from .loader import load_document, track_loads
     from .validate import prepare
 
     with track_loads() as loaded:
-        doc = load_document(path, shown)
+        doc = load_document(job.path, job.shown)
         version = prepare(doc)
-    return _Loaded(index, position, path, shown, options, key, inputs, doc, version, set(loaded))
+    return _Loaded(job, index, doc, version, frozenset(loaded))
+
+
+def _load_all(jobs: list[_Job]) -> _Loads:
+    from .errors import SpecError
+
+    specs: list[_Loaded] = []
+    for index, job in enumerate(jobs):
+        try:
+            specs.append(_load(index, job))
+        except SpecError as error:
+            return _Loads(specs, error)
+    return _Loads(specs, None)
 
 
 def _render(spec: _Loaded, code_cache: Path | None = None) -> _Rendered:
@@ -155,13 +183,13 @@ def _render(spec: _Loaded, code_cache: Path | None = None) -> _Rendered:
     later: list[SpecError] = []  # the later stages' warnings, shown after the validator's
     with track_loads() as loaded:
         doc = openapi3(spec.doc, spec.version)  # Swagger 2.0 is converted
-        settings = read_settings(doc, spec.options)
-        package = normalize(doc, settings, spec.inputs.source, spec.options.allow_invalid, later.append)
+        settings = read_settings(doc, spec.job.options)
+        package = normalize(doc, settings, spec.job.inputs.source, spec.job.options.allow_invalid, later.append)
     texts = render_package(package, code_cache)
-    root = spec.path.resolve()
+    root = spec.job.path.resolve()
     deps = {str(p): _sha(p) for p in sorted(spec.loaded | set(loaded)) if p != root}
     return _Rendered(
-        spec=spec.shown,
+        spec=spec.job.shown,
         package=package.package,
         texts=texts,
         raw=frozenset(name for name in texts if not name.endswith(".py") or name in STATIC_FILES),
@@ -179,7 +207,7 @@ def _settle(spec: _Loaded, rendered: _Rendered | None, checks: Any) -> _Rendered
     from .validate import report
 
     warnings = _Warnings()
-    report(checks.findings(spec.index, spec.doc, spec.version), spec.options.allow_invalid, warnings.add)
+    report(checks.findings(spec.index, spec.doc, spec.version), spec.job.options.allow_invalid, warnings.add)
     if rendered is None:
         return None
     for problem in rendered.later:
@@ -246,6 +274,50 @@ def _encodable(text: str) -> bool:
     return True
 
 
+def _formatted(rendered: list[_Rendered], cache: Cache) -> list[dict[str, str]]:
+    """Every package's texts, its Python black-formatted: all packages in one batch (so a worker
+    pool shares the work), each result put back under the package and file it came from."""
+    from .format import format_sources
+
+    places = [(number, name) for number, r in enumerate(rendered) for name in r.texts if name not in r.raw]
+    items = [(f"{rendered[number].spec}::{name}", rendered[number].texts[name]) for number, name in places]
+    texts = [dict(r.texts) for r in rendered]
+    for (number, name), text in zip(places, format_sources(items, cache), strict=True):
+        texts[number][name] = text
+    return texts
+
+
+def _finish(spec: _Loaded, r: _Rendered, texts: dict[str, str], cache: Cache) -> GeneratedPackage:
+    """The package with the files it carries about itself, kept in the cache."""
+    from .manifest import complete_package
+
+    job = spec.job
+    # the manifest hashes the final bytes, so it comes after formatting
+    files = complete_package(
+        {name: texts[name].encode("utf-8") for name in texts},
+        package=r.package,
+        version=r.version,
+        spec=job.path,
+        spec_bytes=job.inputs.spec if job.inputs.spec is not None else job.path.read_bytes(),
+        source=job.inputs.source,
+        recipe=job.inputs.recipe,
+        recipe_shown=job.inputs.recipe_shown,
+        changes=job.inputs.changes,
+    )
+    if job.key is not None:
+        entry = {
+            "package": r.package,
+            "operations": r.operations,
+            "models": r.models,
+            "deps": r.deps,
+            "warnings": list(r.warnings),
+            # the shipped spec is UTF-8 (the loader decoded it); surrogates keep any byte exact
+            "files": {name: content.decode("utf-8", "surrogateescape") for name, content in files.items()},
+        }
+        cache.put("package", job.key, entry)
+    return GeneratedPackage(r.spec, r.package, files, r.operations, r.models, r.warnings)
+
+
 def generate_many(
     paths: Sequence[Path],
     cache: Cache | None = None,
@@ -259,78 +331,42 @@ def generate_many(
     """
     from .background import SchemaChecks
     from .errors import SpecError
-    from .format import format_sources
-    from .manifest import complete_package
 
     cache = cache or Cache(None)
     per_spec = list(options) if isinstance(options, Sequence) else [options or Options()] * len(paths)
     done: dict[int, GeneratedPackage] = {}
-    todo: list[tuple[int, Path, str, Options, str | None, _Inputs]] = []
-    specs: list[_Loaded] = []
-    stop: SpecError | None = None  # a spec that cannot be read: reported after those before it
-    for index, path in enumerate(paths):
-        options = per_spec[index]
+    jobs: list[_Job] = []
+    for position, path in enumerate(paths):
         shown = display_path(path)
         inputs = _inputs(path, output)
-        key = inputs.key(shown, options) if cache.folder is not None else None
+        key = inputs.key(shown, per_spec[position]) if cache.folder is not None else None
         hit = _cached(cache.get("package", key), shown) if key else None
         if hit is not None:
-            done[index] = hit
-            continue
-        todo.append((index, path, shown, options, key, inputs))
+            done[position] = hit
+        else:
+            jobs.append(_Job(position, path, shown, per_spec[position], key, inputs))
 
     # the validator starts first, in its own process; it reads the specs itself
-    with SchemaChecks([(path, shown) for _, path, shown, _, _, _ in todo], cache) as checks:
-        for number, (index, path, shown, options, key, inputs) in enumerate(todo):
+    with SchemaChecks([(job.path, job.shown) for job in jobs], cache) as checks:
+        loads = _load_all(jobs)
+        rendered: list[_Rendered] = []
+        for spec in loads.loaded:
             try:
-                specs.append(_load(number, index, path, shown, options, key, inputs))
-            except SpecError as error:
-                stop = error
-                break
-        pending: list[tuple[_Loaded, _Rendered]] = []
-        for spec in specs:
-            try:
-                rendered = _render(spec, cache.folder)
+                rendered.append(_render(spec, cache.folder))
             except Exception:
                 _settle(spec, None, checks)  # a violation explains it better
                 raise
-            pending.append((spec, rendered))
-        items = [(f"{r.spec}::{n}", text) for _, r in pending for n, text in r.texts.items() if n not in r.raw]
         try:
-            formatted = iter(format_sources(items, cache))
+            texts = _formatted(rendered, cache)
         except SpecError:
-            for spec in specs:
-                _settle(spec, None, checks)
+            for spec in loads.loaded:
+                _settle(spec, None, checks)  # a violation explains it better
             raise
-        pending = [(spec, _settle(spec, rendered, checks) or rendered) for spec, rendered in pending]
-    if stop is not None:
-        raise stop
-    for spec, r in pending:
-        texts = {name: text if name in r.raw else next(formatted) for name, text in r.texts.items()}
-        # the manifest hashes the final bytes, so it comes after formatting
-        files = complete_package(
-            {name: texts[name].encode("utf-8") for name in texts},
-            package=r.package,
-            version=r.version,
-            spec=spec.path,
-            spec_bytes=spec.inputs.spec if spec.inputs.spec is not None else spec.path.read_bytes(),
-            source=spec.inputs.source,
-            recipe=spec.inputs.recipe,
-            recipe_shown=spec.inputs.recipe_shown,
-            changes=spec.inputs.changes,
-        )
-        done[spec.position] = GeneratedPackage(r.spec, r.package, files, r.operations, r.models, r.warnings)
-        if spec.key is not None:
-            entry = {
-                "package": r.package,
-                "operations": r.operations,
-                "models": r.models,
-                "deps": r.deps,
-                "warnings": list(r.warnings),
-                # the shipped spec is UTF-8 (the loader decoded it); surrogates keep any byte exact
-                "files": {name: content.decode("utf-8", "surrogateescape") for name, content in files.items()},
-            }
-            cache.put("package", spec.key, entry)
+        settled = [_settle(spec, r, checks) or r for spec, r in zip(loads.loaded, rendered, strict=True)]
+    if loads.unreadable is not None:
+        raise loads.unreadable
+    for spec, r, package_texts in zip(loads.loaded, settled, texts, strict=True):
+        done[spec.job.position] = _finish(spec, r, package_texts, cache)
     return [done[i] for i in range(len(paths))]
 
 

@@ -280,6 +280,26 @@ def test_real_process_exit_codes(project: Path) -> None:
     assert "Traceback" not in broken.stderr
 
 
+def test_a_bug_in_the_generator_exits_3_with_its_traceback(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An exception that is not a SpecError is a bug: exit 3, the traceback, never "your spec is wrong"."""
+    import generator.normalize
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise AttributeError("'NoneType' object has no attribute 'name'")
+
+    monkeypatch.setattr(generator.normalize, "normalize", broken)
+    before = snapshot(project / "generated")
+    assert main(["generate", "--no-cache", "specs/libtes.yaml"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err
+    assert "AttributeError: 'NoneType' object has no attribute 'name'" in err
+    assert "a bug in clientgen, not in your spec" in err
+    assert "error: specs/libtes.yaml" not in err
+    assert snapshot(project / "generated") == before
+
+
 # ---------------------------------------------------------------- broken specs
 
 BROKEN = {

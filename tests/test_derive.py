@@ -24,7 +24,7 @@ from generator.upstream.derive import derive, derive_from
 from generator.upstream.overlay import get_node, parse_target
 from generator.upstream.pin import pin
 from generator.upstream.recipe import TODO_REASON, Selection, dump_recipe, load_recipe, parse_recipe_text
-from generator.upstream.select import Where, select
+from generator.upstream.selection import Where, select
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"

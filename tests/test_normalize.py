@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import ir, types
+from generator import ir, typeexpr
 from generator.errors import SpecError
 from generator.loader import load_document
 from generator.normalize import normalize
@@ -698,4 +698,4 @@ def test_undeclared_security_scheme_is_reported(write_spec: Callable[..., Path])
     ],
 )
 def test_union_members_split_only_at_the_top_level(annotation: str, members: list[str]) -> None:
-    assert types.union_members(annotation) == members
+    assert typeexpr.union_members(annotation) == members

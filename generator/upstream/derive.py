@@ -19,7 +19,7 @@ from ..pipeline import display_path
 from .emit import dump
 from .overlay import Conflict, NoNode, apply, get_node, parse_target
 from .recipe import RECIPE_SUFFIX, Recipe, load_recipe
-from .select import Where, load_snapshot, select
+from .selection import Where, load_snapshot, select
 
 Path_ = tuple[str | int, ...]
 DERIVED_MARK = "derived by clientgen from "

@@ -24,7 +24,7 @@ from .files import write_if_changed
 from .overlay import Action
 from .recipe import Recipe, Selection, Upstream, dump_recipe, parse_recipe_text, recipe_path_for
 from .reorder import PROPERTY_ORDER, RESPONSE_ORDER, upstream_order
-from .select import Where, load_snapshot, select
+from .selection import Where, load_snapshot, select
 from .treediff import diff, identical, is_replacement
 
 NO_COMMENT = "TODO: say why (no comment at this place in the curated spec)"

@@ -11,7 +11,7 @@ from ..pipeline import display_path
 from .derive import sha256_hex
 from .files import write_if_changed
 from .recipe import dump_recipe, load_recipe, parse_recipe_text
-from .select import load_snapshot
+from .selection import load_snapshot
 
 
 def pin(recipe_path: Path, new_file: Path, origin: Mapping[str, str]) -> None:

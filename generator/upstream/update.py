@@ -151,7 +151,7 @@ def _operations(data: Any) -> dict[str, tuple[str, ...]]:
 def _news(recipe: Recipe, old: bytes, new: bytes) -> tuple[str, ...]:
     """Operations the new upstream file adds under a tag of a kept operation, and the recipe does not select:
     what a curator would want to hear of ("upstream added X under Project Workflow Session")."""
-    from .select import load_snapshot
+    from .selection import load_snapshot
 
     shown = display_path(recipe.snapshot_path)
     before = _operations(load_snapshot(recipe.snapshot_path, shown, old).data)
@@ -180,7 +180,7 @@ def _base_values(recipe: Recipe, indexes: Sequence[int]) -> dict[int, object]:
     """What each conflicting action's target was in the pinned snapshot when the action applied (the
     three-way merge's base), by replaying the overlay up to it; absent where it cannot be had."""
     from .overlay import NoNode, apply
-    from .select import Where, load_snapshot, select
+    from .selection import Where, load_snapshot, select
 
     found: dict[int, object] = {}
     try:
