@@ -176,6 +176,7 @@ class Operation:
     example_args: tuple[str, ...] = ()  # keyword arguments of an example call, as source
     example_models: tuple[str, ...] = ()  # model classes the example constructs
     example_datetime: bool = False  # the example needs ``import datetime``
+    idempotency_header: str = ""  # the header the spec documents for an idempotency key, "" for none
 
 
 @dataclass(frozen=True)
@@ -246,3 +247,10 @@ class Package:
     showcase: tuple[int, int] = (0, 0)  # (api, operation) indexes of the README's example call
     has_pagination: bool = False
     mutual_tls: bool = False  # an operation accepts mutual TLS (configured on the httpx client)
+
+    @property
+    def idempotency_methods(self) -> tuple[str, ...]:
+        """``Class.method`` of the operations whose spec documents an idempotency-key header."""
+        return tuple(
+            f"{api.class_name}.{op.method_name}" for api in self.apis for op in api.operations if op.idempotency_header
+        )

@@ -768,6 +768,7 @@ class Normalizer:
             pagination=None,
             constant_name="_" + method_name.upper().rstrip("_"),
             wire_path=wire_path(path),
+            idempotency_header=_idempotency_header(ordered),
         )
 
     def _requirements(self, op: dict[str, Any], op_pointer: str, doc: Document) -> tuple[tuple[str, ...], ...]:
@@ -1696,3 +1697,15 @@ def _refuse_class_clashes(
                     f"the tags {other!r} and {tagged[0][0]!r} both give the API class {made}",
                     "rename one of the tags (the async class of the tag 'Foo' is AsyncFooApi)",
                 )
+
+
+# header parameters that carry an idempotency key (Stripe, Adyen, PayPal, the IETF draft's name)
+IDEMPOTENCY_HEADERS = frozenset({"idempotency-key", "x-idempotency-key"})
+
+
+def _idempotency_header(params: list[ir.Parameter]) -> str:
+    """The header an operation documents for an idempotency key, so a retried call sends one."""
+    for param in params:
+        if param.location == "header" and param.wire_name.lower() in IDEMPOTENCY_HEADERS:
+            return param.wire_name
+    return ""
