@@ -7,12 +7,11 @@ import os
 from pathlib import Path
 
 import jinja2
-import pytest
 
 from generator.jinjacache import TemplateCodeCache
 from generator.render import environment
 
-NAME = "package/errors.py.j2"
+NAME = "package/client.py.j2"
 
 
 def _compiles(cache: Path) -> int:
@@ -58,14 +57,11 @@ def test_a_folder_others_can_write_is_not_read(tmp_path: Path) -> None:
         os.chmod(folder, 0o700)
 
 
-@pytest.mark.skipif(os.getuid() == 0, reason="root writes into read-only folders")
-def test_a_read_only_cache_only_costs_speed(tmp_path: Path) -> None:
-    os.chmod(tmp_path, 0o500)
-    try:
-        assert _compiles(tmp_path) == 1
-        assert _entries(tmp_path) == []
-    finally:
-        os.chmod(tmp_path, 0o700)
+def test_a_cache_that_cannot_be_written_only_costs_speed(tmp_path: Path) -> None:
+    (tmp_path / "jinja").write_text("a file where the folder goes", encoding="utf-8")  # fails for root too
+    assert _compiles(tmp_path) == 1
+    assert _compiles(tmp_path) == 1  # nothing was kept, so it compiles again
+    assert (tmp_path / "jinja").read_text(encoding="utf-8") == "a file where the folder goes"
 
 
 def test_the_cache_folder_is_named_by_the_generator(tmp_path: Path) -> None:
