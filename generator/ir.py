@@ -146,11 +146,7 @@ class Pagination:
     next_token_wire: str | None  # wire name of the response property with the next token
     token_param: str | None  # python parameter that takes the token
     offset_param: str | None  # python parameter with the start index (offset paging)
-    limit_param: str | None
-    # positions in the operation's argument tuple (-1: none) the runtime's pager moves
-    token_index: int
-    offset_index: int
-    limit_index: int
+    limit_param: str | None  # the runtime's pager moves these parameters by name
 
 
 @dataclass(frozen=True)

@@ -1052,7 +1052,6 @@ class Normalizer:
             raise doc.error(
                 where, "x-pagination needs 'next-token' + 'token-param' or 'offset-param'", "see specs/README.md"
             )
-        positions = {p.python_name: index for index, p in enumerate(params)}
         limit_param = param("limit-param")
         return ir.Pagination(
             method_name="iter_" + op_name,
@@ -1063,9 +1062,6 @@ class Normalizer:
             token_param=token_param,
             offset_param=offset_param,
             limit_param=limit_param,
-            token_index=positions[token_param] if token_param else -1,
-            offset_index=positions[offset_param] if offset_param else -1,
-            limit_index=positions[limit_param] if limit_param else -1,
         )
 
     # ---------------------------------------------------------------- security, servers
