@@ -85,7 +85,7 @@ $(NODE_STAMP): package.json package-lock.json
 node-deps: $(NODE_DEPS)
 
 test: $(STAMP) $(NODE_DEPS)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 test-peers: $(STAMP) $(NODE_DEPS)
 	$(BIN)/python -m pytest tests/peers

@@ -28,8 +28,10 @@ SCRIPT = (
 ).format(root=str(ROOT), site=sysconfig.get_paths()["purelib"])
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.01, 0.02, 0.04, 0.06, 0.08, 0.12, 0.2, 0.3])
-def test_ctrl_c_during_start_up_ends_quietly(tmp_path: Path, delay: float) -> None:
+HARNESS_ONLY = 'Traceback (most recent call last):\n  File "<string>", line 1, in <module>\nKeyboardInterrupt\n'
+
+
+def _interrupt_at(tmp_path: Path, delay: float) -> tuple[int, str]:
     spec = ROOT / "specs" / "libtes.yaml"
     victim = subprocess.Popen(
         [sys.executable, "-S", "-c", SCRIPT, "validate", str(spec)],
@@ -43,8 +45,20 @@ def test_ctrl_c_during_start_up_ends_quietly(tmp_path: Path, delay: float) -> No
     time.sleep(delay)  # where in start-up the signal lands; nothing is asserted about time
     victim.send_signal(signal.SIGINT)
     _, stderr = victim.communicate(timeout=SAFETY_NET)
+    return victim.returncode, stderr
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.01, 0.02, 0.04, 0.06, 0.08, 0.12, 0.2, 0.3])
+def test_ctrl_c_during_start_up_ends_quietly(tmp_path: Path, delay: float) -> None:
+    for _ in range(5):
+        returncode, stderr = _interrupt_at(tmp_path, delay)
+        # On a loaded machine the signal can land in the harness's own line, between writing
+        # "started" and calling main: no clientgen code is on that traceback, so try again.
+        # A traceback with any frame of clientgen's still fails below.
+        if stderr != HARNESS_ONLY:
+            break
     assert "Traceback" not in stderr, stderr
-    if victim.returncode == 0:  # the run was over before the signal came
+    if returncode == 0:  # the run was over before the signal came
         return
-    assert victim.returncode == 130, (victim.returncode, stderr)
+    assert returncode == 130, (returncode, stderr)
     assert stderr.strip().splitlines() == [stderr.strip()] and stderr.startswith("interrupted"), stderr
