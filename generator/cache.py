@@ -17,7 +17,8 @@ import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
 
 _HERE = Path(__file__).resolve().parent
 
@@ -90,6 +91,31 @@ class Cache:
             return None
 
     def put(self, kind: str, key: str, value: Any) -> None:
+        def write(stream: TextIO) -> None:
+            # streamed: a whole entry as one string, then as bytes, would cost twice its size again
+            json.dump(value, stream, separators=(",", ":"))
+
+        self._write(kind, key, write)
+
+    def put_mapping(
+        self, kind: str, key: str, head: dict[str, Any], field: str, items: Iterable[tuple[str, str]]
+    ) -> None:
+        """Put ``head`` with one more ``field``: a mapping whose items are produced (and can be
+        freed) one at a time, so a large entry is never held whole. The bytes are those of ``put``
+        with the whole mapping."""
+
+        def write(stream: TextIO) -> None:
+            start = json.dumps(head, separators=(",", ":"))
+            stream.write(start[:-1] + ("," if head else "") + json.dumps(field) + ":{")
+            for number, (name, text) in enumerate(items):
+                stream.write(("," if number else "") + json.dumps(name) + ":")
+                stream.write(json.dumps(text))
+            stream.write("}}")
+
+        self._write(kind, key, write)
+
+    def _write(self, kind: str, key: str, write: Callable[[TextIO], None]) -> None:
+        """Write an entry atomically: into a temporary file beside it, then renamed."""
         path = self._path(kind, key)
         if path is None:
             return
@@ -97,9 +123,8 @@ class Cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            # streamed: a whole entry as one string, then as bytes, would cost twice its size again
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(value, stream, separators=(",", ":"))
+                write(stream)
             os.replace(temporary, path)
         except (OSError, UnicodeEncodeError):  # a read-only or full disk only costs speed
             if temporary is not None:

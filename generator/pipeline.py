@@ -293,8 +293,9 @@ def _finish(spec: _Loaded, r: _Rendered, texts: dict[str, str], cache: Cache) ->
 
     job = spec.job
     # the manifest hashes the final bytes, so it comes after formatting
+    # popped while encoded: the text and its bytes of one file at a time, not of the whole package
     files = complete_package(
-        {name: texts[name].encode("utf-8") for name in texts},
+        {name: texts.pop(name).encode("utf-8") for name in list(texts)},
         package=r.package,
         version=r.version,
         spec=job.path,
@@ -305,16 +306,17 @@ def _finish(spec: _Loaded, r: _Rendered, texts: dict[str, str], cache: Cache) ->
         changes=job.inputs.changes,
     )
     if job.key is not None:
-        entry = {
+        head = {
             "package": r.package,
             "operations": r.operations,
             "models": r.models,
             "deps": r.deps,
             "warnings": list(r.warnings),
-            # the shipped spec is UTF-8 (the loader decoded it); surrogates keep any byte exact
-            "files": {name: content.decode("utf-8", "surrogateescape") for name, content in files.items()},
         }
-        cache.put("package", job.key, entry)
+        # the shipped spec is UTF-8 (the loader decoded it); surrogates keep any byte exact.
+        # Decoded one file at a time as the entry is written, never the whole package at once.
+        texts_of = ((name, content.decode("utf-8", "surrogateescape")) for name, content in files.items())
+        cache.put_mapping("package", job.key, head, "files", texts_of)
     return GeneratedPackage(r.spec, r.package, files, r.operations, r.models, r.warnings)
 
 
@@ -362,6 +364,8 @@ def generate_many(
             for spec in loads.loaded:
                 _settle(spec, None, checks)  # a violation explains it better
             raise
+        # the unformatted texts are not needed any more: keeping them costs the size of models.py
+        rendered = [replace(r, texts={}) for r in rendered]
         settled = [_settle(spec, r, checks) or r for spec, r in zip(loads.loaded, rendered, strict=True)]
     if loads.unreadable is not None:
         raise loads.unreadable
