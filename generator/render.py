@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import escape, ir
+from . import escape, ir, lazymodels
 from .jinjacache import TemplateCodeCache
 from .resources import TEMPLATES
 
@@ -70,7 +70,10 @@ def render_package(pkg: ir.Package, code_cache: Path | None = None) -> dict[str,
         files[name] = header + runtime_source(name)
     render("package/__init__.py.j2", "__init__.py")
     render("package/client.py.j2", "client.py")
-    render("package/models.py.j2", "models.py")
+    if lazymodels.is_lazy(pkg):
+        files.update(_lazy_models(env, pkg))
+    else:
+        render("package/models.py.j2", "models.py")
     render("package/testing.py.j2", "testing.py")
     for api in pkg.apis:
         render("package/api.py.j2", f"{api.module}.py", api=api)
@@ -80,4 +83,23 @@ def render_package(pkg: ir.Package, code_cache: Path | None = None) -> dict[str,
         render("package/docs/api.md.j2", f"docs/{api.class_name}.md", api=api)
     render("package/docs/models.md.j2", "docs/models.md")
     files["py.typed"] = ""
+    return files
+
+
+def _lazy_models(env: jinja2.Environment, pkg: ir.Package) -> dict[str, str]:
+    """``models/`` as a package of parts loaded on first use (lazymodels.py says why and how)."""
+    parts = lazymodels.split(pkg)
+    where = {name: part.module for part in parts for name in part.names}
+    body = env.get_template("package/models_body.j2")
+    group = env.get_template("package/models_group.py.j2")
+    files = {
+        "models/__init__.py": env.get_template("package/models_init.py.j2").render(
+            pkg=pkg, parts=[(part.module, part.names) for part in parts]
+        )
+    }
+    for part in parts:
+        text = lazymodels.forward_refs(body.render(pkg=pkg, enums=part.enums, models=part.models), part)
+        files[f"models/{part.module}.py"] = group.render(
+            pkg=pkg, group=part, imports=lazymodels.imports(pkg, part, where), body=text
+        )
     return files
