@@ -453,6 +453,48 @@ def _first_use(statement: str, env: dict[str, str]) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
+def _big_models_row(opts: argparse.Namespace) -> dict[str, Any] | None:
+    """``import github_client.models`` of the GitHub REST package (3,500 models, loaded lazily by part).
+
+    Timed with .pyc files written, as an installed package has them (the import of the package's
+    1 MB name table is what a user pays); first use is one model imported, decoded and read.
+    """
+    if not GITHUB_SPEC.is_file():
+        return None
+    print("  import github_client.models (GitHub REST, lazy parts)", flush=True)
+    folder = WORK / "import-github"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "spec").mkdir(parents=True)
+    spec = folder / "spec" / "api.github.com.json"
+    spec.write_text(inject_settings(GITHUB_SPEC.read_text(encoding="utf-8"), True, "github_client"), encoding="utf-8")
+    subprocess.run(
+        [str(VENV / "bin" / "clientgen"), "generate", str(spec), "-o", str(folder / "out")],
+        env=tool_env("clientgen", folder / "cache"), capture_output=True, check=True, timeout=opts.timeout,
+    )  # fmt: skip
+    env = tool_env("none", None)
+    env["PYTHONPATH"] = str(folder / "out")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    use = (
+        "from github_client.models import SimpleUser\n" "u = SimpleUser.from_dict({'login': 'a', 'id': 1})\n" "u.login"
+    )
+    runs = max(opts.runs, 5)
+    row: dict[str, Any] = {"package": "github_client.models", "api": "SimpleUser", "goal_ms": 100}
+    try:
+        _importtime("github_client.models", env)  # warm-up: writes the .pyc files
+        _first_use(use, env)
+        row["ours"] = {
+            "module": "github_client.models",
+            "statement": use,
+            "import_ms": statistics.median(_importtime("github_client.models", env) for _ in range(runs)) / 1000,
+            "first_use_ms": statistics.median(_first_use(use, env) for _ in range(runs)) * 1000,
+            "runs": runs,
+        }
+    except (subprocess.CalledProcessError, RuntimeError, ValueError) as error:
+        text = getattr(error, "stderr", "") or str(error)
+        row["ours"] = {"module": "github_client.models", "error": text.strip().splitlines()[-1][:200]}
+    return row
+
+
 def bench_imports(opts: argparse.Namespace, results: dict[str, Any]) -> None:
     site = WORK / "generated"
     env = tool_env("none", None)
@@ -487,6 +529,9 @@ def bench_imports(opts: argparse.Namespace, results: dict[str, Any]) -> None:
                 text = getattr(error, "stderr", "") or str(error)
                 row[key] = {"module": module, "error": text.strip().splitlines()[-1][:200]}
         rows[spec] = row
+    big = _big_models_row(opts)
+    if big is not None:
+        rows["github"] = big
     try:
         _importtime("httpx", plain)
         runs = max(opts.runs, 5)
@@ -1020,14 +1065,15 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
         if spec.startswith("_"):
             continue
         entry = row.get("ours", {})
+        goal = row.get("goal_ms", 30)
         if entry.get("error"):
-            rows.append((f"import {row['package']} ≤ 30 ms", f"failed: {entry['error']}", "no"))
+            rows.append((f"import {row['package']} ≤ {goal} ms", f"failed: {entry['error']}", "no"))
         elif entry:
             rows.append(
                 (
-                    f"import {row['package']} ≤ 30 ms",
+                    f"import {row['package']} ≤ {goal} ms",
                     f"{entry['import_ms']:.1f} ms (first use {entry['first_use_ms']:.1f} ms)",
-                    "yes" if entry["import_ms"] <= 30 else "**no**",
+                    "yes" if entry["import_ms"] <= goal else "**no**",
                 )
             )
     decode = results.get("decode")
