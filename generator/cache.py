@@ -15,9 +15,9 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 _HERE = Path(__file__).resolve().parent

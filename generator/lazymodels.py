@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from . import ir
+from .pysort import import_key, isort_key
 
 THRESHOLD = 300  # models; the curated clients are far below it and keep one models.py
 MODELS_PER_PART = 40
@@ -22,7 +23,6 @@ ENUMS_PER_PART = 100
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 _FORWARD = re.compile(r"ModelOf\(lambda: ([A-Za-z_]\w*)\)")
 _ENUM_USE = re.compile(r"EnumOf\(([A-Za-z_]\w*)")
-_DIGITS = re.compile(r"(\d+)")
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,13 @@ class Part:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """In ``__all__`` order."""
         return tuple(sorted([e.name for e in self.enums] + [m.name for m in self.models], key=isort_key))
+
+    @property
+    def import_names(self) -> tuple[str, ...]:
+        """In the order of one ``from .part import ...``."""
+        return tuple(sorted(self.names, key=import_key))
 
 
 @dataclass(frozen=True)
@@ -144,12 +150,4 @@ def _by_module(names: list[str], where: dict[str, str]) -> tuple[tuple[str, tupl
     grouped: dict[str, list[str]] = {}
     for name in names:
         grouped.setdefault(where[name], []).append(name)
-    return tuple((module, tuple(sorted(grouped[module], key=isort_key))) for module in sorted(grouped))
-
-
-def isort_key(name: str) -> tuple[int, tuple[tuple[int, int, str], ...], str]:
-    """The order isort (ruff's I rules) gives imported names: constants, classes, the rest; case-blind."""
-    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
-    # natural order, as isort's: digit runs compare as numbers
-    natural = tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in _DIGITS.split(name.lower()) if t)
-    return kind, natural, name
+    return tuple((module, tuple(sorted(grouped[module], key=import_key))) for module in sorted(grouped))

@@ -21,6 +21,7 @@ from .loader import Document, escape_pointer_part
 from .naming import class_name, dedupe, enum_member_name, identifier, pascal_case, snake_case
 from .pyname import KEY as PYTHON_NAME
 from .pyname import requested_class_name
+from .pysort import import_key, isort_key
 from .refs import Resolver
 from .runtime_names import AMBIGUOUS, CLASS_RESERVED, RUNTIME_EXPORTS, TRANSPORT_NAMES
 from .settings import Settings
@@ -1493,22 +1494,6 @@ def _topological(models: dict[str, ir.Model]) -> tuple[ir.Model, ...]:
     for name in sorted(models):
         place(name)
     return tuple(ordered)
-
-
-def isort_key(name: str) -> tuple[int, list[str | int]]:
-    """The order isort/ruff use inside one import and in ``__all__``: CONSTANTS, Classes, functions,
-    each in natural order (``Model2`` before ``Model10``)."""
-    chunks: list[str | int] = [int(c) if c.isdigit() else c for c in re.split(r"(\d+)", name)]
-    if len(name) > 1 and name.isupper():
-        return (0, chunks)
-    return (1, chunks) if name[0].isupper() else (2, chunks)
-
-
-def import_key(name: str) -> tuple[int, list[str | int], list[str | int]]:
-    """The order of the names in one ``from x import ...``: by type as ``isort_key``, then
-    case-insensitively (``ComicsBase`` before ``ComicSeries``)."""
-    kind, chunks = isort_key(name)
-    return kind, isort_key(name.lower())[1], chunks
 
 
 def _sorted(names: set[str]) -> tuple[str, ...]:

@@ -94,7 +94,7 @@ def _lazy_models(env: jinja2.Environment, pkg: ir.Package) -> dict[str, str]:
     group = env.get_template("package/models_group.py.j2")
     files = {
         "models/__init__.py": env.get_template("package/models_init.py.j2").render(
-            pkg=pkg, parts=[(part.module, part.names) for part in parts]
+            pkg=pkg, parts=[(part.module, part.import_names) for part in parts]
         )
     }
     for part in parts:

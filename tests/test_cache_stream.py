@@ -9,7 +9,7 @@ from generator.cache import Cache
 
 def test_put_mapping_writes_what_put_writes(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
-    head = {"package": "p", "operations": 1, "models": 2, "deps": {"/a.yaml": "ab"}, "warnings": ["wä \"q\""]}
+    head = {"package": "p", "operations": 1, "models": 2, "deps": {"/a.yaml": "ab"}, "warnings": ['wä "q"']}
     files = {"a.py": 'x = "ä"\n\\', "b/README.md": "", "openapi.json": "\udcff raw byte"}
     cache.put("package", "aa01", dict(head, files=files))
     cache.put_mapping("package", "aa02", head, "files", iter(files.items()))
